@@ -1,0 +1,43 @@
+# crm_lifecycle: one-command demo, tests and lint for the Odoo 11 addons.
+# Local state lives in .local/ (git-ignored); see README.md.
+SHELL := /bin/bash
+PY := .local/venv/bin/python
+TOOLS_PY := .local/venv-tools/bin/python
+PORT ?= 8069
+export PORT
+
+.PHONY: help setup demo demo-data stop test lint pot bench clean
+
+help:
+	@echo "make demo       install everything, create the demo database, start Odoo on :$(PORT)"
+	@echo "make stop       stop the Odoo server and the PostgreSQL cluster started by make demo"
+	@echo "make demo-data  regenerate the demo customers and sale orders"
+	@echo "make test       run every test (addons with pytest-odoo, browser tests)"
+	@echo "make lint       flake8, isort and pylint-odoo"
+	@echo "make pot        regenerate the i18n/<module>.pot files"
+	@echo "make clean      remove .local/ (databases, logs, links to cached venvs)"
+
+setup:
+	@bash tools/setup.sh all
+
+demo: setup
+	@$(PY) tools/lifecycle.py demo --port $(PORT)
+
+demo-data: setup
+	@$(PY) tools/lifecycle.py demo-data
+
+stop:
+	@if [ -x $(PY) ]; then $(PY) tools/lifecycle.py stop; else echo "nothing to stop"; fi
+
+test: setup
+	@$(PY) tools/lifecycle.py test
+
+pot: setup
+	@$(PY) tools/lifecycle.py pot
+
+lint:
+	@bash tools/setup.sh tools
+	@bash tools/lint.sh
+
+clean: stop
+	rm -rf .local

@@ -1,0 +1,2 @@
+from . import crm_touchpoint_channel
+from . import res_config_settings

@@ -1,0 +1,76 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lifecycle_capture_mail = fields.Boolean(
+        string="Capture Emails",
+        help="Emails and comments exchanged with a customer in the chatter of "
+        "the customer or of a document linked to it become touchpoints.",
+    )
+    lifecycle_capture_activities = fields.Boolean(
+        string="Capture Activities",
+        help="Activities marked as done (calls, meetings, emails) become "
+        "touchpoints of the customer they concern.",
+    )
+    lifecycle_capture_meetings = fields.Boolean(
+        string="Capture Meetings",
+        help="Calendar meetings with customer attendees become touchpoints.",
+    )
+    module_crm_lifecycle_analytics = fields.Boolean(
+        string="Customer Analytics",
+        help="Install Customer Lifecycle Analytics: RFM segments, lifetime "
+        "value, lapse risk, profitability and staff performance.",
+    )
+
+    @api.model
+    def _lifecycle_param_fields(self):
+        """Settings stored as system parameters.
+
+        Return {field name: (ir.config_parameter key, default)}; other
+        modules of the suite extend it. Odoo 11 has no `config_parameter=`
+        field attribute (it arrives in 12), so get/set go through here.
+        port>=12: use fields.X(config_parameter="...") and drop the helpers.
+        """
+        return {
+            "lifecycle_capture_mail": ("crm_lifecycle.capture_mail", True),
+            "lifecycle_capture_activities": ("crm_lifecycle.capture_activities", True),
+            "lifecycle_capture_meetings": ("crm_lifecycle.capture_meetings", True),
+        }
+
+    @api.model
+    def _lifecycle_read_param(self, name):
+        """Typed value of lifecycle setting `name`, read from its parameter."""
+        key, default = self._lifecycle_param_fields()[name]
+        # sudo: settings are stored as system parameters
+        raw = self.env["ir.config_parameter"].sudo().get_param(key)
+        if not raw:  # get_param answers False for a missing key
+            return default
+        ftype = self._fields[name].type
+        if ftype == "boolean":
+            return raw not in ("False", "0", "false")
+        if ftype == "integer":
+            return int(raw)
+        if ftype == "float":
+            return float(raw)
+        return raw
+
+    @api.model
+    def get_values(self):
+        res = super(ResConfigSettings, self).get_values()
+        for name in self._lifecycle_param_fields():
+            res[name] = self._lifecycle_read_param(name)
+        return res
+
+    def set_values(self):
+        super(ResConfigSettings, self).set_values()
+        # sudo: settings are stored as system parameters
+        params = self.env["ir.config_parameter"].sudo()
+        for name, (key, _default) in self._lifecycle_param_fields().items():
+            value = self[name]
+            if value is False and self._fields[name].type != "boolean":
+                value = ""
+            params.set_param(key, str(value))

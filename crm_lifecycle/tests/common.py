@@ -1,0 +1,29 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests.common import SavepointCase  # port>=15: TransactionCase
+
+
+class CrmLifecycleCase(SavepointCase):
+    """Base class of the suite's tests: fixtures are built here, not read
+    from demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(CrmLifecycleCase, cls).setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        cls.salesman = Users.create({
+            "name": "Test Salesman", "login": "test_lifecycle_salesman",
+            "email": "salesman@example.com",
+            "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])],
+        })
+        cls.sales_manager = Users.create({
+            "name": "Test Sales Manager", "login": "test_lifecycle_sales_manager",
+            "email": "manager@example.com",
+            "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])],
+        })
+        cls.employee = Users.create({
+            "name": "Test Employee", "login": "test_lifecycle_employee",
+            "email": "employee@example.com",
+            "groups_id": [(6, 0, [cls.env.ref("base.group_user").id])],
+        })

@@ -1,0 +1,38 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError
+
+from .common import CrmLifecycleCase
+
+
+class TestSecurity(CrmLifecycleCase):
+    def test_sales_groups_imply_lifecycle_groups(self):
+        self.assertTrue(self.salesman.has_group("crm_lifecycle.crm_lifecycle_group_user"))
+        self.assertFalse(self.salesman.has_group("crm_lifecycle.crm_lifecycle_group_manager"))
+        self.assertTrue(
+            self.sales_manager.has_group("crm_lifecycle.crm_lifecycle_group_manager"))
+        self.assertTrue(self.sales_manager.has_group("crm_lifecycle.crm_lifecycle_group_user"))
+        self.assertFalse(self.employee.has_group("crm_lifecycle.crm_lifecycle_group_user"))
+
+    def test_channel_access(self):
+        Channel = self.env["crm.touchpoint.channel"]
+        phone = self.env.ref("crm_lifecycle.crm_touchpoint_channel_phone")
+        # every employee reads channels (touchpoints are captured for all)
+        self.assertEqual(phone.sudo(self.employee).name, phone.name)
+        with self.assertRaises(AccessError):
+            phone.sudo(self.salesman).write({"unit_cost": 1.0})
+        with self.assertRaises(AccessError):
+            Channel.sudo(self.salesman).create({"name": "Kiosk", "code": "kiosk"})
+        kiosk = Channel.sudo(self.sales_manager).create({"name": "Kiosk", "code": "kiosk"})
+        kiosk.sudo(self.sales_manager).write({"unit_cost": 3.5})
+        self.assertEqual(kiosk.unit_cost, 3.5)
+
+    def test_menu_visibility(self):
+        root = self.env.ref("crm_lifecycle.crm_lifecycle_menu_root")
+        config = self.env.ref("crm_lifecycle.crm_lifecycle_menu_config")
+        Menu = self.env["ir.ui.menu"]
+        salesman_menus = Menu.sudo(self.salesman).search([("id", "in", [root.id, config.id])])
+        self.assertEqual(salesman_menus, root)
+        manager_menus = Menu.sudo(self.sales_manager).search([("id", "in", [root.id, config.id])])
+        self.assertEqual(manager_menus, root | config)
+        self.assertFalse(Menu.sudo(self.employee).search([("id", "=", root.id)]))

@@ -1,0 +1,19 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Customer Lifecycle Analytics",
+    "summary": "RFM segments, lifetime value, lapse risk, profitability and "
+    "staff performance from customer touchpoints",
+    "version": "11.0.1.0.0",
+    "category": "Sales",
+    "license": "AGPL-3",
+    "author": "crm_lifecycle contributors",
+    "website": "https://github.com/crm-lifecycle/crm_lifecycle",
+    "depends": ["crm_lifecycle"],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": [],
+    "installable": True,
+}

@@ -1,0 +1,62 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lifecycle_clv_months = fields.Integer(
+        string="Lifetime Value Horizon (months)",
+        help="Number of future months summed in the predicted customer "
+        "lifetime value.",
+    )
+    lifecycle_monthly_discount = fields.Float(
+        string="Monthly Discount Rate",
+        digits=(6, 4),
+        help="Discount rate per month applied to future spend in the "
+        "predicted lifetime value (0.01 = 1 % a month).",
+    )
+    lifecycle_lapse_threshold = fields.Float(
+        string="Lapse Threshold",
+        digits=(3, 2),
+        help="A customer whose probability of still being active falls below "
+        "this value is flagged as lapsed.",
+    )
+
+    @api.model
+    def _lifecycle_param_fields(self):
+        res = super(ResConfigSettings, self)._lifecycle_param_fields()
+        res.update(
+            {
+                "lifecycle_clv_months": ("crm_lifecycle_analytics.clv_months", 12),
+                "lifecycle_monthly_discount": (
+                    "crm_lifecycle_analytics.monthly_discount",
+                    0.01,
+                ),
+                "lifecycle_lapse_threshold": (
+                    "crm_lifecycle_analytics.lapse_threshold",
+                    0.5,
+                ),
+            }
+        )
+        return res
+
+    @api.constrains(
+        "lifecycle_clv_months", "lifecycle_monthly_discount", "lifecycle_lapse_threshold"
+    )
+    def _check_lifecycle_analytics(self):
+        for settings in self:
+            if not 1 <= settings.lifecycle_clv_months <= 120:
+                raise ValidationError(
+                    _("The lifetime value horizon must be between 1 and 120 months.")
+                )
+            if not 0 <= settings.lifecycle_monthly_discount < 1:
+                raise ValidationError(
+                    _("The monthly discount rate must be at least 0 and below 1.")
+                )
+            if not 0 < settings.lifecycle_lapse_threshold < 1:
+                raise ValidationError(
+                    _("The lapse threshold must be strictly between 0 and 1.")
+                )

@@ -1,0 +1,46 @@
+"""Playwright fixtures: Debian's headless Chromium, one page per test that
+records console errors and uncaught exceptions."""
+import os
+import shutil
+import tempfile
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _chromium():
+    for path in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if path and os.path.exists(path):
+            return path
+    pytest.fail("Chromium not found (Debian package chromium); tools/setup.sh installs it")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    profile = tempfile.mkdtemp(prefix="crm-lifecycle-chromium-")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 850}, locale="en-US")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.console_errors.append("uncaught: %s" % exc))
+    page.set_default_timeout(60000)
+    try:
+        yield page
+    finally:
+        context.close()

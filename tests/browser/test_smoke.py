@@ -1,0 +1,107 @@
+"""End-to-end smoke test of the installed suite in headless Chromium.
+
+Logs in as admin, opens Contacts and a customer's form, then the Customer
+Lifecycle app and its channels. Fails on a JavaScript error in the console,
+an Odoo error dialog, an unstyled page, or an ERROR line in the server log.
+Screenshots go to the test artifacts folder.
+"""
+import os
+
+ERROR_DIALOG = ".o_dialog_error, .o_error_detail, .modal:has-text('Odoo Server Error'), " \
+               ".modal:has-text('Odoo Client Error')"
+
+
+def shot(page, artifacts_dir, name):
+    page.screenshot(path=os.path.join(artifacts_dir, "%s.png" % name))
+
+
+def assert_healthy(page, where):
+    assert not page.console_errors, "JS errors on %s: %s" % (where, page.console_errors)
+    assert page.locator(ERROR_DIALOG).count() == 0, (
+        "Odoo error dialog on %s: %s" % (where, page.locator(ERROR_DIALOG).first.inner_text()))
+
+
+def assert_styled(page, where, sub_menu=True):
+    # the backend's compiled stylesheet gives the navbar Odoo's purple and a
+    # fixed height; without it (no lessc, broken bundle) both are missing
+    style = page.evaluate("""() => {
+        const nav = document.querySelector('#oe_main_menu_navbar');
+        const cs = nav && getComputedStyle(nav);
+        return cs && {bg: cs.backgroundColor, height: nav.getBoundingClientRect().height};
+    }""")
+    assert style, "no navbar on %s" % where
+    assert style["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), (
+        "unstyled page on %s: navbar background %s" % (where, style["bg"]))
+    assert 25 <= style["height"] <= 60, "unstyled page on %s: navbar %s" % (where, style)
+    if not sub_menu:
+        return
+    # the left sub-menu column is laid out beside the view, not above it
+    sub = page.evaluate("""() => {
+        const m = document.querySelector('.o_sub_menu');
+        return m && m.getBoundingClientRect().width;
+    }""")
+    assert sub and 100 < sub < 400, "unstyled page on %s: sub-menu width %s" % (where, sub)
+
+
+def login(page, url):
+    page.goto(url + "/web/login")
+    page.fill("input[name=login]", "admin")
+    page.fill("input[name=password]", "admin")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#oe_main_menu_navbar")
+    # hide the first-visit tour tips so that screenshots show the screens
+    page.add_style_tag(content=".o_tooltip { display: none !important; }")
+
+
+def open_app(page, xmlid):
+    """Click a top-level menu (Odoo 11 community: apps in the top bar)."""
+    page.click("#oe_main_menu_navbar a[data-menu-xmlid='%s']" % xmlid)
+
+
+def open_menu(page, xmlid):
+    """Click a menu of the left column."""
+    page.click(".o_sub_menu a[data-menu-xmlid='%s']" % xmlid)
+
+
+def test_login_contacts_partner_form_and_lifecycle_menu(page, odoo_server, artifacts_dir):
+    login(page, odoo_server.url)
+    assert_styled(page, "home", sub_menu=False)
+    assert_healthy(page, "home")
+
+    # Contacts, then the form of a customer
+    open_app(page, "contacts.menu_contacts")
+    page.wait_for_selector(".o_kanban_view .o_kanban_record")
+    shot(page, artifacts_dir, "01_contacts")
+    page.fill(".o_searchview_input", "Agrolait")
+    page.keyboard.press("Enter")
+    card = page.locator(".o_kanban_record:has-text('Agrolait')").first
+    card.wait_for()
+    card.click()
+    page.wait_for_selector(".o_form_view .o_field_widget[name=name]:has-text('Agrolait')")
+    assert_styled(page, "partner form")
+    assert_healthy(page, "partner form")
+    shot(page, artifacts_dir, "02_partner_form")
+
+    # the Customer Lifecycle app: customers, then Configuration > Channels
+    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    page.wait_for_selector(".breadcrumb li.active:text-is('Customers')")
+    page.wait_for_selector(".o_kanban_view .o_kanban_record")
+    assert_healthy(page, "Customer Lifecycle")
+    shot(page, artifacts_dir, "03_lifecycle_customers")
+    open_menu(page, "crm_lifecycle.crm_touchpoint_channel_menu")
+    page.wait_for_selector(".o_list_view td:has-text('Phone Call')")
+    rows = page.locator(".o_list_view tbody tr.o_data_row").count()
+    assert rows >= 13, "expected the 13+ channels of the data file, got %d rows" % rows
+    assert_styled(page, "channels")
+    assert_healthy(page, "channels")
+    shot(page, artifacts_dir, "04_lifecycle_channels")
+
+    # settings page of the suite
+    open_menu(page, "crm_lifecycle.res_config_settings_menu")
+    page.wait_for_selector(".app_settings_block[data-key=crm_lifecycle] "
+                           "label:has-text('Capture Emails')")
+    assert_healthy(page, "settings")
+    shot(page, artifacts_dir, "05_lifecycle_settings")
+
+    errors = odoo_server.log_errors()
+    assert not errors, "server log has errors:\n%s" % "\n".join(errors[:10])

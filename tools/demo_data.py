@@ -1,0 +1,443 @@
+"""Generate a realistic demo company in an Odoo 11 database.
+
+A music retailer with two sales teams, about 3,000 customers (companies with
+1-3 contacts, and private persons) in eight countries, a product catalogue,
+and three years of confirmed sale orders whose dates and amounts are the
+CDNOW purchase history shipped in the `lifetimes` wheel (a cohort of CDNOW
+customers, each mapped onto one generated customer, with its history moved
+to end in the last few years).
+
+Deterministic for a given seed and date. Set-based: partners, orders and
+order lines are written with a few multi-row INSERTs, not one ORM call per
+record. Usage (from the project's venv):
+
+    python tools/demo_data.py -c .local/odoo.conf -d crm_lifecycle_demo
+"""
+import argparse
+import collections
+import datetime
+import os
+import random
+import sys
+import unicodedata
+import uuid
+
+SEED = 20261125
+SAMPLE_EVERY = 8            # one CDNOW customer in 8: ~2,950 customers
+COMPANY_SHARE = 0.3         # share of customers that are companies
+COHORT_SHIFT_DAYS = (0, 182, 365, 547)       # histories moved back by cohort
+COHORT_WEIGHTS = (0.4, 0.25, 0.2, 0.15)
+CDNOW_END = datetime.date(1998, 6, 30)
+
+COUNTRIES = {
+    # code: (weight, phone prefix, cities, first names, last names, legal forms, email tld)
+    "DE": (16, "+49", [("Berlin", "10115"), ("Hamburg", "20095"), ("Munich", "80331"),
+                       ("Cologne", "50667"), ("Leipzig", "04109")],
+           ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lena", "Paul", "Hannah", "Max"],
+           ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker"],
+           ["GmbH", "AG", "KG"], "de"),
+    "FR": (12, "+33", [("Paris", "75001"), ("Lyon", "69001"), ("Marseille", "13001"),
+                       ("Toulouse", "31000"), ("Nantes", "44000")],
+           ["Camille", "Louis", "Chloé", "Hugo", "Léa", "Arthur", "Manon", "Jules"],
+           ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy"],
+           ["SARL", "SA", "SAS"], "fr"),
+    "GB": (14, "+44", [("London", "EC1A 1BB"), ("Manchester", "M1 1AE"),
+                       ("Bristol", "BS1 4DJ"), ("Leeds", "LS1 1UR"), ("Glasgow", "G1 1XQ")],
+           ["Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily"],
+           ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Davies"],
+           ["Ltd", "PLC", "LLP"], "co.uk"),
+    "US": (18, "+1", [("New York", "10001"), ("Chicago", "60601"), ("Austin", "73301"),
+                      ("Seattle", "98101"), ("Boston", "02108")],
+           ["James", "Olivia", "Michael", "Emma", "David", "Mia", "Daniel", "Sophia"],
+           ["Johnson", "Miller", "Davis", "Garcia", "Rodriguez", "Martinez", "Clark", "Lewis"],
+           ["Inc.", "LLC", "Corp."], "com"),
+    "RO": (10, "+40", [("Bucharest", "010011"), ("Cluj-Napoca", "400001"), ("Iași", "700028"),
+                       ("Timișoara", "300002")],
+           ["Andrei", "Elena", "Mihai", "Ioana", "Alexandru", "Maria", "Ștefan", "Ana"],
+           ["Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Munteanu"],
+           ["SRL", "SA"], "ro"),
+    "BG": (10, "+359", [("Sofia", "1000"), ("Plovdiv", "4000"), ("Varna", "9000"),
+                        ("Burgas", "8000")],
+           ["Georgi", "Maria", "Ivan", "Elena", "Dimitar", "Desislava", "Nikolay", "Yana"],
+           ["Ivanov", "Petrova", "Georgiev", "Dimitrova", "Nikolov", "Stoyanova", "Todorov"],
+           ["OOD", "EOOD", "AD"], "bg"),
+    "ID": (10, "+62", [("Jakarta", "10110"), ("Surabaya", "60111"), ("Bandung", "40111"),
+                       ("Medan", "20111")],
+           ["Budi", "Siti", "Agus", "Dewi", "Rizki", "Putri", "Andi", "Ayu"],
+           ["Santoso", "Wijaya", "Kusuma", "Hidayat", "Saputra", "Pratama", "Halim"],
+           ["PT", "CV"], "co.id"),
+    "CN": (10, "+86", [("Shanghai", "200000"), ("Beijing", "100000"), ("Shenzhen", "518000"),
+                       ("Hangzhou", "310000")],
+           ["Wei", "Fang", "Lei", "Jing", "Yang", "Min", "Hao", "Xiu"],
+           ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao"],
+           ["Co., Ltd.", "Trading Co."], "cn"),
+}
+STREETS = ["Main Street", "Market Square", "Station Road", "Park Avenue", "Church Lane",
+           "Harbour Road", "Mill Street", "Garden Row", "Riverside", "High Street"]
+COMPANY_WORDS = ["Sound", "Vinyl", "Harmony", "Echo", "Melody", "Rhythm", "Groove",
+                 "Studio", "Records", "Audio", "Tempo", "Encore", "Crescendo", "Beat"]
+COMPANY_KINDS = ["Music", "Media", "Events", "Radio", "Hotels", "Cafés", "Retail", "Bars"]
+FUNCTIONS = ["Purchasing Manager", "Owner", "Office Manager", "Music Director",
+             "Buyer", "Events Coordinator"]
+CATALOGUE = {
+    # category: [(product, list price)]
+    "Rock & Pop": [("Greatest Hits Collection", 14.99), ("Live at the Arena", 16.99),
+                   ("Summer Anthems", 12.99), ("Unplugged Sessions", 13.99),
+                   ("Debut Album Remastered", 11.99)],
+    "Jazz": [("Blue Notes at Midnight", 15.99), ("Bebop Essentials", 13.49),
+             ("Smooth Jazz Lounge", 12.49), ("Big Band Swing", 14.49)],
+    "Classical": [("Four Seasons", 11.49), ("Complete Symphonies Box", 49.99),
+                  ("Piano Concertos", 16.49), ("Opera Highlights", 18.99)],
+    "Electronic": [("Club Classics", 13.99), ("Ambient Landscapes", 12.99),
+                   ("Techno Underground", 14.99)],
+    "World Music": [("Sounds of the Balkans", 13.99), ("Gamelan Traditions", 15.49),
+                    ("Latin Fiesta", 12.99), ("Silk Road Melodies", 14.99)],
+    "Vinyl": [("Classic Album on Vinyl", 24.99), ("Limited Edition LP", 34.99),
+              ("Double LP Anniversary", 39.99)],
+    "Accessories": [("Headphones Studio Pro", 89.00), ("CD Storage Case", 19.90),
+                    ("Turntable Cleaning Kit", 14.90), ("Bluetooth Speaker", 59.00)],
+    "Gift Cards": [("Gift Card 25", 25.00), ("Gift Card 50", 50.00)],
+}
+
+
+# ------------------------------------------------------------- pure part
+def cdnow_path():
+    import lifetimes.datasets
+    return os.path.join(os.path.dirname(lifetimes.datasets.__file__), "CDNOW_master.txt")
+
+
+def load_cdnow(path=None):
+    """CDNOW purchases as {customer id: [(date, n_cds, dollars), ...]}."""
+    purchases = collections.defaultdict(list)
+    with open(path or cdnow_path()) as f:
+        next(f)
+        for lineno, line in enumerate(f, start=2):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 4:
+                raise ValueError("CDNOW line %d: expected 4 columns, got %r" % (lineno, line))
+            cid, day, n_cds, dollars = parts
+            date = datetime.date(int(day[:4]), int(day[4:6]), int(day[6:]))
+            purchases[int(cid)].append((date, int(n_cds), float(dollars)))
+    return purchases
+
+
+def plan_orders(purchases, today, seed=SEED, every=SAMPLE_EVERY):
+    """Sample CDNOW customers and move their histories to end before `today`.
+
+    Returns a list of customers, each {"cdnow_id", "cohort_shift",
+    "orders": [(date, [(n_cds, dollars), ...]), ...]}: one order per
+    customer and day (same-day CDNOW rows become lines of one order),
+    zero-value rows dropped. The last CDNOW day (1998-06-30) maps onto
+    `today` minus the customer's cohort shift.
+    """
+    rng = random.Random(seed)
+    offset = today - CDNOW_END
+    customers = []
+    for cid in sorted(purchases):
+        if cid % every != 1:
+            continue
+        shift = rng.choices(COHORT_SHIFT_DAYS, weights=COHORT_WEIGHTS)[0]
+        by_day = collections.OrderedDict()
+        for date, n_cds, dollars in sorted(purchases[cid]):
+            if dollars <= 0 or n_cds <= 0:
+                continue
+            new_date = date + offset - datetime.timedelta(days=shift)
+            by_day.setdefault(new_date, []).append((n_cds, dollars))
+        if by_day:
+            customers.append({"cdnow_id": cid, "cohort_shift": shift,
+                              "orders": list(by_day.items())})
+    return customers
+
+
+def e164(rng, prefix):
+    national = "".join(str(rng.randint(0, 9)) for _i in range(9))
+    first = str(rng.randint(2, 9))
+    return "%s %s%s %s %s" % (prefix, first, national[:2], national[2:5], national[5:])
+
+
+def ascii_slug(text):
+    """'Ștefan.Müller' -> 'stefan.muller' (for e-mail addresses and domains)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.lower() if ch.isalnum() or ch in ".-")
+
+
+def make_customers(plan, seed=SEED):
+    """Names, addresses and contacts for each planned customer (pure)."""
+    rng = random.Random(seed + 1)
+    codes = list(COUNTRIES)
+    weights = [COUNTRIES[c][0] for c in codes]
+    result = []
+    used_emails = set()
+
+    def unique_email(local, domain):
+        email = "%s@%s" % (local, domain)
+        n = 2
+        while email in used_emails:
+            email = "%s%d@%s" % (local, n, domain)
+            n += 1
+        used_emails.add(email)
+        return email
+
+    for idx, cust in enumerate(plan, start=1):
+        code = rng.choices(codes, weights=weights)[0]
+        _w, prefix, cities, firsts, lasts, forms, tld = COUNTRIES[code]
+        city, zipcode = rng.choice(cities)
+        street = "%s %d" % (rng.choice(STREETS), rng.randint(1, 180))
+        is_company = rng.random() < COMPANY_SHARE
+        rec = {"ref": "C%05d" % idx, "country": code, "city": city, "zip": zipcode,
+               "street": street, "is_company": is_company, "contacts": []}
+        if is_company:
+            name = "%s %s %s" % (rng.choice(COMPANY_WORDS), rng.choice(COMPANY_KINDS),
+                                 rng.choice(forms))
+            domain = "%s.%s" % (ascii_slug(name.split()[0] + name.split()[1]), tld)
+            rec.update(name=name, email=unique_email("info", domain), phone=e164(rng, prefix),
+                       website="https://www." + domain)
+            for _c in range(rng.choice((1, 1, 2, 2, 3))):
+                first, last = rng.choice(firsts), rng.choice(lasts)
+                rec["contacts"].append({
+                    "name": "%s %s" % (first, last),
+                    "email": unique_email(ascii_slug("%s.%s" % (first, last)), domain),
+                    "phone": e164(rng, prefix),
+                    "function": rng.choice(FUNCTIONS),
+                })
+        else:
+            first, last = rng.choice(firsts), rng.choice(lasts)
+            domain = rng.choice(["mail.%s" % tld, "example.%s" % tld, "post.%s" % tld])
+            rec.update(name="%s %s" % (first, last),
+                       email=unique_email(ascii_slug("%s.%s" % (first, last)), domain),
+                       phone=e164(rng, prefix), website=False)
+        result.append(rec)
+    return result
+
+
+# ------------------------------------------------------------- Odoo part
+def bulk_insert(env, model, rows):
+    """INSERT rows (dicts of column values) in one statement; return ids.
+
+    ORM defaults of the model fill the columns a row does not give, so that
+    rows look as if created through the ORM. Stored computed fields are the
+    caller's job.
+    """
+    from psycopg2.extras import execute_values
+    if not rows:
+        return []
+    Model = env[model]
+    stored = {n: f for n, f in Model._fields.items()
+              if f.store and f.column_type and n not in
+              ("id", "create_uid", "write_uid", "create_date", "write_date")}
+    defaults = Model.default_get(list(stored))
+    defaults = {k: v for k, v in defaults.items()
+                if k in stored and stored[k].type not in ("one2many", "many2many")}
+    columns = sorted(set(defaults) | set().union(*(set(r) for r in rows)))
+    now = datetime.datetime.utcnow()
+    uid = env.uid
+    values = []
+    for row in rows:
+        merged = dict(defaults)
+        merged.update(row)
+        values.append(tuple(merged.get(c) for c in columns) + (uid, uid, now, now))
+    cols = columns + ["create_uid", "write_uid", "create_date", "write_date"]
+    query = 'INSERT INTO "%s" (%s) VALUES %%s RETURNING id' % (
+        Model._table, ", ".join('"%s"' % c for c in cols))
+    # port>=13: flush before this query
+    res = execute_values(env.cr, query, values, page_size=1000, fetch=True)
+    return [r[0] for r in res]
+
+
+def xmlids(env, model, ids, names):
+    """Register demo records under the `crm_lifecycle_demo_data` namespace."""
+    from psycopg2.extras import execute_values
+
+    # port>=13: flush before this query
+    execute_values(env.cr, """
+        INSERT INTO ir_model_data (module, name, model, res_id, noupdate, date_init, date_update)
+        VALUES %s""", [("crm_lifecycle_demo_data", n, model, i, True,
+                        datetime.datetime.utcnow(), datetime.datetime.utcnow())
+                       for i, n in zip(ids, names)], page_size=1000)
+
+
+def ensure_catalogue(env):
+    Categ = env["product.category"]
+    Product = env["product.product"]
+    parent = env.ref("product.product_category_all")
+    music = Categ.search([("name", "=", "Music"), ("parent_id", "=", parent.id)], limit=1) \
+        or Categ.create({"name": "Music", "parent_id": parent.id})
+    products = {}
+    for cname, items in sorted(CATALOGUE.items()):
+        categ = Categ.search([("name", "=", cname), ("parent_id", "=", music.id)], limit=1) \
+            or Categ.create({"name": cname, "parent_id": music.id})
+        for pname, price in items:
+            prod = Product.search([("name", "=", pname)], limit=1) or Product.create({
+                "name": pname, "categ_id": categ.id, "list_price": price,
+                "type": "consu", "sale_ok": True, "purchase_ok": False,
+                "invoice_policy": "order",
+                "default_code": "".join(w[0] for w in pname.split()).upper()[:6],
+            })
+            products.setdefault(cname, []).append(prod)
+    return products
+
+
+def sales_staff(env):
+    teams = {}
+    for key in ("direct_sales", "call_centre"):
+        team = env.ref("crm_lifecycle.crm_team_%s_demo" % key, raise_if_not_found=False)
+        if not team:
+            raise SystemExit("demo teams missing: install crm_lifecycle with demo data")
+        users = team.member_ids | team.user_id
+        teams[key] = (team, users.sorted("id"))
+    return teams
+
+
+def generate(env, today=None, seed=SEED):
+    today = today or datetime.date.today()
+    cr = env.cr
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
+    company = env.user.company_id
+    company.write({"name": "SoundWave Music Ltd", "email": "hello@soundwave.example.com",
+                   "phone": "+44 20 7946 0000", "city": "London",
+                   "country_id": env.ref("base.uk").id, "website": "https://soundwave.example.com"})
+    plan = plan_orders(load_cdnow(), today, seed)
+    people = make_customers(plan, seed)
+    products = ensure_catalogue(env)
+    staff = sales_staff(env)
+    rng = random.Random(seed + 2)
+    countries = {c.code: c.id for c in env["res.country"].search([("code", "in", list(COUNTRIES))])}
+    lang = env.user.lang or "en_US"
+
+    # 1. commercial partners (companies and private persons)
+    rows, owners = [], []
+    for rec in people:
+        team_key = "direct_sales" if rec["is_company"] else "call_centre"
+        team, users = staff[team_key]
+        user = users[rng.randrange(len(users))]
+        owners.append((team.id, user.id))
+        rows.append({
+            "name": rec["name"], "display_name": rec["name"], "ref": rec["ref"],
+            "is_company": rec["is_company"], "customer": True, "supplier": False,
+            "email": rec["email"], "phone": rec["phone"], "website": rec["website"] or None,
+            "street": rec["street"], "city": rec["city"], "zip": rec["zip"],
+            "country_id": countries[rec["country"]], "lang": lang, "type": "contact",
+            "user_id": user.id, "team_id": team.id, "company_id": company.id,
+            "active": True, "employee": False,
+        })
+    partner_ids = bulk_insert(env, "res.partner", rows)
+    # 2. contacts of companies
+    rows, contact_parent = [], []
+    for rec, pid, (team_id, user_id) in zip(people, partner_ids, owners):
+        for contact in rec["contacts"]:
+            contact_parent.append(pid)
+            rows.append({
+                "name": contact["name"], "parent_id": pid, "is_company": False,
+                "customer": True, "supplier": False, "type": "contact",
+                "email": contact["email"], "phone": contact["phone"],
+                "function": contact["function"], "street": rec["street"], "city": rec["city"],
+                "zip": rec["zip"], "country_id": countries[rec["country"]], "lang": lang,
+                "user_id": user_id, "team_id": team_id, "company_id": company.id,
+                "active": True, "employee": False,
+            })
+    contact_ids = bulk_insert(env, "res.partner", rows)
+    # stored computed fields of res.partner, set-based
+    # port>=13: flush before this query
+    cr.execute("""
+        UPDATE res_partner p
+           SET commercial_partner_id = COALESCE(p.parent_id, p.id),
+               display_name = CASE WHEN p.parent_id IS NULL THEN p.name
+                                   ELSE c.name || ', ' || p.name END,
+               commercial_company_name = CASE WHEN c.is_company THEN c.name
+                                              WHEN p.is_company THEN p.name END,
+               partner_share = TRUE
+          FROM res_partner c
+         WHERE c.id = COALESCE(p.parent_id, p.id) AND p.id IN %s
+    """, (tuple(partner_ids + contact_ids),))
+    xmlids(env, "res.partner", partner_ids, ["partner_%s" % r["ref"] for r in people])
+
+    # 3. confirmed sale orders, one per CDNOW customer-day
+    pricelist = env.ref("product.list0")
+    categ_names = sorted(products)
+    seq = env["ir.sequence"].search([("code", "=", "sale.order")], limit=1)
+    order_rows, line_specs = [], []
+    for cust, pid, (team_id, user_id) in zip(plan, partner_ids, owners):
+        favourites = rng.sample(categ_names, 3)
+        for date, rows_of_day in cust["orders"]:
+            when = datetime.datetime.combine(
+                date, datetime.time(rng.randint(8, 18), rng.randint(0, 59)))
+            amount = round(sum(d for _n, d in rows_of_day), 2)
+            order_rows.append({
+                "partner_id": pid, "partner_invoice_id": pid, "partner_shipping_id": pid,
+                "pricelist_id": pricelist.id, "currency_id": pricelist.currency_id.id,
+                "date_order": when, "confirmation_date": when, "state": "sale",
+                "user_id": user_id, "team_id": team_id, "company_id": env.user.company_id.id,
+                "amount_untaxed": amount, "amount_tax": 0.0, "amount_total": amount,
+                "invoice_status": "invoiced", "origin": "CDNOW %05d" % cust["cdnow_id"],
+                "access_token": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            })
+            lines = []
+            for n_cds, dollars in rows_of_day:
+                # split the CDs of one CDNOW row over up to 3 products
+                parts = min(n_cds, rng.choice((1, 1, 2, 3)))
+                qtys = [n_cds // parts + (1 if i < n_cds % parts else 0) for i in range(parts)]
+                unit = round(dollars / n_cds, 2)
+                for i, qty in enumerate(qtys):
+                    categ = favourites[i % 3] if rng.random() < 0.8 else rng.choice(categ_names)
+                    prod = rng.choice(products[categ])
+                    lines.append((prod, qty, unit))
+            # rounding: put the remainder on the last line so lines sum to the order
+            total = round(sum(q * u for _p, q, u in lines), 2)
+            if abs(total - amount) >= 0.005:
+                prod, qty, unit = lines[-1]
+                lines[-1] = (prod, qty, round(unit + (amount - total) / qty, 4))
+            line_specs.append(lines)
+    start = seq.number_next_actual
+    for i, row in enumerate(order_rows):
+        row["name"] = "%s%s" % (seq.prefix or "", str(start + i).zfill(seq.padding))
+    order_ids = bulk_insert(env, "sale.order", order_rows)
+    seq.write({"number_next_actual": start + len(order_rows)})
+    line_rows = []
+    for oid, row, lines in zip(order_ids, order_rows, line_specs):
+        for seqno, (prod, qty, unit) in enumerate(lines, start=1):
+            sub = round(qty * unit, 2)
+            line_rows.append({
+                "order_id": oid, "sequence": seqno * 10, "product_id": prod.id,
+                "name": prod.display_name, "product_uom": prod.uom_id.id,
+                "product_uom_qty": qty, "price_unit": unit, "discount": 0.0,
+                "price_subtotal": sub, "price_tax": 0.0, "price_total": sub,
+                "price_reduce": unit, "price_reduce_taxinc": unit, "price_reduce_taxexcl": unit,
+                "qty_delivered": qty, "qty_invoiced": qty, "qty_to_invoice": 0.0,
+                "invoice_status": "invoiced", "state": "sale", "customer_lead": 0.0,
+                "currency_id": row["currency_id"], "company_id": row["company_id"],
+                "order_partner_id": row["partner_id"], "salesman_id": row["user_id"],
+            })
+    bulk_insert(env, "sale.order.line", line_rows)
+    xmlids(env, "sale.order", order_ids, ["sale_order_%d" % i for i in order_ids])
+    env["ir.config_parameter"].sudo().set_param("crm_lifecycle.demo_data", today.isoformat())
+    return {"customers": len(partner_ids), "contacts": len(contact_ids),
+            "orders": len(order_ids), "lines": len(line_rows)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    import odoo
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
+                                    "--log-level=warn"])
+    registry = odoo.registry(args.database)
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if env["ir.config_parameter"].get_param("crm_lifecycle.demo_data"):
+            print("demo data already present in %s (regenerate with make demo-data)"
+                  % args.database)
+            return 0
+        stats = generate(env, seed=args.seed)
+        cr.commit()
+    print("demo data: %(customers)d customers, %(contacts)d contacts, "
+          "%(orders)d confirmed sale orders, %(lines)d order lines" % stats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
