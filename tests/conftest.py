@@ -26,6 +26,33 @@ def _env(name):
 
 
 @pytest.fixture(scope="session")
+def odoo_python():
+    """The Python 3.7 of the Odoo venv (Odoo, lifetimes and the pins)."""
+    return _env("CRM_LIFECYCLE_ODOO_PYTHON")
+
+
+@pytest.fixture(scope="session")
+def cdnow_file(odoo_python):
+    """CDNOW_master.txt as shipped in the lifetimes wheel of the Odoo venv."""
+    out = subprocess.check_output(
+        [odoo_python, "-c", "import lifetimes.datasets as d, os; "
+         "print(os.path.join(os.path.dirname(d.__file__), 'CDNOW_master.txt'))"],
+        universal_newlines=True)
+    return out.strip()
+
+
+@pytest.fixture(scope="session")
+def demo_data_module():
+    """tools/demo_data.py, whose pure part needs only the standard library."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "demo_data", os.path.join(ROOT, "tools", "demo_data.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
 def artifacts_dir():
     path = os.environ.get("CRM_LIFECYCLE_ARTIFACTS") or os.path.join(ROOT, ".local", "artifacts")
     os.makedirs(path, exist_ok=True)
@@ -45,6 +72,15 @@ class OdooServer(object):
         self.url = url
         self.db = db
         self.logfile = logfile
+
+    def rpc(self, model, method, *args, **kwargs):
+        """Call a model method over XML-RPC as admin."""
+        import xmlrpc.client
+        uid = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/common").authenticate(
+            self.db, "admin", "admin", {})
+        assert uid, "admin could not log in over XML-RPC"
+        proxy = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/object", allow_none=True)
+        return proxy.execute_kw(self.db, uid, "admin", model, method, list(args), kwargs)
 
     def log_errors(self):
         """ERROR/CRITICAL lines of the server log, Odoo's packaging noise left out."""

@@ -33,43 +33,59 @@ COUNTRIES = {
     # code: (weight, phone prefix, cities, first names, last names, legal forms, email tld)
     "DE": (16, "+49", [("Berlin", "10115"), ("Hamburg", "20095"), ("Munich", "80331"),
                        ("Cologne", "50667"), ("Leipzig", "04109")],
-           ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lena", "Paul", "Hannah", "Max"],
-           ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker"],
+           ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lena", "Paul", "Hannah", "Max",
+            "Katrin", "Stefan", "Julia", "Tobias", "Sabine", "Matthias", "Clara", "Jürgen"],
+           ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+            "Hoffmann", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Braun"],
            ["GmbH", "AG", "KG"], "de"),
     "FR": (12, "+33", [("Paris", "75001"), ("Lyon", "69001"), ("Marseille", "13001"),
                        ("Toulouse", "31000"), ("Nantes", "44000")],
-           ["Camille", "Louis", "Chloé", "Hugo", "Léa", "Arthur", "Manon", "Jules"],
-           ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy"],
+           ["Camille", "Louis", "Chloé", "Hugo", "Léa", "Arthur", "Manon", "Jules", "Inès",
+            "Gabriel", "Juliette", "Raphaël", "Céline", "Mathieu", "Élodie", "Antoine"],
+           ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy",
+            "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garnier", "Faure", "Rousseau"],
            ["SARL", "SA", "SAS"], "fr"),
     "GB": (14, "+44", [("London", "EC1A 1BB"), ("Manchester", "M1 1AE"),
                        ("Bristol", "BS1 4DJ"), ("Leeds", "LS1 1UR"), ("Glasgow", "G1 1XQ")],
-           ["Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily"],
-           ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Davies"],
+           ["Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily", "Charlotte",
+            "Thomas", "Grace", "William", "Sophie", "Henry", "Lucy", "Alfie"],
+           ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Davies",
+            "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Green", "Hall", "Wood"],
            ["Ltd", "PLC", "LLP"], "co.uk"),
     "US": (18, "+1", [("New York", "10001"), ("Chicago", "60601"), ("Austin", "73301"),
                       ("Seattle", "98101"), ("Boston", "02108")],
-           ["James", "Olivia", "Michael", "Emma", "David", "Mia", "Daniel", "Sophia"],
-           ["Johnson", "Miller", "Davis", "Garcia", "Rodriguez", "Martinez", "Clark", "Lewis"],
+           ["James", "Olivia", "Michael", "Emma", "David", "Mia", "Daniel", "Sophia", "Ethan",
+            "Abigail", "Matthew", "Madison", "Joshua", "Chloe", "Andrew", "Natalie"],
+           ["Johnson", "Miller", "Davis", "Garcia", "Rodriguez", "Martinez", "Clark", "Lewis",
+            "Anderson", "Jackson", "White", "Harris", "Young", "King", "Scott", "Baker"],
            ["Inc.", "LLC", "Corp."], "com"),
     "RO": (10, "+40", [("Bucharest", "010011"), ("Cluj-Napoca", "400001"), ("Iași", "700028"),
                        ("Timișoara", "300002")],
-           ["Andrei", "Elena", "Mihai", "Ioana", "Alexandru", "Maria", "Ștefan", "Ana"],
-           ["Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Munteanu"],
+           ["Andrei", "Elena", "Mihai", "Ioana", "Alexandru", "Maria", "Ștefan", "Ana", "Cristina",
+            "Bogdan", "Raluca", "Vlad", "Irina", "Adrian", "Simona", "Radu"],
+           ["Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Munteanu",
+            "Constantin", "Marin", "Matei", "Ciobanu", "Florea", "Rusu", "Lungu", "Diaconu"],
            ["SRL", "SA"], "ro"),
     "BG": (10, "+359", [("Sofia", "1000"), ("Plovdiv", "4000"), ("Varna", "9000"),
                         ("Burgas", "8000")],
-           ["Georgi", "Maria", "Ivan", "Elena", "Dimitar", "Desislava", "Nikolay", "Yana"],
-           ["Ivanov", "Petrova", "Georgiev", "Dimitrova", "Nikolov", "Stoyanova", "Todorov"],
+           ["Georgi", "Maria", "Ivan", "Elena", "Dimitar", "Desislava", "Nikolay", "Yana",
+            "Petar", "Ralitsa", "Stoyan", "Tsvetelina", "Hristo", "Milena", "Kaloyan", "Vesela"],
+           ["Ivanov", "Petrov", "Georgiev", "Dimitrov", "Nikolov", "Stoyanov", "Todorov",
+            "Hristov", "Angelov", "Kolev", "Marinov", "Popov", "Iliev", "Yordanov"],
            ["OOD", "EOOD", "AD"], "bg"),
     "ID": (10, "+62", [("Jakarta", "10110"), ("Surabaya", "60111"), ("Bandung", "40111"),
                        ("Medan", "20111")],
-           ["Budi", "Siti", "Agus", "Dewi", "Rizki", "Putri", "Andi", "Ayu"],
-           ["Santoso", "Wijaya", "Kusuma", "Hidayat", "Saputra", "Pratama", "Halim"],
+           ["Budi", "Siti", "Agus", "Dewi", "Rizki", "Putri", "Andi", "Ayu", "Indra", "Fitri",
+            "Hendra", "Ratna", "Yusuf", "Wulan", "Bayu", "Intan"],
+           ["Santoso", "Wijaya", "Kusuma", "Hidayat", "Saputra", "Pratama", "Halim",
+            "Setiawan", "Gunawan", "Nugroho", "Siregar", "Lubis", "Tanjung", "Susanto"],
            ["PT", "CV"], "co.id"),
     "CN": (10, "+86", [("Shanghai", "200000"), ("Beijing", "100000"), ("Shenzhen", "518000"),
                        ("Hangzhou", "310000")],
-           ["Wei", "Fang", "Lei", "Jing", "Yang", "Min", "Hao", "Xiu"],
-           ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao"],
+           ["Wei", "Fang", "Lei", "Jing", "Yang", "Min", "Hao", "Xiu", "Jun", "Li", "Ming",
+            "Yan", "Tao", "Hui", "Qiang", "Xin"],
+           ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
+            "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo"],
            ["Co., Ltd.", "Trading Co."], "cn"),
 }
 STREETS = ["Main Street", "Market Square", "Station Road", "Park Avenue", "Church Lane",
@@ -129,11 +145,11 @@ def plan_orders(purchases, today, seed=SEED, every=SAMPLE_EVERY):
     Returns a list of customers, each {"cdnow_id", "cohort_shift",
     "orders": [(date, [(n_cds, dollars), ...]), ...]}: one order per
     customer and day (same-day CDNOW rows become lines of one order),
-    zero-value rows dropped. The last CDNOW day (1998-06-30) maps onto
-    `today` minus the customer's cohort shift.
+    zero-value rows dropped. The last CDNOW day (1998-06-30) maps onto the
+    day before `today`, minus the customer's cohort shift.
     """
     rng = random.Random(seed)
-    offset = today - CDNOW_END
+    offset = today - datetime.timedelta(days=1) - CDNOW_END
     customers = []
     for cid in sorted(purchases):
         if cid % every != 1:
@@ -180,6 +196,17 @@ def make_customers(plan, seed=SEED):
         used_emails.add(email)
         return email
 
+    used_names = set()
+
+    def person_name(firsts, lasts):
+        """A full name not used yet: real bases repeat few exact names."""
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        name = "%s %s" % (first, last)
+        while name in used_names:
+            name = "%s %s. %s" % (first, chr(rng.randint(65, 90)), last)
+        used_names.add(name)
+        return first, last, name
+
     for idx, cust in enumerate(plan, start=1):
         code = rng.choices(codes, weights=weights)[0]
         _w, prefix, cities, firsts, lasts, forms, tld = COUNTRIES[code]
@@ -195,17 +222,17 @@ def make_customers(plan, seed=SEED):
             rec.update(name=name, email=unique_email("info", domain), phone=e164(rng, prefix),
                        website="https://www." + domain)
             for _c in range(rng.choice((1, 1, 2, 2, 3))):
-                first, last = rng.choice(firsts), rng.choice(lasts)
+                first, last, full = person_name(firsts, lasts)
                 rec["contacts"].append({
-                    "name": "%s %s" % (first, last),
+                    "name": full,
                     "email": unique_email(ascii_slug("%s.%s" % (first, last)), domain),
                     "phone": e164(rng, prefix),
                     "function": rng.choice(FUNCTIONS),
                 })
         else:
-            first, last = rng.choice(firsts), rng.choice(lasts)
+            first, last, full = person_name(firsts, lasts)
             domain = rng.choice(["mail.%s" % tld, "example.%s" % tld, "post.%s" % tld])
-            rec.update(name="%s %s" % (first, last),
+            rec.update(name=full,
                        email=unique_email(ascii_slug("%s.%s" % (first, last)), domain),
                        phone=e164(rng, prefix), website=False)
         result.append(rec)
@@ -230,7 +257,12 @@ def bulk_insert(env, model, rows):
     defaults = Model.default_get(list(stored))
     defaults = {k: v for k, v in defaults.items()
                 if k in stored and stored[k].type not in ("one2many", "many2many")}
-    columns = sorted(set(defaults) | set().union(*(set(r) for r in rows)))
+    given = set().union(*(set(r) for r in rows))
+    unknown = given - set(Model._fields)
+    if unknown:
+        raise ValueError("%s has no fields %s" % (model, ", ".join(sorted(unknown))))
+    # related/computed fields that are not stored in this version are ignored
+    columns = sorted(set(defaults) | (given & set(stored)))
     now = datetime.datetime.utcnow()
     uid = env.uid
     values = []
@@ -389,6 +421,9 @@ def generate(env, today=None, seed=SEED):
                 prod, qty, unit = lines[-1]
                 lines[-1] = (prod, qty, round(unit + (amount - total) / qty, 4))
             line_specs.append(lines)
+    # number the orders in date order, as they would have been entered
+    order_rows, line_specs = (list(t) for t in zip(*sorted(
+        zip(order_rows, line_specs), key=lambda pair: pair[0]["date_order"])))
     start = seq.number_next_actual
     for i, row in enumerate(order_rows):
         row["name"] = "%s%s" % (seq.prefix or "", str(start + i).zfill(seq.padding))

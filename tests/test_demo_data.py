@@ -1,0 +1,116 @@
+"""The demo company generator: pure planning on the real CDNOW file, then a
+real run against the test database checked through Odoo's XML-RPC API."""
+import collections
+import datetime
+import os
+import subprocess
+
+import pytest
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def cdnow(demo_data_module, cdnow_file):
+    return demo_data_module.load_cdnow(cdnow_file)
+
+
+@pytest.fixture(scope="module")
+def plan(demo_data_module, cdnow):
+    return demo_data_module.plan_orders(cdnow, TODAY)
+
+
+def test_cdnow_file_is_the_published_one(cdnow):
+    # Fader, Hardie & Lee (2005): 23,570 customers, 69,659 purchase records
+    assert len(cdnow) == 23570
+    assert sum(len(rows) for rows in cdnow.values()) == 69659
+
+
+def test_plan_is_deterministic_and_large_enough(demo_data_module, cdnow, plan):
+    assert demo_data_module.plan_orders(cdnow, TODAY) == plan
+    assert demo_data_module.plan_orders(cdnow, TODAY, seed=1) != plan
+    assert len(plan) >= 2000
+    assert sum(len(c["orders"]) for c in plan) >= 6000
+
+
+def test_plan_keeps_cdnow_amounts_and_days(cdnow, plan):
+    for cust in plan[:500]:
+        source = collections.defaultdict(float)
+        for date, n_cds, dollars in cdnow[cust["cdnow_id"]]:
+            if dollars > 0 and n_cds > 0:
+                source[date] += dollars
+        planned = {date: sum(d for _n, d in rows) for date, rows in cust["orders"]}
+        assert len(planned) == len(source)
+        # same amounts, same gaps between purchase days
+        assert sorted(round(v, 2) for v in planned.values()) == \
+            sorted(round(v, 2) for v in source.values())
+        src_days, new_days = sorted(source), sorted(planned)
+        assert [(d - src_days[0]).days for d in src_days] == \
+            [(d - new_days[0]).days for d in new_days]
+
+
+def test_plan_spans_recent_years(plan):
+    dates = [date for cust in plan for date, _rows in cust["orders"]]
+    assert max(dates) <= TODAY - datetime.timedelta(days=1)
+    assert (max(dates) - min(dates)).days >= 3 * 365 - 30
+
+
+def test_customers_look_real(demo_data_module, plan):
+    people = demo_data_module.make_customers(plan)
+    assert len(people) == len(plan)
+    emails = [p["email"] for p in people] + [c["email"] for p in people for c in p["contacts"]]
+    assert len(emails) == len(set(emails))
+    names = [p["name"] for p in people if not p["is_company"]] + \
+        [c["name"] for p in people for c in p["contacts"]]
+    assert len(names) == len(set(names))
+    companies = [p for p in people if p["is_company"]]
+    assert 0.2 < len(companies) / len(people) < 0.4
+    assert all(1 <= len(p["contacts"]) <= 3 for p in companies)
+    assert not any(p["contacts"] for p in people if not p["is_company"])
+    assert len({p["country"] for p in people}) >= 6
+    assert all(p["phone"].startswith("+") for p in people)
+    assert demo_data_module.make_customers(plan) == people
+
+
+def test_generator_fills_the_database(odoo_server, odoo_python, plan):
+    conf = os.environ["CRM_LIFECYCLE_ODOO_CONF"]
+    script = os.path.join(os.path.dirname(os.path.dirname(__file__)), "tools", "demo_data.py")
+    out = subprocess.run(
+        [odoo_python, script, "-c", conf, "-d", odoo_server.db],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+        env=dict(os.environ, ODOO_PRELOAD_ADDONS="no"), timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert "confirmed sale orders" in out.stdout
+
+    # read back through Odoo itself
+    customers = odoo_server.rpc("res.partner", "search_count",
+                                [("ref", "=like", "C_____"), ("customer", "=", True)])
+    assert customers >= 2000
+    orders = odoo_server.rpc("sale.order", "search_read",
+                             [("origin", "=like", "CDNOW %"), ("state", "=", "sale")],
+                             fields=["amount_total", "partner_id", "user_id", "team_id"])
+    assert len(orders) >= 6000
+    assert all(o["user_id"] and o["team_id"] for o in orders)
+    # stored totals equal the CDNOW amounts (which do not depend on the day
+    # the plan is made), and the lines add up to them
+    expected = round(sum(d for c in plan for _day, rows in c["orders"] for _n, d in rows), 2)
+    assert round(sum(o["amount_total"] for o in orders), 2) == pytest.approx(expected, abs=0.05)
+    groups = odoo_server.rpc("sale.order.line", "read_group",
+                             [("order_id.origin", "=like", "CDNOW %")],
+                             ["price_subtotal"], [])
+    assert groups[0]["price_subtotal"] == pytest.approx(expected, abs=1.0)
+    # two teams, three or more salespeople each, sharing the customers
+    teams = odoo_server.rpc("sale.order", "read_group",
+                            [("origin", "=like", "CDNOW %")], ["team_id"], ["team_id"])
+    assert {t["team_id"][1] for t in teams} == {"Direct Sales", "Call Centre"}
+    users = odoo_server.rpc("sale.order", "read_group",
+                            [("origin", "=like", "CDNOW %")], ["user_id"], ["user_id"])
+    assert len(users) >= 6
+    # a second run leaves the data alone (make demo reuses the database)
+    again = subprocess.run(
+        [odoo_python, script, "-c", conf, "-d", odoo_server.db],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+        env=dict(os.environ, ODOO_PRELOAD_ADDONS="no"), timeout=600)
+    assert again.returncode == 0 and "already present" in again.stdout
+    assert odoo_server.rpc("sale.order", "search_count",
+                           [("origin", "=like", "CDNOW %")]) == len(orders)
