@@ -4,7 +4,6 @@ SHELL := /bin/bash
 PY := .local/venv/bin/python
 TOOLS_PY := .local/venv-tools/bin/python
 PORT ?= 8069
-export PORT
 
 .PHONY: help setup demo demo-data stop test lint pot bench clean
 
@@ -24,7 +23,7 @@ demo: setup
 	@$(PY) tools/lifecycle.py demo --port $(PORT)
 
 demo-data: setup
-	@$(PY) tools/lifecycle.py demo-data
+	@$(PY) tools/lifecycle.py demo-data --port $(PORT)
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) tools/lifecycle.py stop; else echo "nothing to stop"; fi

@@ -10,7 +10,7 @@ import os
 from setuptools import setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics"]
+ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale"]
 
 
 def addon_packages():

@@ -1,1 +1,9 @@
+from odoo import SUPERUSER_ID, api
+
 from . import models
+
+
+def post_init_hook(cr, registry):
+    """Make touchpoints from the history already in the database."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["crm.touchpoint"]._rebuild_from_sources()

@@ -446,9 +446,133 @@ def generate(env, today=None, seed=SEED):
             })
     bulk_insert(env, "sale.order.line", line_rows)
     xmlids(env, "sale.order", order_ids, ["sale_order_%d" % i for i in order_ids])
+
+    # 4. contact history: chatter emails, calls, web visits, sales visits...
+    contacts_of = collections.defaultdict(list)
+    for cid, parent in zip(contact_ids, contact_parent):
+        contacts_of[parent].append(cid)
+    stats = generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
+                             today, random.Random(seed + 3))
     env["ir.config_parameter"].sudo().set_param("crm_lifecycle.demo_data", today.isoformat())
-    return {"customers": len(partner_ids), "contacts": len(contact_ids),
-            "orders": len(order_ids), "lines": len(line_rows)}
+    stats.update({"customers": len(partner_ids), "contacts": len(contact_ids),
+                  "orders": len(order_ids), "lines": len(line_rows)})
+    return stats
+
+
+EMAIL_IN = ["Question about my order", "Where is my parcel?", "Catalogue request",
+            "Invoice copy please", "Do you have this album on vinyl?", "Gift card balance"]
+EMAIL_OUT = ["Your order has shipped", "New releases this month", "Thank you for your order",
+             "Your invoice", "Concert tickets pre-sale", "We miss you: 10% off"]
+CALLS_IN = ["Asked about delivery times", "Wanted to change the shipping address",
+            "Product question: headphones", "Asked for a refund"]
+CALLS_OUT = ["Follow-up call after purchase", "Offered the new box set",
+             "Reminder: gift card expires", "Satisfaction call"]
+VISITS = ["Visit at the customer's premises", "Presented the new catalogue",
+          "Annual review meeting", "Store visit"]
+COMPLAINTS = ["Damaged CD case", "Late delivery", "Wrong item received", "Charged twice"]
+
+
+def generate_history(env, plan, people, partner_ids, contacts_of, owners, staff, today, rng):
+    """Touchpoints over several channels and teams, both directions, for every
+    customer: chatter emails (real mail messages, captured by the rebuild),
+    and calls, web visits, sales visits, letters, SMS and complaints fed
+    through the touchpoint API of their source systems. Then the rebuild
+    makes the email and purchase touchpoints from Odoo's own documents."""
+    Touchpoint = env["crm.touchpoint"]
+    Channel = env["crm.touchpoint.channel"]
+    ch = {c.code: c.id for c in Channel.search([])}
+    comment = env.ref("mail.mt_comment").id
+    admin_partner = env.user.partner_id.id
+    call_users = staff["call_centre"][1]
+    direct_users = staff["direct_sales"][1]
+    now = datetime.datetime.combine(today, datetime.time()) - datetime.timedelta(hours=1)
+    messages, rows = [], []
+
+    def when(first, last):
+        span = max((last - first).total_seconds(), 3600.0)
+        moment = first + datetime.timedelta(seconds=rng.uniform(0, span))
+        return min(moment.replace(microsecond=0), now)
+
+    targets = []
+    for cust, rec, pid, owner in zip(plan, people, partner_ids, owners):
+        first = datetime.datetime.combine(cust["orders"][0][0], datetime.time(9))
+        last = datetime.datetime.combine(cust["orders"][-1][0], datetime.time(17))
+        targets.append((rec["ref"], rec["name"], rec["is_company"], pid,
+                        contacts_of.get(pid) or [pid], first, last, owner))
+    # the other customers with confirmed orders (Odoo's own demo data)
+    # port>=13: flush before this query
+    env.cr.execute("""
+        SELECT p.commercial_partner_id, min(o.date_order), max(o.date_order)
+          FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+         WHERE o.state IN ('sale', 'done') AND NOT p.commercial_partner_id = ANY(%s)
+         GROUP BY 1
+    """, (partner_ids,))
+    for pid, first, last in env.cr.fetchall():
+        # Odoo 11 reads timestamps as strings
+        first, last = (datetime.datetime.strptime(str(d)[:19], "%Y-%m-%d %H:%M:%S")
+                       for d in (first, last))
+        partner = env["res.partner"].browse(pid)
+        persons = partner.child_ids.ids or [pid]
+        team = partner.team_id or staff["direct_sales"][0]
+        user = partner.user_id or staff["direct_sales"][1][0]
+        targets.append(("P%d" % pid, partner.name, partner.is_company, pid, persons,
+                        first - datetime.timedelta(days=60), last, (team.id, user.id)))
+
+    for ref, name, is_company, pid, persons, first, last, (team_id, user_id) in targets:
+        last = min(last + datetime.timedelta(days=120), now)
+        first = min(first, last)
+        n = 0
+
+        def add(channel, direction, kind, subject, user, team, source, amount=None):
+            rows.append({
+                "partner_id": rng.choice(persons), "date": when(first, last),
+                "channel_id": ch[channel], "direction": direction, "kind": kind,
+                "user_id": user, "team_id": team, "company_id": env.user.company_id.id,
+                "subject": subject, "summary": None, "amount": amount, "currency_id": None,
+                "res_model": None, "res_id": None, "campaign_id": None,
+                "source_system": source, "external_ref": "%s-%d-%d" % (ref, len(rows), n),
+            })
+        # emails in the customer's chatter, from both sides
+        for _i in range(rng.randint(1, 3)):
+            inbound = rng.random() < 0.5
+            messages.append({
+                "model": "res.partner", "res_id": pid, "message_type": "email" if inbound
+                else "comment", "subtype_id": comment,
+                "author_id": rng.choice(persons) if inbound else admin_partner,
+                "subject": rng.choice(EMAIL_IN if inbound else EMAIL_OUT),
+                "body": "<p>%s</p>" % rng.choice(EMAIL_IN if inbound else EMAIL_OUT),
+                "date": when(first, last), "record_name": name,
+            })
+        # call centre: inbound and outbound calls
+        for _i in range(rng.randint(1, 4)):
+            inbound = rng.random() < 0.55
+            agent = call_users[rng.randrange(len(call_users))]
+            add("phone", "inbound" if inbound else "outbound", "contact",
+                rng.choice(CALLS_IN if inbound else CALLS_OUT), agent.id,
+                staff["call_centre"][0].id, "callcentre")
+        # web shop visits and sign-ups
+        for _i in range(rng.randint(1, 5)):
+            add("web", "inbound", "contact", rng.choice(["Visited the web shop",
+                "Signed up for the newsletter", "Wish list updated", "Reviewed a product"]),
+                user_id, team_id, "webshop")
+        if is_company:
+            for _i in range(rng.randint(1, 3)):
+                seller = direct_users[rng.randrange(len(direct_users))]
+                add(rng.choice(["visit", "meeting"]), "outbound", "contact",
+                    rng.choice(VISITS), seller.id, staff["direct_sales"][0].id, "fieldsales")
+        if rng.random() < 0.35:
+            add(rng.choice(["letter", "sms"]), "outbound", "contact",
+                rng.choice(["Spring catalogue", "Birthday voucher", "Order ready for pickup"]),
+                user_id, team_id, "marketing")
+        if rng.random() < 0.06:
+            add("complaint", "inbound", "complaint", rng.choice(COMPLAINTS),
+                call_users[0].id, staff["call_centre"][0].id, "callcentre")
+    message_ids = bulk_insert(env, "mail.message", messages)
+    Touchpoint._upsert(rows)
+    Touchpoint.invalidate_cache()
+    rebuilt = Touchpoint._rebuild_from_sources()
+    return {"messages": len(message_ids), "fed_touchpoints": len(rows),
+            "rebuilt": sum(rebuilt.values())}
 
 
 def main(argv=None):
@@ -470,7 +594,9 @@ def main(argv=None):
         stats = generate(env, seed=args.seed)
         cr.commit()
     print("demo data: %(customers)d customers, %(contacts)d contacts, "
-          "%(orders)d confirmed sale orders, %(lines)d order lines" % stats)
+          "%(orders)d confirmed sale orders, %(lines)d order lines, "
+          "%(messages)d chatter emails, %(fed_touchpoints)d touchpoints fed by other "
+          "systems, %(rebuilt)d touchpoints rebuilt from Odoo documents" % stats)
     return 0
 
 

@@ -30,7 +30,7 @@ ODOO_BIN = os.path.join(ROOT, "tools", "odoo_bin.py")
 SETUP = os.path.join(ROOT, "tools", "setup.sh")
 CONF = os.path.join(LOCAL, "odoo.conf")
 
-ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics"]
+ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale"]
 ODOO_MODULES = ["crm", "sale_management", "mass_mailing"]
 DEMO_DB = "crm_lifecycle_demo"
 PG_PORT = os.environ.get("CRM_LIFECYCLE_PGPORT", "55432")
@@ -121,6 +121,10 @@ def write_conf():
 
 def server_env():
     env = dict(os.environ)
+    # pytest-odoo turns HOST, PORT, USER and PASSWORD (the Odoo Docker
+    # image's variables) into database options: never let them through
+    for name in ("HOST", "PORT", "USER", "PASSWORD"):
+        env.pop(name, None)
     env["ODOO_PRELOAD_ADDONS"] = "no"
     env["PATH"] = os.path.join(LOCAL, "node", "node_modules", ".bin") + ":" + env["PATH"]
     env["PYTHONDONTWRITEBYTECODE"] = "1"

@@ -22,8 +22,28 @@ class CrmLifecycleCase(SavepointCase):
             "email": "manager@example.com",
             "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])],
         })
+        cls.customer = cls.env["res.partner"].create({
+            "name": "Ada Customer Ltd", "is_company": True, "customer": True,
+            "email": "hello@ada-customer.example", "ref": "ADA-1", "vat": "BE0477472701",
+            "phone": "+32 2 555 12 34", "country_id": cls.env.ref("base.be").id,
+        })
+        cls.contact = cls.env["res.partner"].create({
+            "name": "Grace Contact", "parent_id": cls.customer.id, "customer": True,
+            "email": "grace@ada-customer.example", "mobile": "0470 12 34 56",
+            "country_id": cls.env.ref("base.be").id,
+        })
+        cls.person = cls.env["res.partner"].create({
+            "name": "Linus Private", "customer": True, "email": "linus@example.org",
+        })
+        cls.Touchpoint = cls.env["crm.touchpoint"]
+        cls.channel = {c.code: c for c in cls.env["crm.touchpoint.channel"].search([])}
         cls.employee = Users.create({
             "name": "Test Employee", "login": "test_lifecycle_employee",
             "email": "employee@example.com",
             "groups_id": [(6, 0, [cls.env.ref("base.group_user").id])],
         })
+
+    def touchpoints(self, partner, **filters):
+        domain = [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+        domain += [(k, "=", v) for k, v in filters.items()]
+        return self.Touchpoint.search(domain)

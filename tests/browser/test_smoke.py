@@ -105,3 +105,33 @@ def test_login_contacts_partner_form_and_lifecycle_menu(page, odoo_server, artif
 
     errors = odoo_server.log_errors()
     assert not errors, "server log has errors:\n%s" % "\n".join(errors[:10])
+
+
+def test_customer_timeline_from_smart_button(page, odoo_server, artifacts_dir):
+    """A customer's form shows its touchpoint count; the smart button opens
+    its timeline, newest first."""
+    expected = odoo_server.rpc("crm.touchpoint", "search_count",
+                               [("commercial_partner_id.name", "=", "Agrolait")])
+    assert expected >= 3, "the install should have made Agrolait's touchpoints"
+    login(page, odoo_server.url)
+    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    page.wait_for_selector(".o_kanban_view .o_kanban_record")
+    page.fill(".o_searchview_input", "Agrolait")
+    page.keyboard.press("Enter")
+    card = page.locator(".o_kanban_record:has-text('Agrolait')").first
+    card.wait_for()
+    card.click()
+    button = page.locator(".oe_button_box .oe_stat_button:has([name=touchpoint_count])")
+    button.wait_for()
+    assert str(expected) in button.inner_text()
+    shot(page, artifacts_dir, "06_customer_form")
+    button.click()
+    page.wait_for_selector(".breadcrumb li.active:has-text('Touchpoints of')")
+    page.wait_for_selector(".o_list_view tr.o_data_row")
+    rows = page.locator(".o_list_view tr.o_data_row")
+    assert rows.count() == min(expected, 80)
+    dates = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+    assert all(d for d in dates)
+    assert_healthy(page, "timeline")
+    assert_styled(page, "timeline")
+    shot(page, artifacts_dir, "07_customer_timeline")

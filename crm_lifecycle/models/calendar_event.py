@@ -1,0 +1,31 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+SYNC_FIELDS = {"partner_ids", "start", "stop", "name", "description", "user_id", "active"}
+
+
+class CalendarEvent(models.Model):
+    _inherit = "calendar.event"
+
+    def _real_ids(self):
+        # recurring events have virtual ids such as '12-20261125100000'
+        return [i for i in self.ids if isinstance(i, int)]
+
+    @api.model
+    def create(self, values):
+        event = super(CalendarEvent, self).create(values)
+        self.env["crm.touchpoint"]._capture_sync("_sync_meetings", event._real_ids())
+        return event
+
+    def write(self, values):
+        res = super(CalendarEvent, self).write(values)
+        if SYNC_FIELDS & set(values):
+            self.env["crm.touchpoint"]._capture_sync("_sync_meetings", self._real_ids())
+        return res
+
+    def unlink(self, can_be_deleted=True):
+        ids = self._real_ids()
+        res = super(CalendarEvent, self).unlink(can_be_deleted=can_be_deleted)
+        self.env["crm.touchpoint"]._capture_sync("_sync_meetings", ids)
+        return res

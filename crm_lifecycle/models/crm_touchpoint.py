@@ -1,0 +1,275 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from psycopg2 import sql
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound")]
+KINDS = [
+    ("contact", "Contact"),
+    ("purchase", "Purchase"),
+    ("lead", "Lead / Opportunity"),
+    ("complaint", "Complaint"),
+    ("support", "Support Request"),
+    ("feedback", "Feedback"),
+    ("response", "Campaign Response"),
+]
+# columns written by _upsert (the SQL path shared by capture, backfill and
+# ingestion); commercial_partner_id is derived from partner_id in SQL
+UPSERT_COLUMNS = [
+    ("partner_id", "int"), ("date", "timestamp"), ("channel_id", "int"),
+    ("direction", "varchar"), ("kind", "varchar"), ("user_id", "int"),
+    ("team_id", "int"), ("company_id", "int"), ("subject", "varchar"),
+    ("summary", "text"), ("amount", "numeric"), ("currency_id", "int"),
+    ("res_model", "varchar"), ("res_id", "int"), ("campaign_id", "int"),
+    ("source_system", "varchar"), ("external_ref", "varchar"),
+]
+SUBJECT_SIZE = 256
+SUMMARY_SIZE = 4000
+
+
+class CrmTouchpoint(models.Model):
+    """One contact between the company and a customer, through any channel.
+
+    Touchpoints come from Odoo itself (emails, done activities, meetings,
+    leads, confirmed orders: `source_system` 'odoo'), from other systems
+    through `ingest()` or the import, or are logged by hand. The pair
+    (source_system, external_ref) identifies a touchpoint of a source, so
+    that feeding the same contact twice never duplicates it.
+    """
+
+    _name = "crm.touchpoint"
+    _description = "Customer Touchpoint"
+    _order = "date desc, id desc"
+    _rec_name = "subject"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, index=True, ondelete="cascade",
+        help="The person or company the company was in contact with.")
+    commercial_partner_id = fields.Many2one(
+        "res.partner", string="Customer", related="partner_id.commercial_partner_id",
+        store=True, readonly=True, index=True,
+        help="The customer (company, or private person) the contact belongs to: its "
+        "timeline shows the touchpoints of all its contacts.")
+    date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
+    channel_id = fields.Many2one(
+        "crm.touchpoint.channel", string="Channel", required=True, index=True,
+        ondelete="restrict")
+    direction = fields.Selection(
+        DIRECTIONS, required=True, default="outbound",
+        help="Inbound: the customer reached us. Outbound: we reached the customer.")
+    kind = fields.Selection(KINDS, required=True, default="contact", index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, default=lambda self: self.env.user,
+        help="The staff member who handled the contact.")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Channel", index=True,
+        default=lambda self: self.env["crm.team"]._get_default_team_id())
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.user.company_id)
+    subject = fields.Char(size=SUBJECT_SIZE)
+    summary = fields.Text()
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        help="Value of the touchpoint, e.g. the amount of a purchase.")
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.user.company_id.currency_id)
+    res_model = fields.Char(
+        string="Document Model", index=True, readonly=True,
+        help="Model of the Odoo document this touchpoint comes from.")
+    res_id = fields.Integer(string="Document ID", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", string="Campaign", index=True)
+    source_system = fields.Char(
+        readonly=True,
+        help="System the touchpoint came from: 'odoo' for captured ones, or the name "
+        "given by an import or the ingestion API (e.g. 'callcentre').")
+    external_ref = fields.Char(
+        string="External Reference", readonly=True,
+        help="Identifier of the touchpoint in its source system.")
+
+    # import helpers: filled by CSV/XLSX imports, resolved on create
+    partner_ref = fields.Char(
+        string="Customer Reference", store=False,
+        help="Import: find the customer by its internal reference.")
+    partner_email = fields.Char(
+        string="Customer Email", store=False, help="Import: find the customer by email.")
+    partner_phone = fields.Char(
+        string="Customer Phone", store=False, help="Import: find the customer by phone.")
+    partner_vat = fields.Char(
+        string="Customer Tax ID", store=False, help="Import: find the customer by tax ID.")
+    channel_code = fields.Char(
+        store=False, help="Import: the channel given by its code (e.g. 'phone').")
+
+    _sql_constraints = [
+        ("external_ref_uniq", "unique(source_system, external_ref)",
+         "A touchpoint with this external reference already exists for this source system."),
+        ("amount_positive", "CHECK(amount IS NULL OR amount >= 0)",
+         "The amount of a touchpoint cannot be negative."),
+    ]
+
+    def init(self):
+        cr = self.env.cr
+        # timeline: newest first for one customer
+        tools.create_index(cr, "crm_touchpoint_timeline_idx", self._table,
+                           ["commercial_partner_id", "date DESC", "id DESC"])
+        # staff and team reports by period
+        tools.create_index(cr, "crm_touchpoint_user_date_idx", self._table,
+                           ["user_id", "date"])
+        tools.create_index(cr, "crm_touchpoint_team_date_idx", self._table,
+                           ["team_id", "date"])
+        # campaigns: responses within a window
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_touchpoint_campaign_date_idx
+                ON crm_touchpoint (campaign_id, date) WHERE campaign_id IS NOT NULL
+        """)
+        # origin documents (sync of meetings, orders)
+        tools.create_index(cr, "crm_touchpoint_res_idx", self._table, ["res_model", "res_id"])
+
+    # ------------------------------------------------------------ ORM
+    @api.model
+    def create(self, vals):
+        """Create a touchpoint; one whose (source system, external reference)
+        already exists is updated instead, so that importing or feeding the
+        same contact twice never duplicates it."""
+        vals = self._resolve_import_values(dict(vals))
+        if vals.get("external_ref") and not vals.get("source_system"):
+            vals["source_system"] = "import"
+        if vals.get("external_ref"):
+            existing = self._existing_ids({(vals["source_system"], vals["external_ref"])})
+            if existing:
+                record = self.browse(list(existing.values())[0])
+                record.write(vals)
+                return record
+        return super(CrmTouchpoint, self).create(vals)
+
+    @api.model
+    def _resolve_import_values(self, vals):
+        """Turn the import helper columns into partner_id / channel_id."""
+        helpers = {k: vals.pop(k) for k in
+                   ("partner_ref", "partner_email", "partner_phone", "partner_vat",
+                    "channel_code") if k in vals}
+        if not vals.get("partner_id"):
+            key = next(((match_key, helpers[k]) for k, match_key in
+                        (("partner_ref", "partner_ref"), ("partner_email", "email"),
+                         ("partner_phone", "phone"), ("partner_vat", "vat"))
+                        if helpers.get(k)), None)
+            if key:
+                found = self.env["res.partner"]._lifecycle_match_customers([{key[0]: key[1]}])
+                partner_id, error = found[0]
+                if error:
+                    raise ValidationError(error)
+                vals["partner_id"] = partner_id
+        if helpers.get("channel_code") and not vals.get("channel_id"):
+            channel = self.env["crm.touchpoint.channel"]._get_by_code(helpers["channel_code"])
+            if not channel:
+                raise ValidationError(
+                    _("Unknown channel code %(code)r.") % {"code": helpers["channel_code"]})
+            vals["channel_id"] = channel.id
+        return vals
+
+    @api.model
+    def _existing_ids(self, keys):
+        """{(source_system, external_ref): id} of existing touchpoints."""
+        if not keys:
+            return {}
+        # port>=13: flush before this query
+        self.env.cr.execute("""
+            SELECT source_system, external_ref, id FROM crm_touchpoint
+             WHERE (source_system, external_ref) IN %s
+        """, (tuple(keys),))
+        return {(s, r): i for s, r, i in self.env.cr.fetchall()}
+
+    # ------------------------------------------------------------ bulk SQL
+    @api.model
+    def _upsert(self, rows):
+        """Insert or update touchpoints keyed on (source_system, external_ref)
+        in one statement. `rows` are dicts of UPSERT_COLUMNS values.
+
+        Returns {(source_system, external_ref): (id, "created"|"updated")};
+        rows whose stored values are already equal are left untouched and
+        absent from the result.
+        """
+        if not rows:
+            return {}
+        cols = [c for c, _t in UPSERT_COLUMNS]
+        template = "(%s, %%s::int)" % ", ".join("%%s::%s" % t for _c, t in UPSERT_COLUMNS)
+        uid = self.env.uid
+        values = [tuple(row.get(c) for c in cols) + (uid,) for row in rows]
+        updatable = [c for c in cols if c not in ("source_system", "external_ref")]
+
+        def idents(names, prefix=None):
+            return sql.SQL(", ").join(
+                sql.Identifier(prefix, n) if prefix else sql.Identifier(n) for n in names)
+
+        # port>=13: flush before this query
+        query = sql.SQL("""
+            INSERT INTO crm_touchpoint AS t ({cols}, commercial_partner_id,
+                                             create_uid, write_uid, create_date, write_date)
+            SELECT {vcols}, p.commercial_partner_id, v.uid, v.uid,
+                   now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (VALUES %s) AS v ({cols}, uid)
+              JOIN res_partner p ON p.id = v.partner_id
+            ON CONFLICT ON CONSTRAINT crm_touchpoint_external_ref_uniq DO UPDATE
+               SET ({upd}, commercial_partner_id, write_uid, write_date)
+                 = ({ex_upd}, EXCLUDED.commercial_partner_id, EXCLUDED.write_uid,
+                    now() at time zone 'UTC')
+             WHERE ({t_upd}) IS DISTINCT FROM ({ex_upd})
+            RETURNING id, source_system, external_ref, (xmax = 0) AS created
+        """).format(
+            cols=idents(cols), vcols=idents(cols, "v"), upd=idents(updatable),
+            ex_upd=idents(updatable, "excluded"), t_upd=idents(updatable, "t"),
+        ).as_string(self.env.cr._obj)
+        result = {}
+        for rec_id, src, ref, created in execute_values(
+                self.env.cr, query, values, template=template, page_size=2000, fetch=True):
+            result[(src, ref)] = (rec_id, "created" if created else "updated")
+        self.invalidate_cache()
+        return result
+
+    @api.model
+    def _delete_sources(self, source_system, external_refs):
+        """Delete the touchpoints of these source references (set-based)."""
+        if not external_refs:
+            return 0
+        # port>=13: flush before this query
+        self.env.cr.execute(
+            "DELETE FROM crm_touchpoint WHERE source_system = %s AND external_ref IN %s",
+            (source_system, tuple(external_refs)))
+        self.invalidate_cache()
+        return self.env.cr.rowcount
+
+    @api.model
+    def _capture(self, rows, what):
+        """Write captured touchpoints; never fail the user's action.
+
+        Runs in a savepoint: on any error the capture is rolled back and
+        logged, and the caller's transaction goes on.
+        """
+        if not rows:
+            return {}
+        try:
+            with self.env.cr.savepoint():
+                # sudo: capture is a system action done for any user
+                return self.sudo()._upsert(rows)
+        except Exception:  # pylint: disable=broad-except
+            _logger.exception("crm_lifecycle: could not capture touchpoints from %s", what)
+            return {}
+
+    # ------------------------------------------------------------ actions
+    def action_open_document(self):
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "target": "current",
+        }

@@ -1,0 +1,132 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from .common import CrmLifecycleCase
+
+
+def row(ref, **kw):
+    vals = {"source_system": "callcentre", "external_ref": ref, "date": "2026-05-04 10:30:00",
+            "channel": "phone", "direction": "inbound", "kind": "contact",
+            "subject": "Call %s" % ref, "email": "hello@ada-customer.example"}
+    vals.update(kw)
+    return vals
+
+
+class TestIngest(CrmLifecycleCase):
+    def count(self):
+        return self.Touchpoint.search_count([("source_system", "=", "callcentre")])
+
+    def test_created_then_unchanged_then_updated(self):
+        rows = [row("c1"), row("c2", email=None, phone="+32 470 123456"),
+                row("c3", email=None, vat="be 0477.472.701".replace(".", "")),
+                row("c4", email=None, partner_ref="ADA-1", amount="12.50", currency="EUR"),
+                row("c5", email=None, partner_id=self.person.id, direction="outbound")]
+        res = self.Touchpoint.ingest(rows)
+        self.assertEqual([r["status"] for r in res], ["created"] * 5, res)
+        tps = self.Touchpoint.browse([r["id"] for r in res])
+        self.assertEqual(tps[1].partner_id, self.contact, "matched by mobile in E.164")
+        self.assertEqual(tps[2].partner_id, self.customer, "matched by VAT")
+        self.assertEqual(tps[3].amount, 12.5)
+        self.assertEqual(tps[4].partner_id, self.person)
+        self.assertEqual(tps[4].direction, "outbound")
+        self.assertEqual(tps[1].commercial_partner_id, self.customer)
+        again = self.Touchpoint.ingest(rows)
+        self.assertEqual([r["status"] for r in again], ["unchanged"] * 5)
+        self.assertEqual([r["id"] for r in again], [r["id"] for r in res])
+        rows[0]["subject"] = "Call c1 (edited)"
+        third = self.Touchpoint.ingest(rows)
+        self.assertEqual([r["status"] for r in third], ["updated"] + ["unchanged"] * 4)
+        self.assertEqual(tps[0].subject, "Call c1 (edited)")
+        self.assertEqual(self.count(), 5)
+
+    def test_one_bad_row_writes_nothing(self):
+        rows = [row("ok1"), row("bad-date", date="2026-13-45"), row("ok2"),
+                row("bad-channel", channel="pigeon"), row("bad-amount", amount="ten"),
+                row("nobody", email="nobody@nowhere.example"), row("long", subject="x" * 300),
+                row("ok1")]
+        res = self.Touchpoint.ingest(rows)
+        self.assertTrue(all(r["status"] == "error" for r in res))
+        self.assertEqual(self.count(), 0)
+        self.assertIn("row 2, field 'date'", res[1]["error"])
+        self.assertIn("row 4, field 'channel'", res[3]["error"])
+        self.assertIn("pigeon", res[3]["error"])
+        self.assertIn("row 5, field 'amount'", res[4]["error"])
+        self.assertIn("row 6, field 'email'", res[5]["error"])
+        self.assertIn("unknown customer", res[5]["error"])
+        self.assertIn("row 7, field 'subject'", res[6]["error"])
+        self.assertIn("too long", res[6]["error"])
+        self.assertIn("row 8, field 'external_ref'", res[7]["error"])
+        self.assertIn("not written", res[0]["error"])
+        self.assertIn("2, 4, 5, 6, 7, 8", res[0]["error"])
+
+    def test_ambiguous_customer(self):
+        self.env["res.partner"].create({"name": "Other", "email": "shared@example.org"})
+        self.env["res.partner"].create({"name": "Another", "email": "shared@example.org"})
+        res = self.Touchpoint.ingest([row("a", email="Shared@Example.org ")])
+        self.assertEqual(res[0]["status"], "error")
+        self.assertIn("2 customers", res[0]["error"])
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(st.lists(st.tuples(
+        st.sampled_from(["ok", "bad_date", "bad_channel", "bad_amount", "bad_direction"]),
+        st.integers(min_value=0, max_value=5)), min_size=1, max_size=12))
+    def test_all_or_nothing_property(self, spec):
+        """Whatever the mix of rows: either every row is written, or none is
+        and exactly the invalid rows name their field."""
+        bad = {"bad_date": {"date": "yesterday"}, "bad_channel": {"channel": "nope"},
+               "bad_amount": {"amount": -3}, "bad_direction": {"direction": "sideways"}}
+        rows = [row("p%d-%d" % (i, n), **bad.get(kind, {})) for i, (kind, n) in enumerate(spec)]
+        self.env.cr.execute("SAVEPOINT hypothesis_example")
+        try:
+            before = self.count()
+            res = self.Touchpoint.ingest(rows)
+            invalid = [i for i, (kind, _n) in enumerate(spec) if kind != "ok"]
+            self.assertEqual(len(res), len(rows))
+            if invalid:
+                self.assertEqual(self.count(), before)
+                for i, r in enumerate(res):
+                    self.assertEqual(r["status"], "error")
+                    if i in invalid:
+                        self.assertIn("row %d, field" % (i + 1), r["error"])
+                    else:
+                        self.assertIn("not written", r["error"])
+            else:
+                self.assertEqual(self.count(), before + len(rows))
+                self.assertEqual({r["status"] for r in res}, {"created"})
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT hypothesis_example")
+            self.Touchpoint.invalidate_cache()
+
+
+class TestImport(CrmLifecycleCase):
+    FIELDS = ["external_ref", "partner_email", "channel_code", "date", "direction", "subject"]
+
+    def rows(self):
+        return [["t1", "hello@ada-customer.example", "email", "2026-04-01 09:00:00",
+                 "inbound", "Catalogue request"],
+                ["t2", "linus@example.org", "web", "2026-04-02 10:00:00", "inbound",
+                 "Signed up"]]
+
+    def test_import_twice_changes_nothing(self):
+        res = self.Touchpoint.load(self.FIELDS, self.rows())
+        self.assertFalse(res["messages"], res["messages"])
+        self.assertEqual(len(res["ids"]), 2)
+        first = self.Touchpoint.browse(res["ids"])
+        self.assertEqual(first[0].partner_id, self.customer)
+        self.assertEqual(first[1].channel_id.code, "web")
+        self.assertEqual(set(first.mapped("source_system")), {"import"})
+        again = self.Touchpoint.load(self.FIELDS, self.rows())
+        self.assertEqual(again["ids"], res["ids"])
+        self.assertEqual(self.Touchpoint.search_count([("source_system", "=", "import")]), 2)
+
+    def test_bad_row_imports_nothing(self):
+        rows = self.rows() + [["t3", "unknown@example.org", "email", "2026-04-03 10:00:00",
+                               "inbound", "?"]]
+        res = self.Touchpoint.load(self.FIELDS, rows)
+        self.assertFalse(res["ids"])
+        self.assertTrue(res["messages"])
+        self.assertIn("unknown@example.org", res["messages"][0]["message"])
+        self.assertEqual(self.Touchpoint.search_count([("source_system", "=", "import")]), 0)

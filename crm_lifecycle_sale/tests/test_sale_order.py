@@ -1,0 +1,53 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+
+
+class TestSaleOrderTouchpoint(CrmLifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestSaleOrderTouchpoint, cls).setUpClass()
+        cls.categ = cls.env["product.category"].create({"name": "Vinyl"})
+        cls.product = cls.env["product.product"].create({
+            "name": "Limited LP", "categ_id": cls.categ.id, "list_price": 30.0,
+            "type": "consu"})
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.contact.id, "user_id": cls.salesman.id,
+            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 2,
+                                   "price_unit": 30.0, "tax_id": [(6, 0, [])]})],
+        })
+
+    def purchase(self):
+        return self.touchpoints(self.customer, kind="purchase")
+
+    def test_confirmed_order_is_a_purchase(self):
+        self.assertFalse(self.purchase(), "a quotation is not a purchase")
+        self.order.action_confirm()
+        tp = self.purchase()
+        self.assertEqual(len(tp), 1)
+        self.assertEqual(tp.amount, 60.0)
+        self.assertEqual(tp.channel_id.code, "order")
+        self.assertEqual(tp.direction, "inbound")
+        self.assertEqual(tp.user_id, self.salesman)
+        self.assertEqual(tp.partner_id, self.contact)
+        self.assertEqual(tp.product_categ_ids, self.categ)
+        self.assertEqual((tp.res_model, tp.res_id), ("sale.order", self.order.id))
+
+    def test_cancelled_order_loses_it(self):
+        self.order.action_confirm()
+        self.order.action_cancel()
+        self.assertFalse(self.purchase())
+        self.order.action_draft()
+        self.assertFalse(self.purchase())
+        self.order.action_confirm()
+        self.assertEqual(len(self.purchase()), 1)
+
+    def test_rebuild_makes_order_touchpoints(self):
+        self.order.action_confirm()
+        self.env.cr.execute("DELETE FROM crm_touchpoint WHERE res_model = 'sale.order'")
+        self.Touchpoint.invalidate_cache()
+        counts = self.Touchpoint._rebuild_from_sources()
+        self.assertGreaterEqual(counts["orders"], 1)
+        tp = self.purchase()
+        self.assertEqual(tp.amount, 60.0)
+        self.assertEqual(tp.product_categ_ids, self.categ)
