@@ -5,7 +5,7 @@ PY := .local/venv/bin/python
 TOOLS_PY := .local/venv-tools/bin/python
 PORT ?= 8069
 
-.PHONY: help setup demo demo-data stop test lint pot bench clean
+.PHONY: help setup demo demo-data stop test lint pot bench bench-data clean
 
 help:
 	@echo "make demo       install everything, create the demo database, start Odoo on :$(PORT)"
@@ -14,6 +14,8 @@ help:
 	@echo "make test       run every test (addons with pytest-odoo, browser tests)"
 	@echo "make lint       flake8, isort and pylint-odoo"
 	@echo "make pot        regenerate the i18n/<module>.pot files"
+	@echo "make bench-data generate the benchmark database (1 M customers, 20 M touchpoints)"
+	@echo "make bench      print the benchmark figures (needs make bench-data once)"
 	@echo "make clean      remove .local/ (databases, logs, links to cached venvs)"
 
 setup:
@@ -33,6 +35,12 @@ test: setup
 
 pot: setup
 	@$(PY) tools/lifecycle.py pot
+
+bench-data: setup
+	@$(PY) tools/bench.py data
+
+bench: setup
+	@$(PY) tools/bench.py run
 
 lint:
 	@bash tools/setup.sh tools

@@ -54,25 +54,24 @@ class CrmTouchpoint(models.Model):
         help="The person or company the company was in contact with.")
     commercial_partner_id = fields.Many2one(
         "res.partner", string="Customer", related="partner_id.commercial_partner_id",
-        store=True, readonly=True, index=True,
+        store=True, readonly=True,
         help="The customer (company, or private person) the contact belongs to: its "
         "timeline shows the touchpoints of all its contacts.")
     date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
     channel_id = fields.Many2one(
-        "crm.touchpoint.channel", string="Channel", required=True, index=True,
-        ondelete="restrict")
+        "crm.touchpoint.channel", string="Channel", required=True, ondelete="restrict")
     direction = fields.Selection(
         DIRECTIONS, required=True, default="outbound",
         help="Inbound: the customer reached us. Outbound: we reached the customer.")
-    kind = fields.Selection(KINDS, required=True, default="contact", index=True)
+    kind = fields.Selection(KINDS, required=True, default="contact")
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", index=True, default=lambda self: self.env.user,
+        "res.users", string="Salesperson", default=lambda self: self.env.user,
         help="The staff member who handled the contact.")
     team_id = fields.Many2one(
-        "crm.team", string="Sales Channel", index=True,
+        "crm.team", string="Sales Channel",
         default=lambda self: self.env["crm.team"]._get_default_team_id())
     company_id = fields.Many2one(
-        "res.company", index=True, default=lambda self: self.env.user.company_id)
+        "res.company", default=lambda self: self.env.user.company_id)
     subject = fields.Char(size=SUBJECT_SIZE)
     summary = fields.Text()
     amount = fields.Monetary(
@@ -81,10 +80,10 @@ class CrmTouchpoint(models.Model):
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.user.company_id.currency_id)
     res_model = fields.Char(
-        string="Document Model", index=True, readonly=True,
+        string="Document Model", readonly=True,
         help="Model of the Odoo document this touchpoint comes from.")
     res_id = fields.Integer(string="Document ID", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", index=True)
+    campaign_id = fields.Many2one("utm.campaign", string="Campaign")
     source_system = fields.Char(
         readonly=True,
         help="System the touchpoint came from: 'odoo' for captured ones, or the name "
@@ -114,6 +113,9 @@ class CrmTouchpoint(models.Model):
     ]
 
     def init(self):
+        # Indexes are chosen for the screens and reports, not per column: the
+        # composite ones below also serve lookups on their leading column
+        # (customer, salesperson, team, campaign, origin model).
         cr = self.env.cr
         # timeline: newest first for one customer
         tools.create_index(cr, "crm_touchpoint_timeline_idx", self._table,
@@ -178,11 +180,15 @@ class CrmTouchpoint(models.Model):
         """{(source_system, external_ref): id} of existing touchpoints."""
         if not keys:
             return {}
+        sources, refs = zip(*keys)
+        # joined on arrays so that each key is one probe of the unique index
         # port>=13: flush before this query
         self.env.cr.execute("""
-            SELECT source_system, external_ref, id FROM crm_touchpoint
-             WHERE (source_system, external_ref) IN %s
-        """, (tuple(keys),))
+            SELECT t.source_system, t.external_ref, t.id
+              FROM unnest(%s::varchar[], %s::varchar[]) AS k(source_system, external_ref)
+              JOIN crm_touchpoint t ON t.source_system = k.source_system
+                                   AND t.external_ref = k.external_ref
+        """, (list(sources), list(refs)))
         return {(s, r): i for s, r, i in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------ bulk SQL

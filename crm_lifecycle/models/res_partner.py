@@ -52,6 +52,17 @@ class ResPartner(models.Model):
         compute="_compute_touchpoint_summary",
         help="Channels through which the customer and the company were in contact.")
 
+    def init(self):
+        super(ResPartner, self).init()
+        # customer recognition (ingestion, import) looks partners up by
+        # normalised email and tax ID
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS res_partner_lower_email_idx
+                ON res_partner (lower(email)) WHERE email IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS res_partner_vat_normalised_idx
+                ON res_partner (upper(replace(vat, ' ', ''))) WHERE vat IS NOT NULL
+        """)
+
     @api.depends("phone", "mobile", "country_id")
     def _compute_phones_e164(self):
         default_region = self.env.user.company_id.country_id.code
@@ -127,15 +138,16 @@ class ResPartner(models.Model):
         norm = {
             "partner_id": lambda v: int(v),
             "partner_ref": lambda v: v.strip(),
-            "email": lambda v: v.strip().lower(),
+            "email": lambda v: v.strip().lower(),  # stored emails are trimmed by Odoo
             "vat": lambda v: v.replace(" ", "").upper(),
             "phone": lambda v: to_e164(v) or v.strip(),
         }
         # SQL expression of each key on res_partner, compared with `= ANY`
+        # (each has an index: see init())
         exprs = {
             "partner_id": "p.id",
-            "partner_ref": "btrim(p.ref)",
-            "email": "lower(btrim(p.email))",
+            "partner_ref": "p.ref",
+            "email": "lower(p.email)",
             "vat": "upper(replace(p.vat, ' ', ''))",
             "phone": None,
         }
@@ -148,9 +160,12 @@ class ResPartner(models.Model):
                 continue
             if key == "phone":
                 query = """
-                    SELECT v, p.id, p.commercial_partner_id
-                      FROM res_partner p, unnest(ARRAY[p.phone_e164, p.mobile_e164]) v
-                     WHERE p.active AND v = ANY(%s)
+                    SELECT p.phone_e164, p.id, p.commercial_partner_id FROM res_partner p
+                     WHERE p.active AND p.phone_e164 = ANY(%s)
+                       AND (p.company_id IS NULL OR p.company_id = ANY(%s))
+                    UNION ALL
+                    SELECT p.mobile_e164, p.id, p.commercial_partner_id FROM res_partner p
+                     WHERE p.active AND p.mobile_e164 = ANY(%s)
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
                 """
             else:
@@ -161,7 +176,8 @@ class ResPartner(models.Model):
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
                 """.format(expr=exprs[key])
             # port>=13: flush before this query
-            self.env.cr.execute(query, (wanted, company_ids))  # pylint: disable=sql-injection
+            args = (wanted, company_ids) * (2 if key == "phone" else 1)
+            self.env.cr.execute(query, args)  # pylint: disable=sql-injection
             for value, pid, cid in self.env.cr.fetchall():
                 found[key].setdefault(value, set()).add((pid, cid))
         result = []
