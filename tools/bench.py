@@ -344,6 +344,11 @@ def cmd_run(args):
         sql("DELETE FROM ir_config_parameter WHERE key = 'crm_lifecycle.bench_code'; "
             "INSERT INTO ir_config_parameter (key, value) "
             "VALUES ('crm_lifecycle.bench_code', '%s')" % code)
+    # start from the generated data: drop what earlier runs added
+    sql("DELETE FROM crm_touchpoint WHERE source_system = 'bench' OR "
+        "(source_system = 'odoo' AND res_model = 'res.partner' "
+        "AND external_ref LIKE 'mail.message,%')")
+    sql("VACUUM ANALYZE crm_touchpoint")
     odoo = odoo_env()
     registry = odoo.registry(DB)
     with odoo.api.Environment.manage(), registry.cursor() as cr:

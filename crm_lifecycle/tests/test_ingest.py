@@ -130,3 +130,24 @@ class TestImport(CrmLifecycleCase):
         self.assertTrue(res["messages"])
         self.assertIn("unknown@example.org", res["messages"][0]["message"])
         self.assertEqual(self.Touchpoint.search_count([("source_system", "=", "import")]), 0)
+
+
+class TestMatchPhone(CrmLifecycleCase):
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from(["", " ", "-", ".", "  "]), min_size=11, max_size=11),
+           st.booleans())
+    def test_any_written_form_of_the_number_finds_the_contact(self, seps, brackets):
+        """The contact's mobile, stored as '0470 12 34 56' (Belgium), is found
+        from any international spelling of it."""
+        digits = "32470123456"
+        text = "+" + "".join(d + s for d, s in zip(digits, seps)).strip()
+        if brackets:
+            text = text.replace("470", "(470)", 1)
+        match = self.env["res.partner"]._lifecycle_match_customers([{"phone": text}])
+        self.assertEqual(match, [(self.contact.id, None)], text)
+
+    def test_other_number_is_not_found(self):
+        match = self.env["res.partner"]._lifecycle_match_customers([{"phone": "+32 470 99 99 99"}])
+        self.assertFalse(match[0][0])
+        self.assertIn("no customer with phone", match[0][1])
