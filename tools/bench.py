@@ -12,6 +12,9 @@ bench: prints figures measured in the same run, each with its ratio:
   (b) ingestion of 100,000 rows over JSON-RPC in batches of 1,000 against
       per-record `create` calls over JSON-RPC;
   (c) backfill (rebuild) time per 1,000,000 source rows;
+  (d) the duplicate finder: precision and recall, and its time over
+      1,000,000 partners against Odoo's exact-match grouping (see
+      bench_identity.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -24,6 +27,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
 import lifecycle  # noqa: E402  pylint: disable=wrong-import-position
 
 DB = "crm_lifecycle_bench"
@@ -60,6 +64,8 @@ def sql(query, db=DB):
 # --------------------------------------------------------------- data
 def cmd_data(args):
     lifecycle.write_conf()
+    if args.only == "identity":
+        return bench_identity.generate(sys.modules[__name__], lifecycle, say)
     t0 = time.time()
     lifecycle.stop_pid("odoo-bench")
     if not lifecycle.db_exists(DB) or args.fresh:
@@ -171,6 +177,8 @@ def cmd_data(args):
         sql("SELECT count(*) FROM crm_touchpoint"),
         sql("SELECT count(*) FROM mail_message WHERE model = 'res.partner' "
             "AND subject LIKE 'Bench email%'"), time.time() - t0))
+    if args.only != "touchpoints":
+        bench_identity.generate(sys.modules[__name__], lifecycle, say)
 
 
 def run_psql_script(script):
@@ -183,10 +191,23 @@ def run_psql_script(script):
 
 
 # --------------------------------------------------------------- bench
-def odoo_env():
+def odoo_env(db=DB):
     import odoo
-    odoo.tools.config.parse_config(["-c", lifecycle.CONF, "-d", DB, "--log-level=warn"])
+    odoo.tools.config.parse_config(["-c", lifecycle.CONF, "-d", db, "--log-level=warn"])
     return odoo
+
+
+def update_addons(db):
+    """Update the addons in `db` when the addon code changed since."""
+    code = lifecycle.code_hash()
+    if sql("SELECT value FROM ir_config_parameter WHERE key = 'crm_lifecycle.bench_code'",
+           db=db) != code:
+        say("updating the addons in %s to the current code" % db)
+        lifecycle.run_odoo(["-d", db, "-u", ",".join(lifecycle.ADDONS)], "update-bench.log",
+                           timeout=3600)
+        sql("DELETE FROM ir_config_parameter WHERE key = 'crm_lifecycle.bench_code'; "
+            "INSERT INTO ir_config_parameter (key, value) "
+            "VALUES ('crm_lifecycle.bench_code', '%s')" % code, db=db)
 
 
 def timed(fn, repeat):
@@ -333,17 +354,11 @@ def bench_backfill(env):
 
 def cmd_run(args):
     lifecycle.write_conf()
+    if args.only == "identity":
+        return bench_identity.run(sys.modules[__name__], lifecycle, say)
     if not lifecycle.db_exists(DB):
         raise lifecycle.Fail("no benchmark database: run `make bench-data` first")
-    code = lifecycle.code_hash()
-    if sql("SELECT value FROM ir_config_parameter WHERE key = 'crm_lifecycle.bench_code'") \
-            != code:
-        say("updating the addons in %s to the current code" % DB)
-        lifecycle.run_odoo(["-d", DB, "-u", ",".join(lifecycle.ADDONS)], "update-bench.log",
-                           timeout=3600)
-        sql("DELETE FROM ir_config_parameter WHERE key = 'crm_lifecycle.bench_code'; "
-            "INSERT INTO ir_config_parameter (key, value) "
-            "VALUES ('crm_lifecycle.bench_code', '%s')" % code)
+    update_addons(DB)
     # start from the generated data: drop what earlier runs added
     sql("DELETE FROM crm_touchpoint WHERE source_system = 'bench' OR "
         "(source_system = 'odoo' AND res_model = 'res.partner' "
@@ -360,6 +375,8 @@ def cmd_run(args):
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_backfill(env)
+    if args.only != "touchpoints":
+        bench_identity.run(sys.modules[__name__], lifecycle, say)
 
 
 def main(argv=None):
@@ -367,6 +384,8 @@ def main(argv=None):
     parser.add_argument("command", choices=["data", "run"])
     parser.add_argument("--fresh", action="store_true",
                         help="data: start again from the addons template")
+    parser.add_argument("--only", choices=["touchpoints", "identity"],
+                        help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:
         return {"data": cmd_data, "run": cmd_run}[args.command](args) or 0

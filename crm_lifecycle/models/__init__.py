@@ -9,3 +9,6 @@ from . import mail_message
 from . import calendar_event
 from . import crm_lead
 from . import utm
+from . import crm_partner_duplicate
+from . import crm_partner_merge_log
+from . import crm_partner_source

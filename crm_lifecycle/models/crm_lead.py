@@ -1,6 +1,10 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, models
+
+_logger = logging.getLogger(__name__)
 
 SYNC_FIELDS = {"partner_id", "name", "description", "user_id", "team_id", "medium_id",
                "source_id", "campaign_id", "company_id"}
@@ -10,7 +14,33 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     @api.model
+    def _lifecycle_known_customer(self, vals):
+        """The existing customer a new lead certainly comes from: exactly one
+        active partner with its email, or else with its phone (E.164)."""
+        for key, field in (("email", "email_from"), ("phone", "phone"), ("phone", "mobile")):
+            value = vals.get(field)
+            if not value:
+                continue
+            if key == "email":
+                value = value.strip()
+                if "<" in value:  # "Name <address>"
+                    value = value.split("<", 1)[1].rstrip(">").strip()
+            partner_id, _error = self.env["res.partner"]._lifecycle_match_customers(
+                [{key: value}])[0]
+            if partner_id:
+                return partner_id
+        return False
+
+    @api.model
     def create(self, vals):
+        if not vals.get("partner_id") and not self.env.context.get("lifecycle_no_match"):
+            try:
+                with self.env.cr.savepoint():
+                    partner_id = self._lifecycle_known_customer(vals)
+                if partner_id:
+                    vals = dict(vals, partner_id=partner_id)
+            except Exception:  # never block the user's save
+                _logger.exception("crm_lifecycle: recognising the customer of a lead failed")
         lead = super(CrmLead, self).create(vals)
         if lead.partner_id:
             self.env["crm.touchpoint"]._capture_sync("_sync_leads", lead.ids)

@@ -1,6 +1,11 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# default score from which two customers are listed as possible duplicates,
+# chosen from the precision/recall sweep that `make bench` prints
+DUPLICATE_THRESHOLD = 0.75
 
 
 class ResConfigSettings(models.TransientModel):
@@ -19,6 +24,11 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_capture_meetings = fields.Boolean(
         string="Capture Meetings",
         help="Calendar meetings with customer attendees become touchpoints.",
+    )
+    lifecycle_duplicate_threshold = fields.Float(
+        string="Duplicate Threshold", digits=(3, 2),
+        help="Pairs of customers scoring at least this (0 to 1) are listed as possible "
+        "duplicates. Lower finds more pairs and more false ones.",
     )
     module_crm_lifecycle_analytics = fields.Boolean(
         string="Customer Analytics",
@@ -39,6 +49,8 @@ class ResConfigSettings(models.TransientModel):
             "lifecycle_capture_mail": ("crm_lifecycle.capture_mail", True),
             "lifecycle_capture_activities": ("crm_lifecycle.capture_activities", True),
             "lifecycle_capture_meetings": ("crm_lifecycle.capture_meetings", True),
+            "lifecycle_duplicate_threshold": ("crm_lifecycle.duplicate_threshold",
+                                              DUPLICATE_THRESHOLD),
         }
 
     @api.model
@@ -57,6 +69,14 @@ class ResConfigSettings(models.TransientModel):
         if ftype == "float":
             return float(raw)
         return raw
+
+    @api.constrains("lifecycle_duplicate_threshold")
+    def _check_duplicate_threshold(self):
+        for settings in self:
+            if not 0 < settings.lifecycle_duplicate_threshold <= 1:
+                raise ValidationError(_(
+                    "The duplicate threshold is a score between 0 and 1, not %s.")
+                    % settings.lifecycle_duplicate_threshold)
 
     @api.model
     def get_values(self):

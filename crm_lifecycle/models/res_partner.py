@@ -4,29 +4,12 @@ import logging
 
 from odoo import _, api, fields, models
 
+from ..identity import city_key, name_key, to_e164
+
 _logger = logging.getLogger(__name__)
 
-try:
-    import phonenumbers
-except ImportError:  # pragma: no cover - declared in external_dependencies
-    phonenumbers = None
-    _logger.warning("crm_lifecycle: the python library phonenumbers is missing")
-
-
-def to_e164(number, region=None):
-    """'+49 30 1234567', '030 1234567' (region 'DE') -> '+49301234567'.
-
-    Returns False when the text is not a possible phone number.
-    """
-    if not number or not phonenumbers:
-        return False
-    try:
-        parsed = phonenumbers.parse(number, (region or "").upper() or None)
-    except phonenumbers.NumberParseException:
-        return False
-    if not phonenumbers.is_possible_number(parsed):
-        return False
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+# rows per UPDATE when identity keys are filled set-based
+KEY_BATCH = 50000
 
 
 class ResPartner(models.Model):
@@ -52,15 +35,167 @@ class ResPartner(models.Model):
         compute="_compute_touchpoint_summary",
         help="Channels through which the customer and the company were in contact.")
 
+    identity_name_key = fields.Char(
+        string="Name Key", compute="_compute_identity_keys", store=True,
+        help="The name as the duplicate finder compares it: lower case, accents folded, "
+             "transliterated to Latin, legal forms removed, words in alphabetical order.")
+    identity_city_key = fields.Char(
+        string="City Key", compute="_compute_identity_keys", store=True,
+        help="The city as the duplicate finder compares it.")
+    merged_into_id = fields.Many2one(
+        "res.partner", string="Merged Into", readonly=True, index=True, ondelete="set null",
+        help="The customer this record was merged into. Merged records are archived; "
+             "the merge can be undone from its merge log.")
+    merge_log_id = fields.Many2one(
+        "crm.partner.merge.log", string="Merge Log", readonly=True, ondelete="set null",
+        help="The merge that archived this record.")
+    lifecycle_source_ids = fields.One2many(
+        "crm.partner.source", "partner_id", string="Source Records",
+        help="The rows of imported customer lists that are this customer.")
+    lifecycle_duplicate_ids = fields.Many2many(
+        "res.partner", string="Possible Duplicates", compute="_compute_lifecycle_duplicates",
+        help="Active customers with the same email, phone, tax ID, or the same name in the "
+             "same city, and open duplicate pairs of this customer.")
+    lifecycle_duplicate_count = fields.Integer(
+        string="Possible Duplicate Count", compute="_compute_lifecycle_duplicates")
+
+    @api.model_cr_context
+    def _auto_init(self):
+        # Create and fill the identity keys set-based on install, instead of
+        # letting the ORM compute them record by record (minutes on a large
+        # base).
+        cr = self.env.cr
+        cr.execute("""SELECT column_name FROM information_schema.columns
+                       WHERE table_name = 'res_partner'
+                         AND column_name IN ('identity_name_key', 'identity_city_key')""")
+        if cr.rowcount < 2:
+            cr.execute("""ALTER TABLE res_partner
+                              ADD COLUMN IF NOT EXISTS identity_name_key VARCHAR,
+                              ADD COLUMN IF NOT EXISTS identity_city_key VARCHAR""")
+            self._identity_fill_keys()
+        return super(ResPartner, self)._auto_init()
+
+    @api.model
+    def _identity_fill_keys(self, where="TRUE", params=()):
+        """Compute the identity keys of the partners matching `where` (an SQL
+        condition on res_partner, with `params`) in batches: one read, one
+        UPDATE per KEY_BATCH rows."""
+        cr = self.env.cr
+        # port>=13: flush before this query
+        cr.execute("SELECT id, name, city FROM res_partner WHERE " + where,  # noqa: E501 pylint: disable=sql-injection
+                   params)
+        rows = cr.fetchall()
+        for start in range(0, len(rows), KEY_BATCH):
+            chunk = rows[start:start + KEY_BATCH]
+            cr.execute("""
+                UPDATE res_partner p SET identity_name_key = v.nk, identity_city_key = v.ck
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) v(id, nk, ck)
+                 WHERE p.id = v.id
+            """, ([r[0] for r in chunk], [name_key(r[1]) or None for r in chunk],
+                  [city_key(r[2]) or None for r in chunk]))
+        return len(rows)
+
+    @api.model
+    def _identity_fill_phones(self, where="TRUE", params=()):
+        """Compute phone_e164 and mobile_e164 of the partners matching `where`
+        in batches (data loaded by SQL)."""
+        cr = self.env.cr
+        default_region = self.env.user.company_id.country_id.code
+        # port>=13: flush before this query
+        cr.execute("SELECT p.id, p.phone, p.mobile, c.code "  # noqa
+                   "FROM (SELECT * FROM res_partner WHERE " + where + ") p "  # noqa
+                   "LEFT JOIN res_country c ON c.id = p.country_id",
+                   params)  # pylint: disable=sql-injection
+        rows = cr.fetchall()
+        for start in range(0, len(rows), KEY_BATCH):
+            chunk = rows[start:start + KEY_BATCH]
+            cr.execute("""
+                UPDATE res_partner p SET phone_e164 = v.ph, mobile_e164 = v.mo
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) v(id, ph, mo)
+                 WHERE p.id = v.id
+            """, ([r[0] for r in chunk],
+                  [to_e164(r[1], r[3] or default_region) or None for r in chunk],
+                  [to_e164(r[2], r[3] or default_region) or None for r in chunk]))
+        return len(rows)
+
+    @api.depends("name", "city")
+    def _compute_identity_keys(self):
+        for partner in self:
+            partner.identity_name_key = name_key(partner.name) or False
+            partner.identity_city_key = city_key(partner.city) or False
+
+    @api.depends("name", "city", "email", "phone", "mobile", "vat", "country_id")
+    def _compute_lifecycle_duplicates(self):
+        for partner in self:
+            dups = partner._lifecycle_likely_duplicates()
+            partner.lifecycle_duplicate_ids = [(6, 0, dups)]
+            partner.lifecycle_duplicate_count = len(dups)
+
+    def _lifecycle_likely_duplicates(self, limit=5):
+        """Ids of active partners that are likely the same customer: exact
+        normalised email, phone, tax ID, or name key in the same city (all
+        indexed lookups), and the other side of open duplicate pairs."""
+        self.ensure_one()
+        if not self.name and not self.email:
+            return []
+        region = self.country_id.code or self.env.user.company_id.country_id.code
+        phones = [p for p in (to_e164(self.phone, region), to_e164(self.mobile, region)) if p]
+        own_id = self.id if isinstance(self.id, int) else 0
+        related = [own_id]
+        if own_id:
+            related += (self.commercial_partner_id | self.child_ids).ids
+        # port>=13: flush before this query
+        self.env.cr.execute("""
+            SELECT id FROM res_partner p
+             WHERE p.active AND p.id <> ALL(%(related)s)
+               AND (p.company_id IS NULL OR %(company)s IS NULL OR p.company_id = %(company)s)
+               AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+               AND ((%(email)s <> '' AND lower(p.email) = %(email)s)
+                 OR (%(vat)s <> '' AND upper(replace(p.vat, ' ', '')) = %(vat)s)
+                 OR p.phone_e164 = ANY(%(phones)s) OR p.mobile_e164 = ANY(%(phones)s)
+                 OR (p.identity_name_key = %(name)s AND p.identity_city_key = %(city)s))
+            UNION
+            SELECT CASE WHEN d.partner_a_id = %(own)s THEN d.partner_b_id
+                        ELSE d.partner_a_id END
+              FROM crm_partner_duplicate d
+             WHERE d.state = 'review' AND %(own)s IN (d.partner_a_id, d.partner_b_id)
+             LIMIT %(limit)s
+        """, {
+            "related": related, "company": self.company_id.id or None,
+            "email": (self.email or "").strip().lower(),
+            "vat": (self.vat or "").replace(" ", "").upper(), "phones": phones,
+            "name": name_key(self.name) or "", "city": city_key(self.city) or "",
+            "own": own_id, "limit": limit,
+        })
+        return [r[0] for r in self.env.cr.fetchall()]
+
+    def action_view_lifecycle_duplicates(self):
+        self.ensure_one()
+        self.env["crm.partner.duplicate"].find_duplicates(partner_ids=self.ids)
+        action = self.env.ref("crm_lifecycle.crm_partner_duplicate_action").read()[0]
+        action["domain"] = ["|", ("partner_a_id", "=", self.id), ("partner_b_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     def init(self):
         super(ResPartner, self).init()
         # customer recognition (ingestion, import) looks partners up by
         # normalised email and tax ID
+        # trigram similarity and edit distance of names and streets
+        # (contrib modules shipped with PostgreSQL; trusted since
+        # PostgreSQL 13: the database owner may create them)
+        self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
         self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS res_partner_identity_name_trgm_idx
+                ON res_partner USING gin (identity_name_key gin_trgm_ops);
             CREATE INDEX IF NOT EXISTS res_partner_lower_email_idx
                 ON res_partner (lower(email)) WHERE email IS NOT NULL;
             CREATE INDEX IF NOT EXISTS res_partner_vat_normalised_idx
-                ON res_partner (upper(replace(vat, ' ', ''))) WHERE vat IS NOT NULL
+                ON res_partner (upper(replace(vat, ' ', ''))) WHERE vat IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS res_partner_identity_city_key_idx
+                ON res_partner (identity_name_key, identity_city_key)
+                WHERE identity_name_key IS NOT NULL
         """)
 
     @api.depends("phone", "mobile", "country_id")

@@ -1,0 +1,331 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+# A block (partners sharing one blocking key) larger than this is not a set
+# of duplicates but a shared value (a company switchboard, a common surname
+# in a big city): its pairs are not compared.
+MAX_BLOCK = 30
+
+# The compared values of a partner (table lifecycle_dup_p); the import
+# wizard adds the rows of a file to it with negative ids.
+PARTNER_VALUES_SQL = r"""
+    SELECT p.id, p.company_id, p.is_company, p.parent_id,
+           coalesce(p.identity_name_key, '') AS nk,
+           coalesce(p.identity_city_key, '') AS ck,
+           coalesce(lower(btrim(p.email)), '') AS em,
+           coalesce(upper(regexp_replace(p.vat, '[^0-9A-Za-z]', '', 'g')), '') AS vk,
+           coalesce(upper(regexp_replace(p.zip, '\s', '', 'g')), '') AS zk,
+           coalesce(lower(p.street), '') AS sk,
+           coalesce(regexp_replace(p.street, '\D', '', 'g'), '') AS sn,
+           array_remove(ARRAY[p.phone_e164, p.mobile_e164], NULL)::varchar[] AS phones
+      FROM res_partner p
+"""
+# The partners compared: active customers and contacts, not merged, not
+# the partners of users (staff).
+CANDIDATES_WHERE = """
+     WHERE p.active AND p.merged_into_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+"""
+CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
+                  + PARTNER_VALUES_SQL + CANDIDATES_WHERE)
+
+# Blocking keys, hashed to 64 bits: exact email, phone, tax ID and name
+# key, and each name word (3+ letters) in the same city, which catches a
+# typo in another word. Pairs come only from partners sharing a key.
+BLOCKS_SQL = """
+    CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS
+    WITH keys AS (
+        SELECT hashtextextended('e' || em, 0) AS k, id FROM lifecycle_dup_p WHERE em <> ''
+        UNION ALL
+        SELECT hashtextextended('v' || vk, 0), id FROM lifecycle_dup_p WHERE vk <> ''
+        UNION ALL
+        SELECT hashtextextended('n' || nk, 0), id FROM lifecycle_dup_p WHERE nk <> ''
+        UNION ALL
+        SELECT DISTINCT hashtextextended('p' || ph, 0), id
+          FROM lifecycle_dup_p, unnest(phones) ph
+        UNION ALL
+        SELECT DISTINCT hashtextextended('t' || ck || ' ' || tok, 0), id
+          FROM lifecycle_dup_p, unnest(string_to_array(nk, ' ')) tok
+         WHERE ck <> '' AND length(tok) >= 3
+    ), blocks AS (
+        SELECT array_agg(id) AS ids FROM keys GROUP BY k
+        HAVING count(*) BETWEEN 2 AND %(max_block)s
+           AND (%(scope)s::int[] IS NULL OR array_agg(id) && %(scope)s::int[])
+    )
+    SELECT DISTINCT a AS a_id, b AS b_id
+      FROM blocks, unnest(ids) a, unnest(ids) b
+     WHERE a < b AND (%(scope)s::int[] IS NULL OR a = ANY(%(scope)s::int[])
+                      OR b = ANY(%(scope)s::int[]));
+"""
+
+# Evidence of each pair, then its score: a noisy-or of independent pieces of
+# evidence, each weighted by how much it says when the names agree or not.
+SCORE_SQL = """
+    CREATE TEMP TABLE lifecycle_dup_scored ON COMMIT DROP AS
+    WITH f AS (
+        SELECT x.a_id, x.b_id,
+               -- trigram similarity, or, for a typo (at most two edits), the
+               -- edit distance: trigrams punish typos in short names
+               CASE WHEN a.nk = b.nk THEN 1.0
+                    ELSE greatest(similarity(a.nk, b.nk), CASE
+                        WHEN levenshtein(left(a.nk, 255), left(b.nk, 255)) <= 2
+                        THEN 1.0 - levenshtein(left(a.nk, 255), left(b.nk, 255))::float
+                                   / greatest(length(a.nk), length(b.nk), 1)
+                        ELSE 0 END)
+               END AS name_sim,
+               a.em <> '' AND a.em = b.em AS email_eq,
+               a.vk <> '' AND a.vk = b.vk AS vat_eq,
+               a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk AS vat_differs,
+               a.phones && b.phones AS phone_eq,
+               a.em <> '' AND b.em <> '' AND a.em <> b.em AS email_differs,
+               cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
+                   AND NOT a.phones && b.phones AS phone_differs,
+               a.ck <> '' AND a.ck = b.ck AS city_eq,
+               a.zk <> '' AND a.zk = b.zk AS zip_eq,
+               (a.ck <> '' AND b.ck <> '' AND a.ck <> b.ck)
+                   OR (a.zk <> '' AND b.zk <> '' AND a.zk <> b.zk) AS place_differs,
+               -- another house number is another address
+               CASE WHEN a.sn <> '' AND b.sn <> '' AND a.sn <> b.sn THEN 0.0
+                    WHEN a.sk <> '' AND b.sk <> '' THEN similarity(a.sk, b.sk) END
+                   AS street_sim,
+               coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs
+          FROM lifecycle_dup_pairs x
+          JOIN lifecycle_dup_p a ON a.id = x.a_id
+          JOIN lifecycle_dup_p b ON b.id = x.b_id
+         WHERE (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
+           AND a.parent_id IS DISTINCT FROM b.id AND b.parent_id IS DISTINCT FROM a.id
+    ), e AS (
+        SELECT f.*,
+               -- the names alone: full weight in the same place and street,
+               -- little for namesakes elsewhere
+               greatest(0.0, least(1.0, (name_sim - 0.4) / 0.45)) * CASE
+                   WHEN place_differs THEN CASE WHEN name_sim >= 0.95 THEN 0.2 ELSE 0 END
+                   WHEN NOT (city_eq OR zip_eq) THEN 0.6
+                   WHEN street_sim IS NULL THEN 0.7
+                   WHEN street_sim >= 0.45 THEN 0.97
+                   ELSE 0.4 END AS e_name,
+               CASE WHEN email_eq THEN CASE WHEN name_sim >= 0.4 THEN 0.95 ELSE 0.6 END
+                    ELSE 0 END AS e_email,
+               -- a shared phone with a different name is often a switchboard
+               CASE WHEN phone_eq THEN CASE WHEN name_sim >= 0.7 THEN 0.85
+                                            WHEN name_sim >= 0.5 THEN 0.5 ELSE 0.2 END
+                    ELSE 0 END AS e_phone,
+               CASE WHEN vat_eq THEN 0.95 ELSE 0 END AS e_vat
+          FROM f
+    )
+    SELECT a_id, b_id,
+           round(((1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat))
+                  * CASE WHEN vat_differs THEN 0.3 ELSE 1 END
+                  * CASE WHEN email_differs THEN 0.8 ELSE 1 END
+                  * CASE WHEN phone_differs THEN 0.8 ELSE 1 END
+                  * CASE WHEN kind_differs THEN 0.8 ELSE 1 END)::numeric, 3) AS score,
+           concat_ws(', ',
+               CASE WHEN email_eq THEN 'email' END,
+               CASE WHEN phone_eq THEN 'phone' END,
+               CASE WHEN vat_eq THEN 'vat' END,
+               CASE WHEN name_sim >= 1 THEN 'name'
+                    WHEN name_sim >= 0.4 THEN 'name~' || round(name_sim::numeric, 2) END,
+               CASE WHEN city_eq THEN 'city' END,
+               CASE WHEN zip_eq THEN 'zip' END,
+               CASE WHEN street_sim >= 0.45 THEN 'street' END,
+               CASE WHEN place_differs THEN '!place' END,
+               CASE WHEN vat_differs THEN '!vat' END,
+               CASE WHEN email_differs THEN '!email' END,
+               CASE WHEN phone_differs THEN '!phone' END,
+               CASE WHEN kind_differs THEN '!kind' END) AS reason_codes
+      FROM e;
+"""
+
+
+class CrmPartnerDuplicate(models.Model):
+    _name = "crm.partner.duplicate"
+    _description = "Possible Duplicate Customers"
+    _order = "score desc, id"
+    _rec_name = "partner_a_id"
+
+    partner_a_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, ondelete="cascade",
+        index=True, help="The older record of the pair.")
+    partner_b_id = fields.Many2one(
+        "res.partner", string="Possible Duplicate", required=True, readonly=True,
+        ondelete="cascade", index=True, help="The newer record of the pair.")
+    score = fields.Float(
+        string="Score", digits=(4, 3), readonly=True, group_operator="max",
+        help="How sure the finder is that both records are one customer, from 0 to 1.")
+    reason_codes = fields.Char(
+        string="Reason Codes", readonly=True,
+        help="Machine-readable evidence: email, phone, vat, name or name~similarity, city, "
+             "zip, street; '!' marks evidence against.")
+    reasons = fields.Char(
+        string="Reasons", compute="_compute_reasons",
+        help="Which fields matched and how.")
+    state = fields.Selection([
+        ("review", "To Review"),
+        ("merged", "Merged"),
+        ("distinct", "Not a Duplicate"),
+    ], string="Status", default="review", required=True, readonly=True, index=True,
+        help="'Not a duplicate' decisions are remembered: the finder does not propose the "
+             "pair again.")
+    company_id = fields.Many2one(
+        "res.company", string="Company", related="partner_a_id.company_id", store=True,
+        readonly=True)
+    decided_uid = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_date = fields.Datetime(string="Decided On", readonly=True)
+    merge_log_id = fields.Many2one("crm.partner.merge.log", string="Merge", readonly=True)
+    # side-by-side comparison
+    a_email = fields.Char(related="partner_a_id.email", readonly=True)
+    a_phone = fields.Char(related="partner_a_id.phone", readonly=True)
+    a_mobile = fields.Char(related="partner_a_id.mobile", readonly=True)
+    a_vat = fields.Char(related="partner_a_id.vat", readonly=True)
+    a_street = fields.Char(related="partner_a_id.street", readonly=True)
+    a_zip = fields.Char(related="partner_a_id.zip", readonly=True)
+    a_city = fields.Char(related="partner_a_id.city", readonly=True)
+    a_country_id = fields.Many2one("res.country", related="partner_a_id.country_id", readonly=True)
+    a_create_date = fields.Datetime(related="partner_a_id.create_date", readonly=True)
+    b_email = fields.Char(related="partner_b_id.email", readonly=True)
+    b_phone = fields.Char(related="partner_b_id.phone", readonly=True)
+    b_mobile = fields.Char(related="partner_b_id.mobile", readonly=True)
+    b_vat = fields.Char(related="partner_b_id.vat", readonly=True)
+    b_street = fields.Char(related="partner_b_id.street", readonly=True)
+    b_zip = fields.Char(related="partner_b_id.zip", readonly=True)
+    b_city = fields.Char(related="partner_b_id.city", readonly=True)
+    b_country_id = fields.Many2one("res.country", related="partner_b_id.country_id", readonly=True)
+    b_create_date = fields.Datetime(related="partner_b_id.create_date", readonly=True)
+    a_touchpoint_count = fields.Integer(
+        related="partner_a_id.touchpoint_count", string="Touchpoints (Customer)")
+    b_touchpoint_count = fields.Integer(
+        related="partner_b_id.touchpoint_count", string="Touchpoints (Duplicate)")
+
+    _sql_constraints = [
+        ("pair_uniq", "UNIQUE (partner_a_id, partner_b_id)",
+         "A pair of customers is listed once."),
+        ("pair_order", "CHECK (partner_a_id < partner_b_id)",
+         "The customer of a pair is the older record."),
+    ]
+
+    @api.depends("reason_codes")
+    def _compute_reasons(self):
+        labels = {
+            "email": _("same email"), "phone": _("same phone"), "vat": _("same tax ID"),
+            "name": _("same name"), "city": _("same city"), "zip": _("same zip"),
+            "street": _("similar street"), "!place": _("different place"),
+            "!vat": _("different tax IDs"), "!kind": _("company and person"),
+            "!email": _("different emails"), "!phone": _("different phones"),
+        }
+        for pair in self:
+            words = []
+            for code in (pair.reason_codes or "").split(", "):
+                if code.startswith("name~"):
+                    words.append(_("similar name (%s)") % code[5:])
+                elif code:
+                    words.append(labels.get(code, code))
+            pair.reasons = ", ".join(words)
+
+    @api.model
+    def _threshold(self):
+        return self.env["res.config.settings"]._lifecycle_read_param(
+            "lifecycle_duplicate_threshold")
+
+    @api.model
+    def find_duplicates(self, partner_ids=None):
+        """Find the pairs of partners that are likely one customer.
+
+        partner_ids: None for the whole base, or the ids of the partners
+        whose pairs are looked for. Set-based: blocking keys in PostgreSQL,
+        trigram similarity for names and streets, one scoring query. Open
+        pairs above the threshold are created or updated, open pairs below
+        it removed; decided pairs are kept as they are. Returns the number
+        of open pairs.
+        """
+        if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
+            raise UserError(_("Only Customer Lifecycle managers can look for duplicates."))
+        if partner_ids is not None:
+            partner_ids = [int(i) for i in partner_ids]
+            if not partner_ids:
+                return self._open_count()
+        threshold = self._threshold()
+        cr = self.env.cr
+        # port>=13: flush before these queries
+        for table in ("lifecycle_dup_p", "lifecycle_dup_pairs", "lifecycle_dup_scored"):
+            cr.execute("DROP TABLE IF EXISTS %s" % table)  # pylint: disable=sql-injection
+        cr.execute(CANDIDATES_SQL)
+        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+        cr.execute(BLOCKS_SQL, {"max_block": MAX_BLOCK, "scope": partner_ids})
+        self._score_pairs()
+        params = {"threshold": threshold, "scope": partner_ids, "uid": self.env.uid}
+        cr.execute("""
+            INSERT INTO crm_partner_duplicate AS d
+                   (partner_a_id, partner_b_id, score, reason_codes, state, company_id,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT s.a_id, s.b_id, s.score, s.reason_codes, 'review', pa.company_id,
+                   %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM lifecycle_dup_scored s JOIN res_partner pa ON pa.id = s.a_id
+             WHERE s.score >= %(threshold)s
+            ON CONFLICT (partner_a_id, partner_b_id) DO UPDATE
+               SET score = excluded.score, reason_codes = excluded.reason_codes,
+                   write_date = excluded.write_date, write_uid = excluded.write_uid
+             WHERE d.state = 'review'
+               AND (d.score, d.reason_codes) IS DISTINCT FROM (excluded.score,
+                                                                excluded.reason_codes)
+        """, params)
+        # open pairs of the scope that are not found any more
+        cr.execute("""
+            DELETE FROM crm_partner_duplicate d
+             WHERE d.state = 'review'
+               AND (%(scope)s::int[] IS NULL OR d.partner_a_id = ANY(%(scope)s::int[])
+                    OR d.partner_b_id = ANY(%(scope)s::int[]))
+               AND NOT EXISTS (SELECT 1 FROM lifecycle_dup_scored s
+                                WHERE s.a_id = d.partner_a_id AND s.b_id = d.partner_b_id
+                                  AND s.score >= %(threshold)s)
+        """, params)
+        for table in ("lifecycle_dup_scored", "lifecycle_dup_pairs", "lifecycle_dup_p"):
+            cr.execute("DROP TABLE %s" % table)  # pylint: disable=sql-injection
+        self.invalidate_cache()
+        return self._open_count()
+
+    @api.model
+    def _score_pairs(self):
+        """Score the pairs of temp table lifecycle_dup_pairs (a_id < b_id)
+        whose values are in lifecycle_dup_p, into lifecycle_dup_scored."""
+        # temp tables are never analysed automatically: without statistics
+        # the planner picks nested loops over them
+        self.env.cr.execute("ANALYZE lifecycle_dup_pairs")
+        self.env.cr.execute(SCORE_SQL)
+        self.env.cr.execute("CREATE INDEX ON lifecycle_dup_scored (a_id, b_id); "
+                            "ANALYZE lifecycle_dup_scored")
+
+    @api.model
+    def _open_count(self):
+        return self.search_count([("state", "=", "review")])
+
+    @api.model
+    def _cron_find_duplicates(self):
+        count = self.sudo().find_duplicates()
+        _logger.info("crm_lifecycle: %d possible duplicate pairs to review", count)
+
+    @api.model
+    def action_find_duplicates(self):
+        self.find_duplicates()
+        return self.env.ref("crm_lifecycle.crm_partner_duplicate_action").read()[0]
+
+    # ------------------------------------------------------------ decisions
+    def action_not_duplicate(self):
+        self.write({"state": "distinct", "decided_uid": self.env.uid,
+                    "decided_date": fields.Datetime.now()})
+        return True
+
+    def action_reopen(self):
+        self.filtered(lambda d: d.state == "distinct").write({
+            "state": "review", "decided_uid": False, "decided_date": False})
+        return True
+
+    def action_merge(self):
+        """Open the merge wizard on the partners of the selected pairs."""
+        partners = self.mapped("partner_a_id") | self.mapped("partner_b_id")
+        return self.env["crm.partner.merge.wizard"].action_open(partners.ids, pairs=self)

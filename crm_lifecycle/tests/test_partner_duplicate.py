@@ -1,0 +1,154 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import UserError
+
+from .common import CrmLifecycleCase
+from .identity_data import generate, load, precision_recall, true_pairs
+
+
+class TestFindDuplicates(CrmLifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestFindDuplicates, cls).setUpClass()
+        cls.Duplicate = cls.env["crm.partner.duplicate"]
+        cls.Partner = cls.env["res.partner"]
+        cls.be, cls.bg = cls.env.ref("base.be"), cls.env.ref("base.bg")
+
+    def partner(self, **vals):
+        vals.setdefault("customer", True)
+        return self.Partner.create(vals)
+
+    def pair(self, p1, p2):
+        a, b = sorted((p1.id, p2.id))
+        return self.Duplicate.search([("partner_a_id", "=", a), ("partner_b_id", "=", b)])
+
+    def find(self, *partners):
+        return self.Duplicate.find_duplicates(partner_ids=[p.id for p in partners])
+
+    def test_same_email_in_another_case_is_a_pair_with_its_reason(self):
+        p1 = self.partner(name="Atlas Foods SRL", email="office@atlas.example", city="Cluj")
+        p2 = self.partner(name="ATLAS FOODS S.R.L.", email=" Office@Atlas.example ",
+                          city="Cluj")
+        self.find(p1, p2)
+        pair = self.pair(p1, p2)
+        self.assertTrue(pair)
+        self.assertGreaterEqual(pair.score, 0.95)
+        self.assertIn("email", pair.reason_codes)
+        self.assertIn("name", pair.reason_codes.split(", "))
+        self.assertIn("same email", pair.reasons)
+
+    def test_phone_written_differently_and_transliterated_name(self):
+        p1 = self.partner(name="Иван Петров", phone="02 981 2345", city="София",
+                          country_id=self.bg.id)
+        p2 = self.partner(name="Petrov Ivan", phone="+359 2 981 23 45", city="Sofia",
+                          country_id=self.bg.id)
+        self.find(p1, p2)
+        pair = self.pair(p1, p2)
+        self.assertTrue(pair, "same E.164 phone and the same name in Latin letters")
+        self.assertIn("phone", pair.reason_codes)
+
+    def test_typo_in_name_same_street_and_city(self):
+        p1 = self.partner(name="Lucas Janssens", street="Meir 12", city="Antwerpen", zip="2000")
+        p2 = self.partner(name="Lucas Jansens", street="Meir 12", city="Antwerpen", zip="2000")
+        self.find(p1, p2)
+        self.assertTrue(self.pair(p1, p2))
+
+    def test_namesake_in_another_city_is_not_a_pair(self):
+        p1 = self.partner(name="Lucas Peeters", city="Gent", zip="9000", phone="09 111 22 33",
+                          country_id=self.be.id)
+        p2 = self.partner(name="Lucas Peeters", city="Namur", zip="5000",
+                          phone="081 444 55 66", country_id=self.be.id)
+        self.find(p1, p2)
+        self.assertFalse(self.pair(p1, p2))
+
+    def test_colleagues_sharing_a_switchboard_are_not_a_pair(self):
+        p1 = self.partner(name="Emma Maes", phone="+32 2 555 00 00", city="Bruxelles")
+        p2 = self.partner(name="Jules Dubois", phone="02 555 00 00", city="Bruxelles",
+                          country_id=self.be.id)
+        self.find(p1, p2)
+        self.assertFalse(self.pair(p1, p2))
+
+    def test_same_vat_is_a_pair_different_vats_are_not(self):
+        p1 = self.partner(name="Nova Logistics NV", vat="BE0123456749", is_company=True)
+        p2 = self.partner(name="Nova Logistic", vat="be 0123 456 749", is_company=True)
+        p3 = self.partner(name="Nova Logistics BV", vat="NL999999999B01", is_company=True)
+        self.find(p1, p2, p3)
+        self.assertTrue(self.pair(p1, p2))
+        self.assertFalse(self.pair(p1, p3), "different tax IDs weigh against")
+
+    def test_not_a_duplicate_is_remembered(self):
+        p1 = self.partner(name="Zeta Textiles", email="z@zeta.example")
+        p2 = self.partner(name="Zeta Textiles", email="z@zeta.example")
+        self.find(p1, p2)
+        pair = self.pair(p1, p2)
+        pair.action_not_duplicate()
+        count = self.find(p1, p2)
+        self.assertEqual(pair.state, "distinct")
+        self.assertEqual(len(self.pair(p1, p2)), 1)
+        self.assertEqual(count, self.Duplicate.search_count([("state", "=", "review")]))
+
+    def test_pair_below_a_raised_threshold_is_dropped(self):
+        p1 = self.partner(name="Lucas Janssens", street="Meir 12", city="Antwerpen")
+        p2 = self.partner(name="Lucas Jansens", street="Meir 12", city="Antwerpen")
+        self.find(p1, p2)
+        score = self.pair(p1, p2).score
+        self.env["ir.config_parameter"].set_param("crm_lifecycle.duplicate_threshold",
+                                                  str(min(1.0, score + 0.01)))
+        self.find(p1, p2)
+        self.assertFalse(self.pair(p1, p2))
+
+    def test_partners_of_users_are_left_out(self):
+        p1 = self.partner(name="Test Salesman", email="salesman@example.com")
+        self.find(p1, self.salesman.partner_id)
+        self.assertFalse(self.pair(p1, self.salesman.partner_id))
+
+    def test_only_managers_look_for_duplicates(self):
+        with self.assertRaises(UserError):
+            self.Duplicate.sudo(self.employee).find_duplicates()
+
+    def test_partner_form_warns_of_a_likely_duplicate(self):
+        p1 = self.partner(name="Orion Media", email="hi@orion.example")
+        new = self.Partner.new({"name": "Orion Media SA", "email": "HI@orion.example"})
+        self.assertIn(p1, new.lifecycle_duplicate_ids)
+        p3 = self.partner(name="Unrelated Co", email="other@example.org")
+        self.assertFalse(p3.lifecycle_duplicate_ids)
+
+    def test_labelled_customer_list(self):
+        """Precision and recall at the default threshold on a labelled list
+        created through the ORM (phones and keys computed as in use)."""
+        rows = generate(150, seed=11)
+        ids = load(self.env, rows)
+        self.Duplicate.find_duplicates(partner_ids=ids)
+        found = {(d.partner_a_id.id, d.partner_b_id.id)
+                 for d in self.Duplicate.search([("partner_a_id", "in", ids),
+                                                 ("partner_b_id", "in", ids)])}
+        truth = true_pairs(rows, ids)
+        precision, recall = precision_recall(found, truth)
+        self.assertGreater(len(truth), 20)
+        self.assertGreaterEqual(precision, 0.95, (len(found), len(truth)))
+        self.assertGreaterEqual(recall, 0.9, (len(found), len(truth)))
+
+
+class TestRecogniseAtEntry(CrmLifecycleCase):
+    def test_new_lead_attaches_to_the_known_customer(self):
+        lead = self.env["crm.lead"].create({
+            "name": "Wants a quote", "email_from": "Grace <GRACE@ada-customer.example>"})
+        self.assertEqual(lead.partner_id, self.contact)
+        lead = self.env["crm.lead"].create({"name": "Called", "phone": "+32 470 12 34 56"})
+        self.assertEqual(lead.partner_id, self.contact)
+
+    def test_unknown_or_ambiguous_sender_stays_without_customer(self):
+        lead = self.env["crm.lead"].create({"name": "New", "email_from": "new@nowhere.example"})
+        self.assertFalse(lead.partner_id)
+        self.env["res.partner"].create({"name": "Linus Twin", "email": "linus@example.org"})
+        lead = self.env["crm.lead"].create({"name": "Who?", "email_from": "linus@example.org"})
+        self.assertFalse(lead.partner_id, "two customers have this email: not certain")
+
+    def test_ingestion_attaches_to_the_customer_and_never_creates_one(self):
+        before = self.env["res.partner"].search_count([])
+        res = self.Touchpoint.ingest([{
+            "source_system": "web", "external_ref": "w1", "date": "2026-05-04 10:00:00",
+            "channel": "web", "direction": "inbound", "kind": "contact", "subject": "Form",
+            "email": " Linus@Example.org"}])
+        self.assertEqual(self.Touchpoint.browse(res[0]["id"]).partner_id, self.person)
+        self.assertEqual(self.env["res.partner"].search_count([]), before)

@@ -1,0 +1,2 @@
+from . import crm_partner_merge_wizard
+from . import crm_partner_import

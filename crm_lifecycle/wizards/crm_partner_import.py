@@ -1,0 +1,444 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Merge-aware import of a departmental customer list (CSV or XLSX).
+
+Upload: every row is read, checked and matched against the customer base
+set-based (exact email, tax ID and phone, trigram similarity of names),
+scored like the duplicate finder does. Preview: each row shows its decision
+(known row of this source: unchanged or update; matches customer X with a
+score and the reasons; new; ambiguous: choose) and its errors (row, column,
+why). Apply: one transaction, creates and updates, and stores the source
+and row key of each row so that importing the same file again changes
+nothing.
+"""
+import base64
+import csv
+import hashlib
+import io
+import json
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..identity import city_key, email_key, name_key, to_e164, vat_key
+from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
+
+# header names accepted for each value (lower case)
+COLUMNS = {
+    "external_ref": ("ref", "key", "id", "external_ref", "customer_id", "row_key", "code"),
+    "name": ("name", "customer", "company_name", "full_name"),
+    "email": ("email", "e-mail", "mail"),
+    "phone": ("phone", "telephone", "tel"),
+    "mobile": ("mobile", "cell", "gsm"),
+    "vat": ("vat", "tax_id", "tin", "vat_number"),
+    "street": ("street", "address"),
+    "city": ("city", "town"),
+    "zip": ("zip", "postcode", "postal_code"),
+    "country": ("country", "country_code"),
+    "is_company": ("is_company", "company", "type"),
+}
+VALUE_FIELDS = ("name", "email", "phone", "mobile", "vat", "street", "city", "zip")
+EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+MAX_CANDIDATES = 5
+
+
+class CrmPartnerImport(models.TransientModel):
+    _name = "crm.partner.import"
+    _description = "Import a Customer List"
+
+    file = fields.Binary(string="File", help="CSV (UTF-8, comma or semicolon) or XLSX, with a "
+                                             "header row.")
+    filename = fields.Char(string="File Name")
+    source_system = fields.Char(
+        string="Source", required=True,
+        help="Name of the list, e.g. 'sales_be'. Re-importing a list under the same source "
+             "updates the customers it created or matched.")
+    state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
+                             default="upload", required=True)
+    line_ids = fields.One2many("crm.partner.import.line", "import_id", string="Rows")
+    skip_errors = fields.Boolean(
+        string="Skip Rows with Errors",
+        help="Import the valid rows and leave the rows with errors out. Without it, a file "
+             "with errors imports nothing.")
+    summary = fields.Text(string="Summary", readonly=True)
+    count_new = fields.Integer(compute="_compute_counts", string="New")
+    count_match = fields.Integer(compute="_compute_counts", string="Matches")
+    count_ambiguous = fields.Integer(compute="_compute_counts", string="To Choose")
+    count_error = fields.Integer(compute="_compute_counts", string="Errors")
+    count_known = fields.Integer(compute="_compute_counts", string="Known Rows")
+
+    @api.depends("line_ids.decision")
+    def _compute_counts(self):
+        for wizard in self:
+            decisions = wizard.line_ids.mapped("decision")
+            wizard.count_new = decisions.count("new")
+            wizard.count_match = decisions.count("match")
+            wizard.count_ambiguous = decisions.count("ambiguous")
+            wizard.count_error = decisions.count("error")
+            wizard.count_known = decisions.count("unchanged") + decisions.count("update")
+
+    # ------------------------------------------------------------ reading
+    @api.model
+    def _read_rows(self, content, filename):
+        """[(row number, {column: text}, error)] of the file; row numbers
+        as a spreadsheet shows them (header = 1)."""
+        if (filename or "").lower().endswith((".xlsx", ".xlsm")):
+            return self._read_xlsx(content)
+        return self._read_csv(content)
+
+    @api.model
+    def _read_csv(self, content):
+        if content.startswith(b"\xef\xbb\xbf"):
+            content = content[3:]
+        lines = content.splitlines()
+        if not lines:
+            raise UserError(_("The file is empty."))
+        texts, bad = [], {}
+        for number, raw in enumerate(lines, 1):
+            try:
+                texts.append(raw.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                bad[number] = _("not UTF-8 text (byte 0x%(byte)02x at position %(pos)d): save "
+                                "the file as CSV UTF-8") % {
+                    "byte": raw[err.start], "pos": err.start + 1}
+                texts.append(raw.decode("utf-8", "replace"))
+        if 1 in bad:
+            raise UserError(_("Row 1 (the header): %s") % bad[1])
+        delimiter = ";" if texts[0].count(";") > texts[0].count(",") else ","
+        rows = list(csv.reader(texts, delimiter=delimiter))
+        return self._rows_from_table(rows, bad)
+
+    @api.model
+    def _read_xlsx(self, content):
+        try:
+            import openpyxl
+        except ImportError:  # pragma: no cover
+            raise UserError(_("Reading XLSX files needs the python library openpyxl."))
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as err:
+            raise UserError(_("The file is not a readable XLSX workbook: %s") % err)
+        sheet = book.worksheets[0]
+        rows = [["" if v is None else str(v) for v in row]
+                for row in sheet.iter_rows(values_only=True)]
+        return self._rows_from_table(rows, {})
+
+    @api.model
+    def _rows_from_table(self, rows, bad):
+        if not rows:
+            raise UserError(_("The file is empty."))
+        header = [h.strip().lower() for h in rows[0]]
+        index = {}
+        for key, names in COLUMNS.items():
+            for i, h in enumerate(header):
+                if h in names:
+                    index[key] = i
+                    break
+        if "external_ref" not in index:
+            raise UserError(_(
+                "The file needs a column with the key of each row (one of: %(names)s); the "
+                "header has: %(header)s") % {"names": ", ".join(COLUMNS["external_ref"]),
+                                             "header": ", ".join(header)})
+        if "name" not in index:
+            raise UserError(_("The file needs a column with the customer name (one of: %s).")
+                            % ", ".join(COLUMNS["name"]))
+        result = []
+        for number, row in enumerate(rows[1:], 2):
+            if not any((c or "").strip() for c in row):
+                continue
+            values = {key: (row[i].strip() if i < len(row) and row[i] else "")
+                      for key, i in index.items()}
+            result.append((number, values, bad.get(number)))
+        return result
+
+    # ------------------------------------------------------------ checking
+    @api.model
+    def _check_row(self, values, countries, seen_refs):
+        """(error sentence or None, country id)."""
+        problems = []
+        if values.get("external_ref"):
+            if values["external_ref"] in seen_refs:
+                problems.append(_("column %(col)s: key %(key)r is already on row %(row)d") % {
+                    "col": "ref", "key": values["external_ref"],
+                    "row": seen_refs[values["external_ref"]]})
+        else:
+            problems.append(_("column ref: empty row key"))
+        if not values.get("name"):
+            problems.append(_("column name: empty name"))
+        if values.get("email") and not EMAIL_RE.match(values["email"]):
+            problems.append(_("column email: %r is not an email address") % values["email"])
+        country_id = False
+        if values.get("country"):
+            text = values["country"].strip().lower()
+            country_id = countries.get(text)
+            if not country_id:
+                problems.append(_("column country: unknown country %r (give its ISO code, "
+                                  "e.g. BE, or its English name)") % values["country"])
+        for col in ("phone", "mobile"):
+            if values.get(col) and not to_e164(values[col], self._region(country_id)):
+                problems.append(_("column %(col)s: %(value)r is not a phone number") % {
+                    "col": col, "value": values[col]})
+        return "; ".join(problems) or None, country_id
+
+    @api.model
+    def _region(self, country_id):
+        if country_id:
+            return self.env["res.country"].browse(country_id).code
+        return self.env.user.company_id.country_id.code
+
+    @api.model
+    def _row_hash(self, values):
+        data = json.dumps({k: values.get(k, "") for k in sorted(COLUMNS)}, sort_keys=True)
+        return hashlib.sha1(data.encode("utf-8")).hexdigest()
+
+    # ------------------------------------------------------------ preview
+    def action_preview(self):
+        self.ensure_one()
+        if not self.file:
+            raise UserError(_("Choose a file to import."))
+        source = (self.source_system or "").strip()
+        if not source:
+            raise UserError(_("Give the source of the list."))
+        rows = self._read_rows(base64.b64decode(self.file), self.filename)
+        countries = {}
+        for country in self.env["res.country"].search([]):
+            countries[country.code.lower()] = country.id
+            countries[country.with_context(lang="en_US").name.lower()] = country.id
+        Source = self.env["crm.partner.source"]
+        known = {s.external_ref: s for s in Source.search([
+            ("source_system", "=", source),
+            ("external_ref", "in", [r[1].get("external_ref") for r in rows])])}
+        lines, seen_refs, to_match = [], {}, []
+        for number, values, encoding_error in rows:
+            error, country_id = self._check_row(values, countries, seen_refs)
+            if encoding_error:
+                error = "; ".join(e for e in (encoding_error, error) if e)
+            if values.get("external_ref"):
+                seen_refs.setdefault(values["external_ref"], number)
+            line = dict({k: values.get(k, "") for k in VALUE_FIELDS},
+                        row_number=number, external_ref=values.get("external_ref", ""),
+                        country_text=values.get("country", ""), country_id=country_id,
+                        is_company=values.get("is_company", "").lower() in (
+                            "1", "true", "yes", "y", "company", "x"),
+                        row_hash=self._row_hash(values), error=error,
+                        company_known="is_company" in values)
+            source_rec = known.get(values.get("external_ref"))
+            if error:
+                line["decision"] = "error"
+            elif source_rec and source_rec.partner_id.active:
+                line["partner_id"] = source_rec.partner_id.id
+                line["decision"] = ("unchanged" if source_rec.row_hash == line["row_hash"]
+                                    else "update")
+                line["reasons"] = _("row %(key)s of %(source)s") % {
+                    "key": values["external_ref"], "source": source}
+            else:
+                to_match.append(line)
+            lines.append(line)
+        self._match(to_match)
+        for line in lines:
+            del line["company_known"]
+        self.write({"line_ids": [(5, 0, 0)] + [(0, 0, line) for line in lines],
+                    "state": "preview", "source_system": source})
+        return self._reopen()
+
+    def _match(self, lines):
+        """Decide new / match / ambiguous for `lines`, set-based: the rows go
+        into the duplicate finder's comparison table with negative ids, the
+        candidate partners are found by indexed lookups, and the pairs are
+        scored by the finder's scoring query."""
+        if not lines:
+            return
+        cr = self.env.cr
+        Duplicate = self.env["crm.partner.duplicate"]
+        threshold = Duplicate._threshold()
+        rows = []
+        for i, line in enumerate(lines, 1):
+            region = self._region(line["country_id"])
+            phones = [p for p in (to_e164(line["phone"], region),
+                                  to_e164(line["mobile"], region)) if p]
+            rows.append((-i, name_key(line["name"]), city_key(line["city"]),
+                         email_key(line["email"]), vat_key(line["vat"]),
+                         re.sub(r"\s", "", line["zip"] or "").upper(),
+                         (line["street"] or "").lower(),
+                         re.sub(r"\D", "", line["street"] or ""), phones,
+                         line["is_company"] if line["company_known"] else None))
+        # port>=13: flush before these queries
+        for table in ("lifecycle_dup_p", "lifecycle_dup_pairs", "lifecycle_dup_scored",
+                      "lifecycle_imp"):
+            cr.execute("DROP TABLE IF EXISTS %s" % table)  # pylint: disable=sql-injection
+        cr.execute("""
+            CREATE TEMP TABLE lifecycle_imp ON COMMIT DROP AS
+            SELECT r.id, %(company)s::int AS company_id, r.is_company, NULL::int AS parent_id,
+                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.sn, r.phones
+              FROM json_to_recordset(%(rows)s) AS r(id int, nk varchar, ck varchar,
+                   em varchar, vk varchar, zk varchar, sk varchar, sn varchar,
+                   phones varchar[],
+                   is_company bool)
+        """, {"company": self.env.user.company_id.id, "rows": json.dumps([
+            dict(zip(("id", "nk", "ck", "em", "vk", "zk", "sk", "sn", "phones", "is_company"),
+                     r))
+            for r in rows])})
+        cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
+        # candidates: each lookup uses an index of res_partner
+        cr.execute("""
+            CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS
+            SELECT DISTINCT a_id, b_id FROM (
+                SELECT r.id AS a_id, p.id AS b_id FROM lifecycle_imp r
+                  JOIN res_partner p ON r.em <> '' AND lower(p.email) = r.em
+                UNION ALL
+                SELECT r.id, p.id FROM lifecycle_imp r
+                  JOIN res_partner p ON r.vk <> '' AND upper(replace(p.vat, ' ', '')) = r.vk
+                UNION ALL
+                SELECT r.id, p.id FROM lifecycle_imp r, unnest(r.phones) ph
+                  JOIN res_partner p ON p.phone_e164 = ph
+                UNION ALL
+                SELECT r.id, p.id FROM lifecycle_imp r, unnest(r.phones) ph
+                  JOIN res_partner p ON p.mobile_e164 = ph
+                UNION ALL
+                SELECT r.id, p.id FROM lifecycle_imp r
+                  JOIN res_partner p ON r.nk <> '' AND p.identity_name_key % r.nk
+            ) c
+        """)
+        cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
+                   + PARTNER_VALUES_SQL + CANDIDATES_WHERE  # noqa: constants of the finder
+                   + " AND p.id IN (SELECT b_id FROM lifecycle_dup_pairs)"
+                   + " AND (p.company_id IS NULL OR p.company_id = %s)",
+                   (self.env.user.company_id.id,))
+        cr.execute("INSERT INTO lifecycle_dup_p SELECT * FROM lifecycle_imp")
+        Duplicate._score_pairs()
+        cr.execute("""
+            SELECT a_id, b_id, score, reason_codes FROM lifecycle_dup_scored
+             WHERE score >= %s ORDER BY a_id, score DESC, b_id
+        """, (threshold,))
+        found = {}
+        for a_id, b_id, score, codes in cr.fetchall():
+            found.setdefault(-a_id, []).append((b_id, score, codes))
+        for table in ("lifecycle_dup_scored", "lifecycle_dup_pairs", "lifecycle_dup_p",
+                      "lifecycle_imp"):
+            cr.execute("DROP TABLE %s" % table)  # pylint: disable=sql-injection
+        reason_names = Duplicate.new({})
+        for i, line in enumerate(lines, 1):
+            candidates = found.get(i, [])[:MAX_CANDIDATES]
+            if not candidates:
+                line["decision"] = "new"
+                continue
+            best_id, best_score, codes = candidates[0]
+            reason_names.reason_codes = codes
+            line.update(partner_id=best_id, score=float(best_score),
+                        reasons=reason_names.reasons,
+                        candidate_ids=[(6, 0, [c[0] for c in candidates])])
+            # two customers above the threshold and close: the user chooses
+            line["decision"] = ("ambiguous" if len(candidates) > 1
+                                and candidates[1][1] >= best_score - 0.05 else "match")
+
+    def _reopen(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form", "target": "new", "name": _("Import a Customer List")}
+
+    # ------------------------------------------------------------ applying
+    def action_apply(self):
+        """Create and update the customers, all or nothing."""
+        self.ensure_one()
+        problems = []
+        for line in self.line_ids.sorted("row_number"):
+            if line.decision == "error" and not self.skip_errors:
+                problems.append(_("row %(row)d: %(error)s") % {
+                    "row": line.row_number, "error": line.error})
+            elif line.decision == "ambiguous":
+                problems.append(_("row %(row)d: %(count)d customers match %(name)r: choose "
+                                  "one, or set the row to New or Skip") % {
+                    "row": line.row_number, "count": len(line.candidate_ids),
+                    "name": line.name})
+            elif line.decision == "match" and not line.partner_id:
+                problems.append(_("row %d: choose the customer it matches") % line.row_number)
+        if problems:
+            raise UserError(_("Nothing was imported:\n%s") % "\n".join(problems[:30]))
+        counts = {"new": 0, "match": 0, "update": 0, "unchanged": 0, "skip": 0, "error": 0}
+        Partner = self.env["res.partner"]
+        Source = self.env["crm.partner.source"]
+        now = fields.Datetime.now()
+        with self.env.cr.savepoint():
+            for line in self.line_ids.sorted("row_number"):
+                counts[line.decision] += 1
+                if line.decision in ("skip", "error", "unchanged"):
+                    continue
+                values = line._partner_values()
+                if line.decision == "new":
+                    partner = Partner.create(dict(values, customer=True))
+                elif line.decision == "match":
+                    # another department's record: fill what the customer lacks
+                    partner = line.partner_id
+                    partner.write({k: v for k, v in values.items()
+                                   if v and not partner[k] and k != "is_company"})
+                else:  # update: this list's own row changed
+                    partner = line.partner_id
+                    partner.write({k: v for k, v in values.items() if k != "is_company"})
+                source = Source.search([("source_system", "=", self.source_system),
+                                        ("external_ref", "=", line.external_ref)])
+                source_vals = {"partner_id": partner.id, "row_hash": line.row_hash,
+                               "last_import_date": now}
+                if source:
+                    source.write(source_vals)
+                else:
+                    Source.create(dict(source_vals, source_system=self.source_system,
+                                       external_ref=line.external_ref))
+        self.summary = _("%(new)d customers created, %(match)d matched to existing customers, "
+                         "%(update)d updated, %(unchanged)d unchanged, %(skip)d skipped, "
+                         "%(error)d rows with errors left out.") % counts
+        self.state = "done"
+        return self._reopen()
+
+
+class CrmPartnerImportLine(models.TransientModel):
+    _name = "crm.partner.import.line"
+    _description = "Import a Customer List: Row"
+    _order = "row_number"
+
+    import_id = fields.Many2one("crm.partner.import", required=True, ondelete="cascade")
+    row_number = fields.Integer(string="Row", readonly=True)
+    external_ref = fields.Char(string="Key", readonly=True)
+    name = fields.Char(string="Name", readonly=True)
+    email = fields.Char(string="Email", readonly=True)
+    phone = fields.Char(string="Phone", readonly=True)
+    mobile = fields.Char(string="Mobile", readonly=True)
+    vat = fields.Char(string="Tax ID", readonly=True)
+    street = fields.Char(string="Street", readonly=True)
+    city = fields.Char(string="City", readonly=True)
+    zip = fields.Char(string="Zip", readonly=True)
+    country_text = fields.Char(string="Country", readonly=True)
+    country_id = fields.Many2one("res.country", string="Country Found", readonly=True)
+    is_company = fields.Boolean(string="Is a Company", readonly=True)
+    row_hash = fields.Char(readonly=True)
+    decision = fields.Selection([
+        ("new", "New"),
+        ("match", "Matches"),
+        ("ambiguous", "Choose"),
+        ("update", "Update"),
+        ("unchanged", "Unchanged"),
+        ("skip", "Skip"),
+        ("error", "Error"),
+    ], string="Decision", required=True, default="new",
+        help="New: creates a customer. Matches: the row is this existing customer (its empty "
+             "fields are filled). Choose: several customers match, pick one. Update / "
+             "Unchanged: a row imported before from this source.")
+    partner_id = fields.Many2one("res.partner", string="Customer",
+                                 help="The existing customer the row is.")
+    candidate_ids = fields.Many2many("res.partner", "crm_partner_import_line_candidate_rel",
+                                     "line_id", "partner_id", string="Candidates",
+                                     readonly=True)
+    score = fields.Float(string="Score", digits=(4, 3), readonly=True)
+    reasons = fields.Char(string="Reasons", readonly=True)
+    error = fields.Char(string="Errors", readonly=True)
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.partner_id and self.decision in ("ambiguous", "new"):
+            self.decision = "match"
+
+    def _partner_values(self):
+        self.ensure_one()
+        values = {k: self[k] or False for k in VALUE_FIELDS}
+        values["country_id"] = self.country_id.id or False
+        values["is_company"] = self.is_company
+        return values
