@@ -19,10 +19,9 @@ PARTNER_VALUES_SQL = r"""
            coalesce(p.identity_name_key, '') AS nk,
            coalesce(p.identity_city_key, '') AS ck,
            coalesce(lower(btrim(p.email)), '') AS em,
-           coalesce(upper(regexp_replace(p.vat, '[^0-9A-Za-z]', '', 'g')), '') AS vk,
-           coalesce(upper(regexp_replace(p.zip, '\s', '', 'g')), '') AS zk,
+           coalesce(upper(replace(p.vat, ' ', '')), '') AS vk,
+           coalesce(upper(replace(p.zip, ' ', '')), '') AS zk,
            coalesce(lower(p.street), '') AS sk,
-           coalesce(regexp_replace(p.street, '\D', '', 'g'), '') AS sn,
            array_remove(ARRAY[p.phone_e164, p.mobile_e164], NULL)::varchar[] AS phones
       FROM res_partner p
 """
@@ -35,9 +34,13 @@ CANDIDATES_WHERE = """
 CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
                   + PARTNER_VALUES_SQL + CANDIDATES_WHERE)
 
-# Blocking keys, hashed to 64 bits: exact email, phone, tax ID and name
-# key, and each name word (3+ letters) in the same city, which catches a
-# typo in another word. Pairs come only from partners sharing a key.
+# Blocking keys, hashed to 64 bits: exact email, phone, tax ID, name key in
+# the same city (namesakes elsewhere are no candidates), and name words in
+# the same city, which catch a typo in another word: each word (3+ letters)
+# of a name of one or two words, each pair of words of a longer name (a
+# company sharing one common word with another is no candidate). A key
+# shared by more than MAX_BLOCK partners (a common first name in a big city)
+# is not a block. Pairs come only from partners sharing a key.
 BLOCKS_SQL = """
     CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS
     WITH keys AS (
@@ -45,14 +48,21 @@ BLOCKS_SQL = """
         UNION ALL
         SELECT hashtextextended('v' || vk, 0), id FROM lifecycle_dup_p WHERE vk <> ''
         UNION ALL
-        SELECT hashtextextended('n' || nk, 0), id FROM lifecycle_dup_p WHERE nk <> ''
+        SELECT hashtextextended('n' || nk || ' ' || ck, 0), id FROM lifecycle_dup_p
+         WHERE nk <> ''
         UNION ALL
-        SELECT DISTINCT hashtextextended('p' || ph, 0), id
+        SELECT hashtextextended('p' || ph, 0), id
           FROM lifecycle_dup_p, unnest(phones) ph
         UNION ALL
-        SELECT DISTINCT hashtextextended('t' || ck || ' ' || tok, 0), id
+        SELECT hashtextextended('t' || ck || ' ' || tok, 0), id
           FROM lifecycle_dup_p, unnest(string_to_array(nk, ' ')) tok
-         WHERE ck <> '' AND length(tok) >= 3
+         WHERE ck <> '' AND length(tok) >= 3 AND nk NOT LIKE '%% %% %%'
+        UNION ALL
+        SELECT hashtextextended('w' || ck || ' ' || w[i] || ' ' || w[j], 0), id
+          FROM (SELECT id, ck, string_to_array(nk, ' ') AS w FROM lifecycle_dup_p
+                 WHERE ck <> '' AND nk LIKE '%% %% %%') q,
+               generate_subscripts(w, 1) i, generate_subscripts(w, 1) j
+         WHERE i < j
     ), blocks AS (
         SELECT array_agg(id) AS ids FROM keys GROUP BY k
         HAVING count(*) BETWEEN 2 AND %(max_block)s
@@ -66,17 +76,20 @@ BLOCKS_SQL = """
 
 # Evidence of each pair, then its score: a noisy-or of independent pieces of
 # evidence, each weighted by how much it says when the names agree or not.
-SCORE_SQL = """
+SCORE_SQL = r"""
     CREATE TEMP TABLE lifecycle_dup_scored ON COMMIT DROP AS
-    WITH f AS (
+    -- MATERIALIZED (PostgreSQL 12+): each similarity is computed once per
+    -- pair, not once per use in the score
+    WITH f AS MATERIALIZED (
         SELECT x.a_id, x.b_id,
                -- trigram similarity, or, for a typo (at most two edits), the
                -- edit distance: trigrams punish typos in short names
                CASE WHEN a.nk = b.nk THEN 1.0
                     ELSE greatest(similarity(a.nk, b.nk), CASE
-                        WHEN levenshtein(left(a.nk, 255), left(b.nk, 255)) <= 2
-                        THEN 1.0 - levenshtein(left(a.nk, 255), left(b.nk, 255))::float
-                                   / greatest(length(a.nk), length(b.nk), 1)
+                        WHEN abs(length(a.nk) - length(b.nk)) <= 2
+                             AND levenshtein_less_equal(left(a.nk, 255), left(b.nk, 255), 2) <= 2
+                        THEN 1.0 - levenshtein_less_equal(left(a.nk, 255), left(b.nk, 255), 2)
+                                   ::float / greatest(length(a.nk), length(b.nk), 1)
                         ELSE 0 END)
                END AS name_sim,
                a.em <> '' AND a.em = b.em AS email_eq,
@@ -90,18 +103,31 @@ SCORE_SQL = """
                a.zk <> '' AND a.zk = b.zk AS zip_eq,
                (a.ck <> '' AND b.ck <> '' AND a.ck <> b.ck)
                    OR (a.zk <> '' AND b.zk <> '' AND a.zk <> b.zk) AS place_differs,
-               -- another house number is another address
-               CASE WHEN a.sn <> '' AND b.sn <> '' AND a.sn <> b.sn THEN 0.0
-                    WHEN a.sk <> '' AND b.sk <> '' THEN similarity(a.sk, b.sk) END
-                   AS street_sim,
+               a.sk AS a_sk, b.sk AS b_sk,
                coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs
           FROM lifecycle_dup_pairs x
           JOIN lifecycle_dup_p a ON a.id = x.a_id
           JOIN lifecycle_dup_p b ON b.id = x.b_id
          WHERE (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
            AND a.parent_id IS DISTINCT FROM b.id AND b.parent_id IS DISTINCT FROM a.id
-    ), e AS (
+    ), g AS MATERIALIZED (
         SELECT f.*,
+               -- computed only when the names are close enough for the
+               -- street to matter
+               CASE WHEN name_sim >= 0.4 AND (city_eq OR zip_eq) AND a_sk <> '' AND b_sk <> ''
+                    THEN similarity(a_sk, b_sk) END AS street_trgm
+          FROM f
+    ), h AS MATERIALIZED (
+        SELECT g.*,
+               -- the same street with another house number is another address
+               CASE WHEN street_trgm >= 0.45
+                         AND regexp_replace(a_sk, '\D', '', 'g')
+                             <> regexp_replace(b_sk, '\D', '', 'g')
+                         AND a_sk ~ '\d' AND b_sk ~ '\d' THEN 0.0
+                    ELSE street_trgm END AS street_sim
+          FROM g
+    ), e AS (
+        SELECT h.*,
                -- the names alone: full weight in the same place and street,
                -- little for namesakes elsewhere
                greatest(0.0, least(1.0, (name_sim - 0.4) / 0.45)) * CASE
@@ -117,8 +143,9 @@ SCORE_SQL = """
                                             WHEN name_sim >= 0.5 THEN 0.5 ELSE 0.2 END
                     ELSE 0 END AS e_phone,
                CASE WHEN vat_eq THEN 0.95 ELSE 0 END AS e_vat
-          FROM f
+          FROM h
     )
+    SELECT * FROM (
     SELECT a_id, b_id,
            round(((1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat))
                   * CASE WHEN vat_differs THEN 0.3 ELSE 1 END
@@ -139,7 +166,8 @@ SCORE_SQL = """
                CASE WHEN email_differs THEN '!email' END,
                CASE WHEN phone_differs THEN '!phone' END,
                CASE WHEN kind_differs THEN '!kind' END) AS reason_codes
-      FROM e;
+      FROM e) scored
+     WHERE score > 0;
 """
 
 

@@ -21,7 +21,7 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..identity import city_key, email_key, name_key, to_e164, vat_key
+from ..identity import city_key, email_key, name_key, to_e164
 from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
 
 # header names accepted for each value (lower case)
@@ -258,10 +258,10 @@ class CrmPartnerImport(models.TransientModel):
             phones = [p for p in (to_e164(line["phone"], region),
                                   to_e164(line["mobile"], region)) if p]
             rows.append((-i, name_key(line["name"]), city_key(line["city"]),
-                         email_key(line["email"]), vat_key(line["vat"]),
-                         re.sub(r"\s", "", line["zip"] or "").upper(),
-                         (line["street"] or "").lower(),
-                         re.sub(r"\D", "", line["street"] or ""), phones,
+                         # as the finder compares them (PARTNER_VALUES_SQL)
+                         email_key(line["email"]), (line["vat"] or "").replace(" ", "").upper(),
+                         (line["zip"] or "").replace(" ", "").upper(),
+                         (line["street"] or "").lower(), phones,
                          line["is_company"] if line["company_known"] else None))
         # port>=13: flush before these queries
         for table in ("lifecycle_dup_p", "lifecycle_dup_pairs", "lifecycle_dup_scored",
@@ -270,14 +270,12 @@ class CrmPartnerImport(models.TransientModel):
         cr.execute("""
             CREATE TEMP TABLE lifecycle_imp ON COMMIT DROP AS
             SELECT r.id, %(company)s::int AS company_id, r.is_company, NULL::int AS parent_id,
-                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.sn, r.phones
+                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.phones
               FROM json_to_recordset(%(rows)s) AS r(id int, nk varchar, ck varchar,
-                   em varchar, vk varchar, zk varchar, sk varchar, sn varchar,
-                   phones varchar[],
+                   em varchar, vk varchar, zk varchar, sk varchar, phones varchar[],
                    is_company bool)
         """, {"company": self.env.user.company_id.id, "rows": json.dumps([
-            dict(zip(("id", "nk", "ck", "em", "vk", "zk", "sk", "sn", "phones", "is_company"),
-                     r))
+            dict(zip(("id", "nk", "ck", "em", "vk", "zk", "sk", "phones", "is_company"), r))
             for r in rows])})
         cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
         # candidates: each lookup uses an index of res_partner
