@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 
 from ..identity import city_key, name_key, to_e164
@@ -85,15 +87,22 @@ class ResPartner(models.Model):
         cr.execute("SELECT id, name, city FROM res_partner WHERE " + where,  # noqa: E501 pylint: disable=sql-injection
                    params)
         rows = cr.fetchall()
-        for start in range(0, len(rows), KEY_BATCH):
-            chunk = rows[start:start + KEY_BATCH]
-            cr.execute("""
-                UPDATE res_partner p SET identity_name_key = v.nk, identity_city_key = v.ck
-                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) v(id, nk, ck)
-                 WHERE p.id = v.id
-            """, ([r[0] for r in chunk], [name_key(r[1]) or None for r in chunk],
-                  [city_key(r[2]) or None for r in chunk]))
+        self._update_two_columns("identity_name_key", "identity_city_key", [
+            (r[0], name_key(r[1]) or None, city_key(r[2]) or None) for r in rows])
         return len(rows)
+
+    @api.model
+    def _update_two_columns(self, col1, col2, values):
+        """Write [(id, value1, value2)] into two text columns of res_partner,
+        one UPDATE per KEY_BATCH rows."""
+        for start in range(0, len(values), KEY_BATCH):
+            chunk = values[start:start + KEY_BATCH]
+            self.env.cr.execute(sql.SQL("""
+                UPDATE res_partner p SET {c1} = v.v1, {c2} = v.v2
+                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) v(id, v1, v2)
+                 WHERE p.id = v.id
+            """).format(c1=sql.Identifier(col1), c2=sql.Identifier(col2)),
+                ([r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk]))
 
     @api.model
     def _identity_fill_phones(self, where="TRUE", params=()):
@@ -107,15 +116,9 @@ class ResPartner(models.Model):
                    "LEFT JOIN res_country c ON c.id = p.country_id",
                    params)  # pylint: disable=sql-injection
         rows = cr.fetchall()
-        for start in range(0, len(rows), KEY_BATCH):
-            chunk = rows[start:start + KEY_BATCH]
-            cr.execute("""
-                UPDATE res_partner p SET phone_e164 = v.ph, mobile_e164 = v.mo
-                  FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) v(id, ph, mo)
-                 WHERE p.id = v.id
-            """, ([r[0] for r in chunk],
-                  [to_e164(r[1], r[3] or default_region) or None for r in chunk],
-                  [to_e164(r[2], r[3] or default_region) or None for r in chunk]))
+        self._update_two_columns("phone_e164", "mobile_e164", [
+            (r[0], to_e164(r[1], r[3] or default_region) or None,
+             to_e164(r[2], r[3] or default_region) or None) for r in rows])
         return len(rows)
 
     @api.depends("name", "city")

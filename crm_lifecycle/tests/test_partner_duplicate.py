@@ -152,3 +152,16 @@ class TestRecogniseAtEntry(CrmLifecycleCase):
             "email": " Linus@Example.org"}])
         self.assertEqual(self.Touchpoint.browse(res[0]["id"]).partner_id, self.person)
         self.assertEqual(self.env["res.partner"].search_count([]), before)
+
+
+class TestSetBasedFill(CrmLifecycleCase):
+    def test_fast_load_fills_the_keys_the_orm_would(self):
+        """Partners inserted by SQL get, from the set-based fillers, the same
+        identity keys and E.164 phones as partners created by the ORM."""
+        rows = generate(15, seed=5)
+        fast = self.env["res.partner"].browse(load(self.env, rows, fast=True))
+        slow = self.env["res.partner"].browse(load(self.env, rows))
+        fields_ = ["identity_name_key", "identity_city_key", "phone_e164"]
+        self.assertTrue(any(fast.mapped("phone_e164")))
+        self.assertEqual([[p[f] for f in fields_] for p in fast],
+                         [[p[f] for f in fields_] for p in slow])
