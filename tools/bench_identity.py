@@ -19,6 +19,8 @@ Deduplicate Contacts wizard (grouped by email) on the same table.
 """
 import time
 
+from psycopg2 import sql
+
 DB = "crm_lifecycle_bench_identity"
 PARTNERS = 1000000
 LABELLED_ENTITIES = 8000
@@ -137,7 +139,8 @@ def generate(bench, lifecycle, say):
         params = dict(_vocab(), base=remaining - copies, copies=copies)
         cr.execute(POPULATION_SQL, params)
         t1 = time.time()
-        env["res.partner"]._identity_fill_keys("ref LIKE 'I%%'")
+        cr.execute("SELECT id FROM res_partner WHERE ref LIKE 'I%'")
+        env["res.partner"]._identity_fill_keys([r[0] for r in cr.fetchall()])
         cr.commit()
         say("identity: %d labelled partners, %d generated in PostgreSQL, keys filled in "
             "%.0f s; total %.0f s" % (len(ids), remaining, time.time() - t1, time.time() - t0))
@@ -191,7 +194,7 @@ def run(bench, lifecycle, say):
         odoo_sql = ("SELECT min(id), array_agg(id) FROM res_partner WHERE email IS NOT NULL "
                     "GROUP BY lower(email) HAVING COUNT(*) >= 2 ORDER BY min(id)")
         t_odoo = _median(lambda: (cr.execute(odoo_sql), cr.fetchall()), 3)
-        cr.execute("SELECT count(*) FROM (%s) q" % odoo_sql)
+        cr.execute(sql.SQL("SELECT count(*) FROM ({}) q").format(sql.SQL(odoo_sql)))
         odoo_groups = cr.fetchone()[0]
         t_scan = _median(lambda: cr.execute("SELECT count(*) FROM res_partner"), 3)
         counts = []

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -280,8 +282,7 @@ class CrmPartnerDuplicate(models.Model):
         threshold = self._threshold()
         cr = self.env.cr
         # port>=13: flush before these queries
-        for table in ("lifecycle_dup_p", "lifecycle_dup_pairs", "lifecycle_dup_scored"):
-            cr.execute("DROP TABLE IF EXISTS %s" % table)  # pylint: disable=sql-injection
+        self._drop_work_tables()
         cr.execute(CANDIDATES_SQL)
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
         cr.execute(BLOCKS_SQL, {"max_block": MAX_BLOCK, "scope": partner_ids})
@@ -312,10 +313,15 @@ class CrmPartnerDuplicate(models.Model):
                                 WHERE s.a_id = d.partner_a_id AND s.b_id = d.partner_b_id
                                   AND s.score >= %(threshold)s)
         """, params)
-        for table in ("lifecycle_dup_scored", "lifecycle_dup_pairs", "lifecycle_dup_p"):
-            cr.execute("DROP TABLE %s" % table)  # pylint: disable=sql-injection
+        self._drop_work_tables()
         self.invalidate_cache()
         return self._open_count()
+
+    @api.model
+    def _drop_work_tables(self, extra=()):
+        """Drop the finder's temp tables (and `extra` ones), if there."""
+        for table in ("lifecycle_dup_scored", "lifecycle_dup_pairs", "lifecycle_dup_p") + extra:
+            self.env.cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
 
     @api.model
     def _score_pairs(self):

@@ -34,6 +34,12 @@ SUBJECT_SIZE = 256
 SUMMARY_SIZE = 4000
 
 
+def idents(names, prefix=None):
+    """'a, b' or 'p.a, p.b' as SQL identifiers."""
+    return sql.SQL(", ").join(
+        sql.Identifier(prefix, n) if prefix else sql.Identifier(n) for n in names)
+
+
 class CrmTouchpoint(models.Model):
     """One contact between the company and a customer, through any channel.
 
@@ -208,10 +214,6 @@ class CrmTouchpoint(models.Model):
         uid = self.env.uid
         values = [tuple(row.get(c) for c in cols) + (uid,) for row in rows]
         updatable = [c for c in cols if c not in ("source_system", "external_ref")]
-
-        def idents(names, prefix=None):
-            return sql.SQL(", ").join(
-                sql.Identifier(prefix, n) if prefix else sql.Identifier(n) for n in names)
 
         # port>=13: flush before this query
         query = sql.SQL("""

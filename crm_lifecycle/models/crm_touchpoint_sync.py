@@ -18,7 +18,7 @@ from psycopg2 import sql
 from odoo import _, api, models, tools
 from odoo.exceptions import AccessError
 
-from .crm_touchpoint import UPSERT_COLUMNS
+from .crm_touchpoint import UPSERT_COLUMNS, idents
 
 _logger = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ class CrmTouchpoint(models.Model):
         """Upsert the rows of `select` (columns in UPSERT_COLUMNS order)."""
         cols = [c for c, _t in UPSERT_COLUMNS]
         updatable = [c for c in cols if c not in ("source_system", "external_ref")]
-
-        def idents(names, prefix=None):
-            return sql.SQL(", ").join(
-                sql.Identifier(prefix, n) if prefix else sql.Identifier(n) for n in names)
 
         query = sql.SQL("""
             INSERT INTO crm_touchpoint AS t ({cols}, commercial_partner_id,

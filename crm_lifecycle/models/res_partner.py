@@ -78,14 +78,13 @@ class ResPartner(models.Model):
         return super(ResPartner, self)._auto_init()
 
     @api.model
-    def _identity_fill_keys(self, where="TRUE", params=()):
-        """Compute the identity keys of the partners matching `where` (an SQL
-        condition on res_partner, with `params`) in batches: one read, one
-        UPDATE per KEY_BATCH rows."""
+    def _identity_fill_keys(self, ids=None):
+        """Compute the identity keys of the partners `ids` (None: all) in
+        batches: one read, one UPDATE per KEY_BATCH rows."""
         cr = self.env.cr
         # port>=13: flush before this query
-        cr.execute("SELECT id, name, city FROM res_partner WHERE " + where,  # noqa: E501 pylint: disable=sql-injection
-                   params)
+        cr.execute("SELECT id, name, city FROM res_partner "
+                   "WHERE %(ids)s::int[] IS NULL OR id = ANY(%(ids)s::int[])", {"ids": ids})
         rows = cr.fetchall()
         self._update_two_columns("identity_name_key", "identity_city_key", [
             (r[0], name_key(r[1]) or None, city_key(r[2]) or None) for r in rows])
@@ -105,16 +104,17 @@ class ResPartner(models.Model):
                 ([r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk]))
 
     @api.model
-    def _identity_fill_phones(self, where="TRUE", params=()):
-        """Compute phone_e164 and mobile_e164 of the partners matching `where`
-        in batches (data loaded by SQL)."""
+    def _identity_fill_phones(self, ids=None):
+        """Compute phone_e164 and mobile_e164 of the partners `ids` (None:
+        all) in batches (data loaded by SQL)."""
         cr = self.env.cr
         default_region = self.env.user.company_id.country_id.code
         # port>=13: flush before this query
-        cr.execute("SELECT p.id, p.phone, p.mobile, c.code "  # noqa
-                   "FROM (SELECT * FROM res_partner WHERE " + where + ") p "  # noqa
-                   "LEFT JOIN res_country c ON c.id = p.country_id",
-                   params)  # pylint: disable=sql-injection
+        cr.execute("""
+            SELECT p.id, p.phone, p.mobile, c.code
+              FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id
+             WHERE %(ids)s::int[] IS NULL OR p.id = ANY(%(ids)s::int[])
+        """, {"ids": ids})
         rows = cr.fetchall()
         self._update_two_columns("phone_e164", "mobile_e164", [
             (r[0], to_e164(r[1], r[3] or default_region) or None,
@@ -297,7 +297,7 @@ class ResPartner(models.Model):
             if not wanted:
                 continue
             if key == "phone":
-                query = """
+                query = sql.SQL("""
                     SELECT p.phone_e164, p.id, p.commercial_partner_id FROM res_partner p
                      WHERE p.active AND p.phone_e164 = ANY(%s)
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
@@ -305,17 +305,17 @@ class ResPartner(models.Model):
                     SELECT p.mobile_e164, p.id, p.commercial_partner_id FROM res_partner p
                      WHERE p.active AND p.mobile_e164 = ANY(%s)
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
-                """
+                """)
             else:
                 # the expression comes from the constant `exprs` above
-                query = """
+                query = sql.SQL("""
                     SELECT {expr}, p.id, p.commercial_partner_id FROM res_partner p
                      WHERE p.active AND {expr} = ANY(%s)
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
-                """.format(expr=exprs[key])
+                """).format(expr=sql.SQL(exprs[key]))
             # port>=13: flush before this query
             args = (wanted, company_ids) * (2 if key == "phone" else 1)
-            self.env.cr.execute(query, args)  # pylint: disable=sql-injection
+            self.env.cr.execute(query, args)
             for value, pid, cid in self.env.cr.fetchall():
                 found[key].setdefault(value, set()).add((pid, cid))
         result = []

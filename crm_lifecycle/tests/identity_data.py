@@ -305,7 +305,7 @@ def load(env, rows, fast=False):
           [countries[r["country_code"]] for r in rows], [r["is_company"] for r in rows]))
     ids = sorted(r[0] for r in cr.fetchall())  # serial ids follow the insert order
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (ids,))
-    env["res.partner"]._identity_fill_keys("id = ANY(%s)", (ids,))
-    env["res.partner"]._identity_fill_phones("id = ANY(%s)", (ids,))
+    env["res.partner"]._identity_fill_keys(ids)
+    env["res.partner"]._identity_fill_phones(ids)
     env["res.partner"].invalidate_cache()
     return ids

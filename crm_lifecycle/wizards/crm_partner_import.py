@@ -264,9 +264,7 @@ class CrmPartnerImport(models.TransientModel):
                          (line["street"] or "").lower(), phones,
                          line["is_company"] if line["company_known"] else None))
         # port>=13: flush before these queries
-        for table in ("lifecycle_dup_p", "lifecycle_dup_pairs", "lifecycle_dup_scored",
-                      "lifecycle_imp"):
-            cr.execute("DROP TABLE IF EXISTS %s" % table)  # pylint: disable=sql-injection
+        Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         cr.execute("""
             CREATE TEMP TABLE lifecycle_imp ON COMMIT DROP AS
             SELECT r.id, %(company)s::int AS company_id, r.is_company, NULL::int AS parent_id,
@@ -312,9 +310,7 @@ class CrmPartnerImport(models.TransientModel):
         found = {}
         for a_id, b_id, score, codes in cr.fetchall():
             found.setdefault(-a_id, []).append((b_id, score, codes))
-        for table in ("lifecycle_dup_scored", "lifecycle_dup_pairs", "lifecycle_dup_p",
-                      "lifecycle_imp"):
-            cr.execute("DROP TABLE %s" % table)  # pylint: disable=sql-injection
+        Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         reason_names = Duplicate.new({})
         for i, line in enumerate(lines, 1):
             candidates = found.get(i, [])[:MAX_CANDIDATES]
