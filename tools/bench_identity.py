@@ -189,6 +189,11 @@ def run(bench, lifecycle, say):
             say("duplicates: threshold %.2f%s: precision %.3f, recall %.3f (%d pairs found)" % (
                 threshold, tag, precision, recall, len(found)))
         cr.rollback()
+        # the parameter is cached: the rollback alone would leave 0.3 in use
+        env["ir.config_parameter"].clear_caches()
+        if Duplicate._threshold() != DUPLICATE_THRESHOLD:
+            raise lifecycle.Fail("the speed run must use the default threshold %s, not %s"
+                                 % (DUPLICATE_THRESHOLD, Duplicate._threshold()))
 
         # speed over the whole base
         odoo_sql = ("SELECT min(id), array_agg(id) FROM res_partner WHERE email IS NOT NULL "

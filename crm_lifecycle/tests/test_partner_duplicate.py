@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import UserError
 
+from ..models import crm_partner_duplicate as dup_model
 from .common import CrmLifecycleCase
 from .identity_data import generate, load, precision_recall, true_pairs
 
@@ -127,6 +128,45 @@ class TestFindDuplicates(CrmLifecycleCase):
         self.assertGreater(len(truth), 20)
         self.assertGreaterEqual(precision, 0.95, (len(found), len(truth)))
         self.assertGreaterEqual(recall, 0.9, (len(found), len(truth)))
+
+    def test_pairs_left_out_could_not_reach_the_minimum(self):
+        """The finder leaves out the name keys of records that carry other
+        emails and phones, and skips the similarities of pairs whose best
+        possible score is below the threshold: the pairs above it are
+        exactly those of a full comparison, score for score."""
+        rows = generate(120, seed=5)
+        # records without an email or a phone, whose name keys are kept
+        for row in rows[::7]:
+            row["email"] = row["phone"] = row["mobile"] = False
+        ids = load(self.env, rows)
+        # two complete records that only a name links: 0.62 at best
+        twins = [self.partner(name="Ionela Marinescu", email="ionela%d@example.ro" % i,
+                              phone="+40 721 000 00%d" % i, street="Strada Lunga 5",
+                              city="Brasov", zip="500001") for i in (1, 2)]
+        ids += [p.id for p in twins]
+        cr = self.env.cr
+
+        def scored(min_score, full=False):
+            self.Duplicate._drop_work_tables()
+            cr.execute(dup_model.CANDIDATES_SQL)
+            cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+            self.Duplicate._find_pairs(ids, 0.0 if full else min_score)
+            self.Duplicate._score_pairs(min_score=0.0 if full else min_score)
+            cr.execute("SELECT a_id, b_id, score, reason_codes FROM lifecycle_dup_scored "
+                       "WHERE score >= %s", (min_score,))
+            return set(cr.fetchall())
+
+        twin_pair = tuple(sorted(p.id for p in twins))
+        self.assertIn(twin_pair, {r[:2] for r in scored(0.5, full=True)})
+        for minimum in (0.5, 0.75, 0.9):
+            expected = scored(minimum, full=True)
+            self.assertTrue(expected)
+            self.assertEqual(scored(minimum), expected, minimum)
+        # some of the pairs above the default come only from a name key
+        names_only = [r for r in scored(0.75) if not {"email", "phone", "vat"}
+                      & set(r[3].split(", "))]
+        self.assertTrue(names_only)
+        self.Duplicate._drop_work_tables()
 
 
 class TestRecogniseAtEntry(CrmLifecycleCase):
