@@ -10,6 +10,7 @@
     "author": "crm_lifecycle contributors",
     "website": "https://github.com/crm-lifecycle/crm_lifecycle",
     "depends": ["crm_lifecycle"],
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",

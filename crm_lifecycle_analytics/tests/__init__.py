@@ -1,1 +1,3 @@
 from . import test_res_config_settings
+from . import test_stats_clv
+from . import test_stats_rfm
