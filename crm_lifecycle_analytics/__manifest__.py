@@ -13,6 +13,10 @@
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/crm_customer_metrics_security.xml",
+        "data/ir_cron.xml",
+        "views/crm_customer_metrics_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [],

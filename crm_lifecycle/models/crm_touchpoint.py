@@ -114,8 +114,9 @@ class CrmTouchpoint(models.Model):
     _sql_constraints = [
         ("external_ref_uniq", "unique(source_system, external_ref)",
          "A touchpoint with this external reference already exists for this source system."),
-        ("amount_positive", "CHECK(amount IS NULL OR amount >= 0)",
-         "The amount of a touchpoint cannot be negative."),
+        # a return or credit note is a purchase with a negative amount
+        ("amount_positive", "CHECK(amount IS NULL OR amount >= 0 OR kind = 'purchase')",
+         "Only a purchase (a return, a credit note) can have a negative amount."),
     ]
 
     def init(self):

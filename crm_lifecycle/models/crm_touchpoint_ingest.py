@@ -172,10 +172,13 @@ class CrmTouchpoint(models.Model):
                     if isinstance(amount, bool) or not isinstance(amount, (numbers.Number, str)):
                         raise ValueError
                     out["amount"] = float(amount)
-                    if out["amount"] != out["amount"] or out["amount"] < 0:
+                    # a return or credit note is a purchase with a negative amount
+                    if out["amount"] != out["amount"] or (
+                            out["amount"] < 0 and out.get("kind") != "purchase"):
                         raise ValueError
                 except ValueError:
-                    fail(index, "amount", _("not a number >= 0: %(value)r") % {"value": amount})
+                    fail(index, "amount", _("not a number >= 0 (negative only for a purchase "
+                                            "returned): %(value)r") % {"value": amount})
             currency = row.get("currency")
             if currency:
                 if currency not in currencies:

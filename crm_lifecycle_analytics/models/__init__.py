@@ -1,1 +1,4 @@
 from . import res_config_settings
+from . import crm_clv_model
+from . import crm_customer_metrics
+from . import res_partner

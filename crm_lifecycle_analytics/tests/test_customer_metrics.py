@@ -1,0 +1,203 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The metrics engine against hand-computed values on a small fixture."""
+import datetime
+import random
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+
+from ..models import crm_customer_metrics as engine
+from ..stats import clv
+
+AS_OF = datetime.date(2026, 6, 30)
+
+
+def day(offset):
+    """A datetime `offset` days before AS_OF, at noon."""
+    return fields.Datetime.to_string(
+        datetime.datetime.combine(AS_OF - datetime.timedelta(days=offset), datetime.time(12)))
+
+
+class TestCustomerMetrics(CrmLifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestCustomerMetrics, cls).setUpClass()
+        cls.Metrics = cls.env["crm.customer.metrics"]
+        cls.company = cls.env.user.company_id
+        cls.other_company = cls.env["res.company"].create({"name": "Lifecycle Other Co"})
+        Partner = cls.env["res.partner"]
+        names = ["Repeat", "Once", "Tie", "Old", "Oldest", "Silent"]
+        cls.c = {n: Partner.create({"name": "Metrics %s" % n, "customer": True,
+                                    "company_id": False}) for n in names}
+        order = cls.channel["order"]
+        purchases = {
+            # the order of the day before a return: two orders on one day
+            # are one purchase; the return (negative) is none
+            "Repeat": [(100, 100.0), (50, 50.0), (50, 25.0), (10, 60.0), (5, -20.0)],
+            "Once": [(30, 200.0)],
+            "Tie": [(30, 40.0), (60, 40.0)],
+            "Old": [(200, 90.0), (300, 30.0)],
+            "Oldest": [(400, 10.0), (420, 15.0)],
+        }
+        for name, rows in purchases.items():
+            for offset, amount in rows:
+                cls.Touchpoint.create({
+                    "partner_id": cls.c[name].id, "date": day(offset), "kind": "purchase",
+                    "channel_id": order.id, "direction": "inbound", "amount": amount,
+                    "company_id": cls.company.id})
+        silent = cls.c["Silent"]
+        for offset, channel, direction in [(3, "phone", "inbound"), (2, "phone", "inbound"),
+                                           (1, "email", "outbound"), (7, "meeting", "inbound")]:
+            cls.Touchpoint.create({
+                "partner_id": silent.id, "date": day(offset), "kind": "contact",
+                "channel_id": cls.channel[channel].id, "direction": direction,
+                "company_id": cls.company.id})
+        # a purchase in another company, and one after the as-of day
+        cls.Touchpoint.create({
+            "partner_id": cls.c["Repeat"].id, "date": day(20), "kind": "purchase",
+            "channel_id": order.id, "amount": 999.0, "company_id": cls.other_company.id})
+        cls.Touchpoint.create({
+            "partner_id": cls.c["Repeat"].id, "date": day(-1), "kind": "purchase",
+            "channel_id": order.id, "amount": 500.0, "company_id": cls.company.id})
+        # a third company with enough repeat customers to fit the models
+        cls.model_company = cls.env["res.company"].create({"name": "Lifecycle Model Co"})
+        rng = random.Random(11)
+        cls.modelled = Partner.create({"name": "Metrics Modelled", "customer": True,
+                                       "company_id": False})
+        population = [(cls.modelled, [(100, 100.0), (50, 75.0), (10, 60.0)])]
+        for i in range(40):
+            partner = Partner.create({"name": "Metrics Population %d" % i, "customer": True,
+                                      "company_id": False})
+            first = rng.randint(30, 700)
+            offsets = sorted({first} | {rng.randint(0, first) for _k in range(rng.randint(0, 5))})
+            population.append((partner, [(o, round(rng.uniform(10, 200), 2)) for o in offsets]))
+        for partner, rows in population:
+            for offset, amount in rows:
+                cls.Touchpoint.create({
+                    "partner_id": partner.id, "date": day(offset), "kind": "purchase",
+                    "channel_id": order.id, "amount": amount,
+                    "company_id": cls.model_company.id})
+        cls.companies = cls.company | cls.other_company | cls.model_company
+        cls.models = cls.Metrics.recompute(company_ids=cls.companies.ids, as_of=AS_OF)
+
+    def row(self, name, company=None):
+        return self.Metrics.search([("partner_id", "=", self.c[name].id),
+                                    ("company_id", "=", (company or self.company).id)])
+
+    def test_history_of_a_repeat_customer(self):
+        row = self.row("Repeat")
+        self.assertEqual(row.purchase_count, 3)
+        self.assertEqual(row.repeat_count, 2)
+        self.assertEqual(row.first_purchase, "2026-03-22")
+        self.assertEqual(row.last_purchase, "2026-06-20")
+        self.assertEqual((row.recency_days, row.tenure_days), (10, 100))
+        # 100 + (50 + 25) + 60 - 20 returned
+        self.assertAlmostEqual(row.revenue, 215.0)
+        self.assertAlmostEqual(row.average_spend, 71.67)
+        self.assertEqual(row.contact_count, 0)
+
+    def test_customer_with_one_purchase(self):
+        row = self.row("Once")
+        self.assertEqual((row.purchase_count, row.repeat_count), (1, 0))
+        self.assertEqual((row.recency_days, row.tenure_days), (30, 30))
+        self.assertAlmostEqual(row.revenue, 200.0)
+
+    def test_customer_without_purchase(self):
+        row = self.row("Silent")
+        self.assertEqual(row.purchase_count, 0)
+        self.assertFalse(row.rfm_segment)
+        self.assertFalse(row.r_score or row.f_score or row.m_score)
+        self.assertFalse(row.clv or row.p_alive or row.lapse_band)
+        self.assertEqual((row.contact_count, row.inbound_count), (4, 3))
+        # two inbound phone calls, one inbound meeting
+        self.assertEqual(row.preferred_channel_id, self.channel["phone"])
+        costs = 2 * self.channel["phone"].unit_cost + self.channel["email"].unit_cost \
+            + self.channel["meeting"].unit_cost
+        self.assertAlmostEqual(row.cost_to_serve, costs)
+        self.assertAlmostEqual(row.profit, -costs)
+        self.assertEqual(row.profit_rank, 6)
+        self.assertEqual(row.profit_decile, 10)
+
+    def test_rfm_scores_with_ties(self):
+        # recency 10, 30, 30, 200, 400 days: average ranks 5, 3.5, 3.5, 2, 1 of 5
+        # -> 1 + floor(rank - 0.5): 5, 4, 4, 2, 1
+        scores = {n: self.row(n).r_score for n in ("Repeat", "Once", "Tie", "Old", "Oldest")}
+        self.assertEqual(scores, {"Repeat": 5, "Once": 4, "Tie": 4, "Old": 2, "Oldest": 1})
+        # purchases 3, 1, 2, 2, 2: ranks 5, 1, 3, 3, 3 -> F 5, 1, 3, 3, 3
+        self.assertEqual([self.row(n).f_score for n in ("Repeat", "Once", "Tie")], [5, 1, 3])
+        self.assertEqual(self.row("Repeat").rfm_segment, "champions")
+        self.assertEqual(self.row("Once").rfm_segment, "promising")
+        self.assertEqual(self.row("Oldest").rfm_segment, "at_risk")
+
+    def test_predictions_rest_on_the_stored_model(self):
+        row = self.Metrics.search([("partner_id", "=", self.modelled.id),
+                                   ("company_id", "=", self.model_company.id)])
+        model = row.model_id
+        self.assertEqual(model.state, "fitted")
+        self.assertEqual(model.customers, 41)
+        self.assertEqual(model.company_id, self.model_company)
+        self.assertEqual(model.calibration_start, min(
+            self.Metrics.search([("company_id", "=", self.model_company.id)]).mapped(
+                "first_purchase")))
+        # x = 2 repeat purchases, t_x = 90 days, T = 100 days + the as-of day,
+        # m = (75 + 60) / 2 per repeat purchase
+        args = (model.bg_params(), 2, 90, 101)
+        self.assertAlmostEqual(row.p_alive, float(clv.p_alive(*args)), places=5)
+        self.assertAlmostEqual(row.expected_purchases_90d,
+                               float(clv.expected_purchases(args[0], 90, *args[1:])), places=3)
+        expected = clv.clv(model.bg_params(), model.gg_params(), 2, 90, 101, 67.5,
+                           months=12, monthly_discount=0.01,
+                           periods_per_month=engine.DAYS_PER_MONTH)
+        self.assertAlmostEqual(row.clv, float(expected), places=2)
+        self.assertTrue(row.lapse_band)
+
+    def test_companies_are_computed_apart(self):
+        other = self.row("Repeat", self.other_company)
+        self.assertEqual(other.purchase_count, 1)
+        self.assertAlmostEqual(other.revenue, 999.0)
+        self.assertEqual(len(self.models), 3)
+        # one customer in the other company: history only, no prediction
+        self.assertEqual(self.models.filtered(
+            lambda m: m.company_id == self.other_company).state, "not_enough_data")
+        self.assertFalse(other.clv or other.p_alive)
+        # a user of the first company only does not see the other's rows
+        rows = self.Metrics.sudo(self.salesman).search([("partner_id", "=", self.c["Repeat"].id)])
+        self.assertEqual(rows.mapped("company_id"), self.company)
+
+    def test_recompute_twice_gives_identical_rows(self):
+        fields_ = [f for f, _t in engine.WRITE_COLUMNS] + ["id", "company_id"]
+        before = self.Metrics.search([]).read(fields_)
+        self.Metrics.recompute(company_ids=self.companies.ids, as_of=AS_OF)
+        self.assertEqual(self.Metrics.search([]).read(fields_), before)
+
+    def test_failed_recompute_leaves_the_previous_rows(self):
+        before = self.Metrics.search([]).read(["revenue", "clv", "model_id"])
+        models_before = self.env["crm.clv.model"].search_count([])
+        self.Touchpoint.create({
+            "partner_id": self.c["Once"].id, "date": day(1), "kind": "purchase",
+            "channel_id": self.channel["order"].id, "amount": 70.0,
+            "company_id": self.company.id})
+        original = engine.CrmCustomerMetrics._write_rows
+
+        def write_then_fail(self, *args):
+            original(self, *args)
+            raise RuntimeError("disk full")
+
+        engine.CrmCustomerMetrics._write_rows = write_then_fail
+        try:
+            with self.assertRaisesRegex(RuntimeError, "disk full"):
+                self.Metrics.recompute(company_ids=[self.company.id], as_of=AS_OF)
+        finally:
+            engine.CrmCustomerMetrics._write_rows = original
+        self.Metrics.invalidate_cache()
+        self.assertEqual(self.Metrics.search([]).read(["revenue", "clv", "model_id"]), before)
+        self.assertEqual(self.env["crm.clv.model"].search_count([]), models_before)
+
+    def test_only_managers_recompute(self):
+        with self.assertRaises(UserError):
+            self.Metrics.sudo(self.salesman).recompute()
+        with self.assertRaises(AccessError):
+            self.Metrics.sudo(self.salesman).search([], limit=1).write({"revenue": 1})
