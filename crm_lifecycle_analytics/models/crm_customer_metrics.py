@@ -60,7 +60,10 @@ AGGREGATE_SQL = """
            AND t.date < %(until)s
          GROUP BY 1
     )
-    SELECT pid, coalesce(p.n, 0), p.first_d, p.last_d, coalesce(p.revenue, 0),
+    -- days from the first and the last purchase to the as-of day: numbers,
+    -- not dates, so that the arrays are built without a loop per customer
+    SELECT pid, coalesce(p.n, 0), %(as_of)s::date - p.first_d, %(as_of)s::date - p.last_d,
+           coalesce(p.revenue, 0),
            coalesce(p.positive, 0), coalesce(p.first_v, 0), coalesce(c.contacts, 0),
            coalesce(c.inbound, 0), c.last_contact, coalesce(c.cost_to_serve, 0),
            c.preferred_channel
@@ -211,11 +214,13 @@ class CrmCustomerMetrics(models.Model):
         t0 = time.time()
         cr = self.env.cr
         until = as_of + datetime.timedelta(days=1)
-        cr.execute(AGGREGATE_SQL, {"company": company.id, "until": fields.Date.to_string(until)})
+        cr.execute(AGGREGATE_SQL, {"company": company.id, "until": fields.Date.to_string(until),
+                                   "as_of": fields.Date.to_string(as_of)})
         rows = cr.fetchall()
         months, discount, lapse_threshold = self._settings()
         data = _Arrays(rows, as_of)
-        first = min(data.first_purchase[data.buyers], default=None)
+        first = (as_of - datetime.timedelta(days=int(data.tenure[data.buyers].max()))
+                 if data.buyers.any() else None)
         model_vals = {"company_id": company.id, "date": fields.Date.to_string(as_of),
                       "time_unit": "day", "customers": int(data.buyers.sum()),
                       "repeat_customers": int((data.x > 0).sum()),
@@ -289,10 +294,11 @@ class CrmCustomerMetrics(models.Model):
         return self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action").read()[0]
 
 
-def _date(value):
-    if value and not isinstance(value, datetime.date):
-        return fields.Date.from_string(value)
-    return value or None
+def _dates(as_of, ages):
+    """'YYYY-MM-DD' of the days `ages` days before as_of (None for NaN),
+    vectorised."""
+    days = np.datetime64(as_of, "D") - np.nan_to_num(ages).astype("timedelta64[D]")
+    return np.where(np.isnan(ages), None, days.astype(str).astype(object))
 
 
 class _Arrays(object):
@@ -304,9 +310,9 @@ class _Arrays(object):
         self.n_rows = len(rows)
         self.partner_id = np.array(cols[0], dtype=np.int64)
         self.n = np.array(cols[1], dtype=float)
-        # port>=12: the cursor returns dates, not strings
-        self.first_purchase = np.array([_date(d) for d in cols[2]], dtype=object)
-        self.last_purchase = np.array([_date(d) for d in cols[3]], dtype=object)
+        # days before the as-of day (NaN: no purchase)
+        first_age = np.array(cols[2], dtype=float)
+        last_age = np.array(cols[3], dtype=float)
         self.revenue = np.array(cols[4], dtype=float)
         positive = np.array(cols[5], dtype=float)
         first_v = np.array(cols[6], dtype=float)
@@ -317,17 +323,14 @@ class _Arrays(object):
         self.channel = list(cols[11])
         self.buyers = self.n > 0
         b = self.buyers
-        as_of_ord = as_of.toordinal()
-        first = np.array([d.toordinal() if d else as_of_ord for d in self.first_purchase],
-                         dtype=float)
-        last = np.array([d.toordinal() if d else as_of_ord for d in self.last_purchase],
-                        dtype=float)
         self.x = np.where(b, self.n - 1, 0.0)
-        self.t_x = np.where(b, last - first, 0.0)
+        self.t_x = np.where(b, first_age - last_age, 0.0)
         # observed to the end of the as-of day
-        self.T = np.where(b, as_of_ord - first + 1, 1.0)
-        self.recency = np.where(b, as_of_ord - last, np.nan)
-        self.tenure = np.where(b, as_of_ord - first, np.nan)
+        self.T = np.where(b, first_age + 1, 1.0)
+        self.recency = np.where(b, last_age, np.nan)
+        self.tenure = np.where(b, first_age, np.nan)
+        self.first_purchase = _dates(as_of, self.tenure)
+        self.last_purchase = _dates(as_of, self.recency)
         # the mean value of the repeat purchases (Gamma-Gamma's m)
         with np.errstate(divide="ignore", invalid="ignore"):
             self.m = np.where(self.x > 0, (positive - first_v) / self.x, 0.0)
