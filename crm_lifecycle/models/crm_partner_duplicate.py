@@ -7,6 +7,8 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_touchpoint import planner_settings
+
 _logger = logging.getLogger(__name__)
 
 # A block (partners sharing one blocking key) larger than this is not a set
@@ -341,10 +343,13 @@ class CrmPartnerDuplicate(models.Model):
         # port>=13: flush before these queries
         self._drop_work_tables()
         # compiling these one-off queries (JIT) costs more than it saves
-        cr.execute("SELECT current_setting('jit', true)")
-        jit = cr.fetchone()[0]
-        if jit is not None:
-            cr.execute("SET LOCAL jit = off")
+        with planner_settings(cr, jit="off"):
+            self._find_and_store(partner_ids, threshold)
+        self.invalidate_cache()
+        return self._open_count()
+
+    def _find_and_store(self, partner_ids, threshold):
+        cr = self.env.cr
         cr.execute(CANDIDATES_SQL)
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
         self._find_pairs(partner_ids, threshold)
@@ -376,10 +381,6 @@ class CrmPartnerDuplicate(models.Model):
                                   AND s.score >= %(threshold)s)
         """, params)
         self._drop_work_tables()
-        if jit is not None:
-            cr.execute("SELECT set_config('jit', %s, true)", (jit,))
-        self.invalidate_cache()
-        return self._open_count()
 
     @api.model
     def _drop_work_tables(self, extra=()):

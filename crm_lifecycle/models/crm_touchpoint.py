@@ -1,5 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
 import logging
 
 from psycopg2 import sql
@@ -38,6 +39,25 @@ def idents(names, prefix=None):
     """'a, b' or 'p.a, p.b' as SQL identifiers."""
     return sql.SQL(", ").join(
         sql.Identifier(prefix, n) if prefix else sql.Identifier(n) for n in names)
+
+
+@contextlib.contextmanager
+def planner_settings(cr, **settings):
+    """Run the block with PostgreSQL settings changed for the transaction
+    (SET LOCAL), then put back the values they had. A setting this server
+    does not know (jit before PostgreSQL 11) is left alone."""
+    saved = {}
+    for name, value in settings.items():
+        cr.execute("SELECT current_setting(%s, true)", (name,))
+        current = cr.fetchone()[0]
+        if current is not None:
+            saved[name] = current
+            cr.execute("SELECT set_config(%s, %s, true)", (name, value))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            cr.execute("SELECT set_config(%s, %s, true)", (name, value))
 
 
 class CrmTouchpoint(models.Model):
@@ -115,7 +135,11 @@ class CrmTouchpoint(models.Model):
         ("external_ref_uniq", "unique(source_system, external_ref)",
          "A touchpoint with this external reference already exists for this source system."),
         # a return or credit note is a purchase with a negative amount
-        ("amount_positive", "CHECK(amount IS NULL OR amount >= 0 OR kind = 'purchase')",
+        # written as PostgreSQL prints it back: Odoo 11 compares the two texts
+        # and, when they differ, drops and re-validates the constraint over
+        # the whole table on every module update
+        ("amount_positive", "CHECK (((amount IS NULL) OR (amount >= (0)::numeric) "
+                            "OR ((kind)::text = 'purchase'::text)))",
          "Only a purchase (a return, a credit note) can have a negative amount."),
     ]
 
@@ -139,6 +163,10 @@ class CrmTouchpoint(models.Model):
         """)
         # origin documents (sync of meetings, orders)
         tools.create_index(cr, "crm_touchpoint_res_idx", self._table, ["res_model", "res_id"])
+        # the analytics read one company's touchpoints: a small company of a
+        # large database is not a scan of the whole table
+        tools.create_index(cr, "crm_touchpoint_company_date_idx", self._table,
+                           ["company_id", "date"])
 
     # ------------------------------------------------------------ ORM
     @api.model
