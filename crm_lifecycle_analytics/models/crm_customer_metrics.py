@@ -10,8 +10,9 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.crm_lifecycle.models.crm_touchpoint import idents
+from odoo.addons.crm_lifecycle.models.crm_touchpoint import idents, planner_settings
 
+from .. import pgcopy
 from ..stats import clv as clv_model, rfm
 
 _logger = logging.getLogger(__name__)
@@ -25,65 +26,77 @@ LAPSE_BANDS = [
 ]
 VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
 DAYS_PER_MONTH = 30.4375
+# above this many customers the models are fitted on a random sample of
+# them: the estimates' standard errors are already below a percent
+FIT_SAMPLE = 200000
 
-# One pass over the company's touchpoints per part: purchases summed per
-# customer and day (a day with a positive net amount is one purchase; a
-# return is a negative amount), then per customer; contacts and their cost
-# to serve per customer. Purchases up to the end of the as-of day.
-AGGREGATE_SQL = """
-    WITH days AS (
-        SELECT t.commercial_partner_id AS pid, (t.date)::date AS d, sum(t.amount) AS v
-          FROM crm_touchpoint t
-         WHERE t.company_id = %(company)s AND t.kind = 'purchase'
-           AND t.commercial_partner_id IS NOT NULL AND t.date < %(until)s
-         GROUP BY 1, 2
-    ), purchases AS (
-        SELECT pid,
-               count(*) FILTER (WHERE v > 0) AS n,
-               min(d) FILTER (WHERE v > 0) AS first_d,
-               max(d) FILTER (WHERE v > 0) AS last_d,
-               sum(v) AS revenue,
-               coalesce(sum(v) FILTER (WHERE v > 0), 0) AS positive,
-               (array_agg(v ORDER BY d) FILTER (WHERE v > 0))[1] AS first_v
-          FROM days GROUP BY pid
-    ), contacts AS (
-        SELECT t.commercial_partner_id AS pid,
-               count(*) FILTER (WHERE t.kind <> 'purchase') AS contacts,
-               count(*) FILTER (WHERE t.direction = 'inbound') AS inbound,
-               max(t.date) FILTER (WHERE t.kind <> 'purchase') AS last_contact,
-               coalesce(sum(c.unit_cost), 0) AS cost_to_serve,
-               mode() WITHIN GROUP (ORDER BY t.channel_id)
-                   FILTER (WHERE t.direction = 'inbound') AS preferred_channel
-          FROM crm_touchpoint t
-          LEFT JOIN crm_touchpoint_channel c ON c.id = t.channel_id
-         WHERE t.company_id = %(company)s AND t.commercial_partner_id IS NOT NULL
-           AND t.date < %(until)s
-         GROUP BY 1
-    )
-    -- days from the first and the last purchase to the as-of day: numbers,
-    -- not dates, so that the arrays are built without a loop per customer
-    SELECT pid, coalesce(p.n, 0), %(as_of)s::date - p.first_d, %(as_of)s::date - p.last_d,
-           coalesce(p.revenue, 0),
-           coalesce(p.positive, 0), coalesce(p.first_v, 0), coalesce(c.contacts, 0),
-           coalesce(c.inbound, 0), c.last_contact, coalesce(c.cost_to_serve, 0),
-           c.preferred_channel
-      FROM purchases p FULL JOIN contacts c USING (pid)
-      JOIN res_partner rp ON rp.id = pid
-     WHERE rp.active
-     ORDER BY pid
+SECONDS_PER_DAY = 86400
+NO_AGE = np.iinfo(np.int64).max
+
+# The one read of the company's touchpoints up to the end of the as-of day,
+# as fixed-width binary rows (see pgcopy): customer, seconds before the end
+# of the as-of day, amount, and channel, direction and kind packed in one
+# integer. Everything else is reduced per customer with numpy as the rows
+# arrive: no GROUP BY over millions of rows, nothing kept per touchpoint
+# but the purchases.
+READ_SQL = """
+    COPY (SELECT t.commercial_partner_id,
+                 ceil(extract(epoch FROM %(until)s::timestamp - t.date))::int8,
+                 coalesce(t.amount, 0)::float8,
+                 (t.channel_id * 4 + (t.direction = 'inbound')::int * 2
+                  + (t.kind = 'purchase')::int)::int4
+            FROM crm_touchpoint t
+           WHERE t.company_id = %(company)s AND t.commercial_partner_id IS NOT NULL
+             AND t.date < %(until)s) TO STDOUT (FORMAT binary)
 """
-# the columns written back, with their PostgreSQL types
-WRITE_COLUMNS = [
-    ("partner_id", "int"), ("purchase_count", "int"), ("repeat_count", "int"),
-    ("first_purchase", "date"), ("last_purchase", "date"), ("revenue", "numeric"),
-    ("average_spend", "numeric"), ("recency_days", "int"), ("tenure_days", "int"),
-    ("r_score", "int"), ("f_score", "int"), ("m_score", "int"), ("rfm_segment", "varchar"),
-    ("p_alive", "float8"), ("expected_purchases_90d", "float8"), ("clv", "numeric"),
-    ("lapse_band", "varchar"), ("contact_count", "int"), ("inbound_count", "int"),
-    ("last_contact", "timestamp"), ("cost_to_serve", "numeric"), ("profit", "numeric"),
-    ("profit_rank", "int"), ("profit_decile", "int"), ("value_tier", "varchar"),
-    ("preferred_channel_id", "int"),
+READ_COLUMNS = [("pid", "int4"), ("age", "int8"), ("amount", "float8"), ("code", "int4")]
+PARTNERS_SQL = """COPY (SELECT id FROM res_partner WHERE active ORDER BY id)
+                  TO STDOUT (FORMAT binary)"""
+
+# The computed rows go to a temporary table by binary COPY (fixed width, no
+# NULL: -1, 0 or NaN stand for "none"), then into crm_customer_metrics by
+# one upsert, which turns them into dates, amounts and selection values.
+STAGE_COLUMNS = [
+    ("partner_id", "int4"), ("purchase_count", "int4"), ("repeat_count", "int4"),
+    ("first_age", "int4"), ("last_age", "int4"), ("revenue", "float8"),
+    ("average_spend", "float8"), ("r_score", "int2"), ("f_score", "int2"),
+    ("m_score", "int2"), ("segment", "int2"), ("p_alive", "float8"),
+    ("expected_purchases_90d", "float8"), ("clv", "float8"), ("lapse_band", "int2"),
+    ("contact_count", "int4"), ("inbound_count", "int4"), ("last_contact_age", "int8"),
+    ("cost_to_serve", "float8"), ("profit", "float8"), ("profit_rank", "int4"),
+    ("profit_decile", "int2"), ("value_tier", "int2"), ("preferred_channel_id", "int4"),
 ]
+# target column of crm_customer_metrics: its value from the stage row `s`
+WRITE_COLUMNS = [
+    ("partner_id", "s.partner_id"),
+    ("purchase_count", "s.purchase_count"),
+    ("repeat_count", "s.repeat_count"),
+    ("first_purchase", "CASE WHEN s.first_age >= 0 THEN %(as_of)s::date - s.first_age END"),
+    ("last_purchase", "CASE WHEN s.last_age >= 0 THEN %(as_of)s::date - s.last_age END"),
+    ("revenue", "round(s.revenue::numeric, 2)"),
+    ("average_spend", "round(NULLIF(s.average_spend, 'NaN')::numeric, 2)"),
+    ("recency_days", "NULLIF(s.last_age, -1)"),
+    ("tenure_days", "NULLIF(s.first_age, -1)"),
+    ("r_score", "NULLIF(s.r_score, 0)"),
+    ("f_score", "NULLIF(s.f_score, 0)"),
+    ("m_score", "NULLIF(s.m_score, 0)"),
+    ("rfm_segment", "(%(segments)s::varchar[])[NULLIF(s.segment, 0)]"),
+    ("p_alive", "NULLIF(s.p_alive, 'NaN')"),
+    ("expected_purchases_90d", "NULLIF(s.expected_purchases_90d, 'NaN')"),
+    ("clv", "round(NULLIF(s.clv, 'NaN')::numeric, 2)"),
+    ("lapse_band", "(%(bands)s::varchar[])[NULLIF(s.lapse_band, 0)]"),
+    ("contact_count", "s.contact_count"),
+    ("inbound_count", "s.inbound_count"),
+    ("last_contact", "CASE WHEN s.last_contact_age >= 0 THEN %(until)s::timestamp"
+                     " - s.last_contact_age * interval '1 second' END"),
+    ("cost_to_serve", "round(s.cost_to_serve::numeric, 2)"),
+    ("profit", "round(s.profit::numeric, 2)"),
+    ("profit_rank", "s.profit_rank"),
+    ("profit_decile", "s.profit_decile"),
+    ("value_tier", "(%(tiers)s::varchar[])[NULLIF(s.value_tier, 0)]"),
+    ("preferred_channel_id", "NULLIF(s.preferred_channel_id, 0)"),
+]
+STAGE_TABLE = "crm_lifecycle_metrics_stage"
 
 
 class CrmCustomerMetrics(models.Model):
@@ -95,16 +108,22 @@ class CrmCustomerMetrics(models.Model):
     _description = "Customer Metrics"
     _order = "clv desc, revenue desc, id"
     _rec_name = "partner_id"
+    # rows written by the engine only, a million at a time: no create/write
+    # user columns (two foreign-key checks per row), computed_on says when
+    _log_access = False
 
+    # looked up by partner through the unique (partner, company) index
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True,
+        "res.partner", string="Customer", required=True, readonly=True,
         ondelete="cascade")
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(
         "res.currency", related="company_id.currency_id", readonly=True)
+    # not stored: a reference per row would cost a foreign-key check per row
+    # on every recompute; the row's company and day name the model
     model_id = fields.Many2one(
-        "crm.clv.model", string="Model", readonly=True,
+        "crm.clv.model", string="Model", compute="_compute_model_id",
         help="The fitted customer models the predictions of this row come from.")
     computed_on = fields.Date(string="As Of", readonly=True)
     purchase_count = fields.Integer(
@@ -135,7 +154,7 @@ class CrmCustomerMetrics(models.Model):
         string="M", readonly=True, group_operator="avg",
         help="Monetary score, 5 for the fifth of the customers with the highest revenue.")
     rfm_segment = fields.Selection(
-        SEGMENT_SELECTION, string="RFM Segment", readonly=True, index=True,
+        SEGMENT_SELECTION, string="RFM Segment", readonly=True,
         help="The customer's cell of the recency x frequency map.")
     p_alive = fields.Float(
         string="Probability Active", digits=(4, 3), readonly=True, group_operator="avg",
@@ -149,7 +168,7 @@ class CrmCustomerMetrics(models.Model):
         help="Predicted lifetime value: the discounted value of the purchases expected over "
              "the horizon set in the settings (BG/NBD x Gamma-Gamma).")
     lapse_band = fields.Selection(
-        LAPSE_BANDS, string="Lapse Risk", readonly=True, index=True,
+        LAPSE_BANDS, string="Lapse Risk", readonly=True,
         help="From the probability of being active: Active (0.75 or more), Cooling Down "
              "(down to the lapse threshold of the settings), At Risk (down to half of it), "
              "Lapsed (below).")
@@ -171,7 +190,7 @@ class CrmCustomerMetrics(models.Model):
         string="Profit Decile", readonly=True, group_operator="min",
         help="1 for the most profitable tenth of the customers, 10 for the least.")
     value_tier = fields.Selection(
-        VALUE_TIERS, string="Value Tier", readonly=True, index=True,
+        VALUE_TIERS, string="Value Tier", readonly=True,
         help="High: the top 20 % of the customers by predicted value (by revenue without a "
              "model), Medium: the next 30 %, Low: the rest.")
     preferred_channel_id = fields.Many2one(
@@ -183,9 +202,29 @@ class CrmCustomerMetrics(models.Model):
          "A customer has one row of metrics per company."),
     ]
 
+    @api.model_cr  # port>=13: no decorator
+    def init(self):
+        # every row is rewritten on every recompute: with room left on each
+        # page the new versions stay on their page and the indexes are not
+        # touched (HOT updates), half the writes of a full rewrite
+        self.env.cr.execute("ALTER TABLE crm_customer_metrics SET (fillfactor = 45)")
+
+    def _compute_model_id(self):
+        Model = self.env["crm.clv.model"].sudo()
+        keys = {(m.company_id.id, m.computed_on) for m in self}
+        latest = {}
+        for company_id, day in keys:
+            latest[company_id, day] = Model.search(
+                [("company_id", "=", company_id), ("date", "=", day)], order="id desc",
+                limit=1).sudo(self.env.uid)
+        for metrics in self:
+            metrics.model_id = latest[metrics.company_id.id, metrics.computed_on]
+
     # ------------------------------------------------------------ engine
     @api.model
-    def recompute(self, company_ids=None, as_of=None):
+    @api.returns("crm.clv.model")  # over RPC: the ids of the models
+    # not `recompute`: that name is the ORM's (it calls it after every write)
+    def compute_metrics(self, company_ids=None, as_of=None):
         """Recompute the metrics of every customer of the companies (default:
         the user's companies) as of a day (default: today). Set-based: one
         aggregate query per company, the models fitted on the arrays, the
@@ -212,25 +251,26 @@ class CrmCustomerMetrics(models.Model):
 
     def _recompute_company(self, company, as_of):
         t0 = time.time()
-        cr = self.env.cr
         until = as_of + datetime.timedelta(days=1)
-        cr.execute(AGGREGATE_SQL, {"company": company.id, "until": fields.Date.to_string(until),
-                                   "as_of": fields.Date.to_string(as_of)})
-        rows = cr.fetchall()
+        data = _Arrays(self._read_touchpoints(company, until))
         months, discount, lapse_threshold = self._settings()
-        data = _Arrays(rows, as_of)
-        first = (as_of - datetime.timedelta(days=int(data.tenure[data.buyers].max()))
-                 if data.buyers.any() else None)
+        b = data.buyers
+        first = (as_of - datetime.timedelta(days=int(data.tenure[b].max()))
+                 if b.any() else None)
         model_vals = {"company_id": company.id, "date": fields.Date.to_string(as_of),
-                      "time_unit": "day", "customers": int(data.buyers.sum()),
+                      "time_unit": "day", "customers": int(b.sum()),
                       "repeat_customers": int((data.x > 0).sum()),
                       "calibration_start": first and fields.Date.to_string(first)}
         bg = gg = None
+        fit = np.flatnonzero(b)
+        if len(fit) > FIT_SAMPLE:  # the same sample for the same customers
+            fit = np.sort(np.random.RandomState(company.id).choice(fit, FIT_SAMPLE,
+                                                                   replace=False))
+        model_vals["sample_size"] = len(fit)
         if model_vals["repeat_customers"] >= 2:
-            b = data.buyers
             try:
-                bg = clv_model.fit_bgnbd(data.x[b], data.t_x[b], data.T[b])
-                gg = clv_model.fit_gamma_gamma(data.x[b], data.m[b])
+                bg = clv_model.fit_bgnbd(data.x[fit], data.t_x[fit], data.T[fit])
+                gg = clv_model.fit_gamma_gamma(data.x[fit], data.m[fit])
                 if not (np.all(np.isfinite(list(bg.values())))
                         and np.all(np.isfinite(list(gg.values()))) and gg["q"] > 1):
                     raise ValueError("degenerate fit")
@@ -247,104 +287,313 @@ class CrmCustomerMetrics(models.Model):
             })
         else:
             model_vals["state"] = "not_enough_data"
+        check = []
+        if bg is not None:
+            holdout_vals, check = self._holdout_check(company, as_of, data)
+            model_vals.update(holdout_vals)
         values = data.metrics(bg, gg, months, discount, lapse_threshold)
-        model = self.env["crm.clv.model"].create(dict(model_vals, duration=0.0))
-        self._write_rows(company, model, as_of, values)
+        model = self.env["crm.clv.model"].create(dict(
+            model_vals, duration=0.0, check_ids=[(0, 0, line) for line in check]))
+        self._write_rows(company, as_of, values)
         model.duration = time.time() - t0
         _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
-                     len(rows), company.name, model.duration)
+                     data.n_rows, company.name, model.duration)
         return model
 
-    def _write_rows(self, company, model, as_of, values):
-        """Upsert the rows of the company (ids stay), delete the others."""
+    def _holdout_check(self, company, as_of, data):
+        """The purchase model fitted on the purchases up to a cut-off (the
+        holdout period before the as-of day), its predictions for the
+        period set against the purchases made, by number of repeat
+        purchases before the cut-off. Returns the model's values and the
+        lines of the check (none when too few customers bought before)."""
+        horizon = self.env["res.config.settings"]._lifecycle_read_param(
+            "lifecycle_holdout_days")
+        row, age = data.read["days_row"], data.read["days_age"]
+        n = data.n_rows
+        before = age >= horizon      # days before the cut-off (ages sorted up)
+        x_cal = np.bincount(row[before], minlength=n).astype(float)
+        last = np.full(n, np.nan)
+        cal_rows, cal_ages = row[before], age[before]
+        if len(cal_rows):
+            first = np.flatnonzero(np.r_[True, cal_rows[1:] != cal_rows[:-1]])
+            last[cal_rows[first]] = cal_ages[first]
+        known = np.flatnonzero(x_cal > 0)
+        if len(known) > FIT_SAMPLE:
+            known = np.sort(np.random.RandomState(company.id).choice(known, FIT_SAMPLE,
+                                                                     replace=False))
+        cutoff = as_of - datetime.timedelta(days=horizon)
+        vals = {"holdout_days": horizon, "holdout_cutoff": fields.Date.to_string(cutoff),
+                "holdout_customers": len(known)}
+        if (x_cal[known] > 1).sum() < 2:
+            return vals, []
+        first_age = data.tenure[known]
+        after = data.n[known] - x_cal[known]
+        try:
+            _params, table = clv_model.holdout_check(
+                x_cal[known] - 1, first_age - last[known], first_age - horizon + 1, after,
+                float(horizon))
+        except ValueError as error:
+            _logger.warning("crm_lifecycle_analytics: no holdout check for %s: %s",
+                            company.name, error)
+            return vals, []
+        last_group = table[-1]["repeat"]
+        lines = [{"repeat_purchases": line["repeat"],
+                  "name": (_("%d or more") % line["repeat"]
+                           if line["repeat"] == last_group and line["repeat"] >= 7
+                           else "%d" % line["repeat"]),
+                  "customers": int(line["customers"]), "predicted": line["predicted"],
+                  "actual": line["actual"]} for line in table]
+        predicted = sum(line["predicted"] * line["customers"] for line in table)
+        actual = sum(line["actual"] * line["customers"] for line in table)
+        vals.update({"holdout_predicted": predicted, "holdout_actual": actual,
+                     "holdout_error": 100.0 * (predicted - actual) / actual if actual else 0.0})
+        return vals, lines
+
+    def _copy_out(self, query, params, columns, on_rows):
+        """Run `COPY (query) TO STDOUT (FORMAT binary)`, the record arrays of
+        its rows to on_rows as they arrive."""
         cr = self.env.cr
-        names = [c for c, _t in WRITE_COLUMNS]
-        query = sql.SQL("""
-            INSERT INTO crm_customer_metrics AS m
-                   (company_id, model_id, computed_on, create_uid, write_uid, create_date,
-                    write_date, {cols})
-            SELECT %(company)s, %(model)s, %(as_of)s, %(uid)s, %(uid)s,
-                   now() at time zone 'UTC', now() at time zone 'UTC', v.*
-              FROM unnest({arrays}) AS v({cols})
-            ON CONFLICT (partner_id, company_id) DO UPDATE SET
-                   model_id = excluded.model_id, computed_on = excluded.computed_on,
-                   write_uid = excluded.write_uid, write_date = excluded.write_date,
-                   {updates}
-        """).format(
-            cols=idents(names),
-            arrays=sql.SQL(", ").join(
-                sql.SQL("{}::{}[]").format(sql.Placeholder(c), sql.SQL(t))
-                for c, t in WRITE_COLUMNS),
-            updates=sql.SQL(", ").join(
-                sql.SQL("{col} = excluded.{col}").format(col=sql.Identifier(c))
-                for c in names[1:]))
-        cr.execute(query, dict(values, company=company.id, model=model.id,
-                               as_of=fields.Date.to_string(as_of), uid=self.env.uid))
-        cr.execute("""DELETE FROM crm_customer_metrics
-                       WHERE company_id = %s AND NOT partner_id = ANY(%s)""",
-                   (company.id, values["partner_id"]))
+        reader = pgcopy.Reader(columns, on_rows)
+        pgcopy.copy_out(cr, cr.mogrify(query, params).decode(), reader)
+        return reader.rows
+
+    def _read_touchpoints(self, company, until):
+        """The company's touchpoints up to `until`, reduced per customer:
+        one read of the rows, see _Reading."""
+        partner_ids = []
+        self._copy_out(PARTNERS_SQL, {}, [("id", "int4")],
+                       lambda block: partner_ids.append(block["id"].astype(np.int64)))
+        channels = self.env["crm.touchpoint.channel"].with_context(active_test=False).search([])
+        reading = _Reading(np.concatenate(partner_ids) if partner_ids else np.zeros(0, int),
+                           {c.id: c.unit_cost for c in channels})
+        self._copy_out(READ_SQL, {"company": company.id,
+                                  "until": fields.Date.to_string(until)},
+                       READ_COLUMNS, reading.add)
+        return reading.result()
+
+    def _write_rows(self, company, as_of, values):
+        """Upsert the rows of the company (ids stay), delete the others: the
+        values go to a temporary table by binary COPY, then in one
+        statement to crm_customer_metrics."""
+        cr = self.env.cr
+        stage = sql.Identifier(STAGE_TABLE)
+        cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+        cr.execute(sql.SQL("CREATE TEMPORARY TABLE {} ({})").format(
+            stage, sql.SQL(", ").join(
+                sql.SQL("{} {} NOT NULL").format(sql.Identifier(c), sql.SQL(t))
+                for c, t in STAGE_COLUMNS)))
+        cr.copy_expert(
+            sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(
+                stage, idents([c for c, _t in STAGE_COLUMNS])).as_string(cr._obj),
+            pgcopy.Writer(STAGE_COLUMNS, values))
+        cr.execute(sql.SQL("ANALYZE {}").format(stage))
+        # joins of a million rows with a million: hash joins whatever the
+        # statistics of the metrics table say (never analysed, or full of
+        # the dead rows of the last run), and no JIT compilation
+        with planner_settings(cr, enable_nestloop="off", jit="off", work_mem="64MB"):
+            self._merge_stage(company, as_of, stage, len(values["partner_id"]))
+        cr.execute(sql.SQL("DROP TABLE {}").format(stage))
+
+    def _merge_stage(self, company, as_of, stage, rows):
+        cr = self.env.cr
+        params = {
+            "company": company.id, "as_of": fields.Date.to_string(as_of),
+            "until": fields.Date.to_string(as_of + datetime.timedelta(days=1)),
+            "segments": [code for code, _l in SEGMENT_SELECTION],
+            "bands": [code for code, _l in LAPSE_BANDS],
+            "tiers": [code for code, _l in VALUE_TIERS]}
+        # the customers known: updated in place (ids stay); a bulk update by
+        # a join, not an upsert per row
+        cr.execute("SELECT count(*) FROM crm_customer_metrics WHERE company_id = %s",
+                   (company.id,))
+        before = cr.fetchone()[0]
+        cr.execute(sql.SQL("""
+            UPDATE crm_customer_metrics m SET computed_on = %(as_of)s, {updates}
+              FROM {stage} s
+             WHERE m.company_id = %(company)s AND m.partner_id = s.partner_id
+        """).format(stage=stage, updates=sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(c), sql.SQL(e))
+            for c, e in WRITE_COLUMNS[1:])), params)
+        updated = cr.rowcount
+        if updated == rows and updated == before:
+            return  # the same customers as last time: nothing to add or remove
+        cr.execute(sql.SQL("""
+            INSERT INTO crm_customer_metrics (company_id, computed_on, {cols})
+            SELECT %(company)s, %(as_of)s, {exprs}
+              FROM {stage} s
+             WHERE NOT EXISTS (SELECT 1 FROM crm_customer_metrics m
+                                WHERE m.company_id = %(company)s
+                                  AND m.partner_id = s.partner_id)
+        """).format(cols=idents([c for c, _e in WRITE_COLUMNS]), stage=stage,
+                    exprs=sql.SQL(", ").join(sql.SQL(e) for _c, e in WRITE_COLUMNS)), params)
+        cr.execute(sql.SQL("""
+            DELETE FROM crm_customer_metrics m
+             WHERE m.company_id = %(company)s
+               AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.partner_id = m.partner_id)
+        """).format(stage=stage), params)
 
     @api.model
     def _cron_recompute(self):
-        self.sudo().recompute(company_ids=self.env["res.company"].sudo().search([]).ids)
+        self.sudo().compute_metrics(company_ids=self.env["res.company"].sudo().search([]).ids)
 
     @api.model
     def action_recompute(self):
-        self.recompute()
+        self.compute_metrics()
         return self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action").read()[0]
 
 
-def _dates(as_of, ages):
-    """'YYYY-MM-DD' of the days `ages` days before as_of (None for NaN),
-    vectorised."""
-    days = np.datetime64(as_of, "D") - np.nan_to_num(ages).astype("timedelta64[D]")
-    return np.where(np.isnan(ages), None, days.astype(str).astype(object))
+class _Reading(object):
+    """Touchpoint rows of one company reduced per customer block by block
+    (vectorised: bincount per block, purchases kept for the per-day sums).
+    Customers are the active partners, indexed in id order."""
+
+    def __init__(self, partner_ids, unit_costs):
+        self.partner_id = partner_ids
+        n = self.n = len(partner_ids)
+        self.lookup = np.full(int(partner_ids.max()) + 1 if n else 1, -1, dtype=np.int64)
+        self.lookup[partner_ids] = np.arange(n)
+        ids = sorted(unit_costs)
+        size = (ids[-1] if ids else 0) + 1
+        self.unit_cost = np.zeros(size)
+        self.unit_cost[ids] = [unit_costs[i] for i in ids]
+        # inbound contacts counted per customer and channel slot
+        self.slot = np.zeros(size, dtype=np.int64)
+        self.slot[ids] = np.arange(len(ids))
+        self.channel_ids = np.array(ids or [0], dtype=np.int64)
+        self.slots = max(len(ids), 1)
+        self.touchpoints = np.zeros(n, dtype=np.int64)
+        self.contacts = np.zeros(n, dtype=np.int64)
+        self.inbound = np.zeros(n, dtype=np.int64)
+        self.cost = np.zeros(n)
+        self.contact_age = np.full(n, NO_AGE, dtype=np.int64)
+        # inbound contacts as customer x channel keys, counted at the end
+        self.inbound_keys = []
+        self.key_type = np.int32 if n * self.slots < 2 ** 31 else np.int64
+        self.purchases = []
+
+    def add(self, block):
+        pid = block["pid"].astype(np.int64)
+        idx = self.lookup[np.minimum(pid, len(self.lookup) - 1)]
+        keep = (idx >= 0) & (pid < len(self.lookup))  # archived partners: left out
+        age, code, amount = block["age"], block["code"], block["amount"]
+        if not keep.all():
+            idx, age, code, amount = idx[keep], age[keep], code[keep], amount[keep]
+        age = age.astype(np.int64)
+        code = code.astype(np.int64)
+        channel = code >> 2
+        inbound = (code & 2) > 0
+        purchase = (code & 1) > 0
+        contact = ~purchase
+        n = self.n
+        self.touchpoints += np.bincount(idx, minlength=n)
+        self.cost += np.bincount(idx, weights=self.unit_cost[channel], minlength=n)
+        c_idx, c_age = idx[contact], age[contact]
+        self.contacts += np.bincount(c_idx, minlength=n)
+        # the latest contact: only the rows more recent than the best so far
+        # go through the (slow) unbuffered minimum
+        better = c_age < self.contact_age[c_idx]
+        np.minimum.at(self.contact_age, c_idx[better], c_age[better])
+        self.inbound += np.bincount(idx[inbound], minlength=n)
+        self.inbound_keys.append((idx[inbound] * self.slots + self.slot[channel[inbound]])
+                                 .astype(self.key_type))
+        # the day of a purchase: whole days before the as-of day
+        self.purchases.append((idx[purchase].astype(np.int32),
+                               ((age[purchase] - 1) // SECONDS_PER_DAY).astype(np.int32),
+                               amount[purchase].astype(float)))
+
+    def result(self):
+        """Per customer with touchpoints (in partner id order): the figures
+        _Arrays starts from."""
+        n = self.n
+        count = np.zeros(n, dtype=np.int64)
+        first_age, last_age = np.full(n, np.nan), np.full(n, np.nan)
+        revenue, positive, first_v = np.zeros(n), np.zeros(n), np.zeros(n)
+        idx, day, amount = (np.concatenate([p[i] for p in self.purchases] or [np.zeros(0)])
+                            for i in range(3))
+        self.purchases = []
+        if len(idx):
+            idx, day = idx.astype(np.int64), day.astype(np.int64)
+            # by customer, then day (days fit in 32 bits): one sort of one key
+            order = np.argsort((idx << 32) | day, kind="stable")
+            idx, day, amount = idx[order], day[order], amount[order]
+            # one purchase per customer and day: the net amount of the day
+            # (a return is a negative amount; a day that nets to zero or
+            # less is no purchase but counts in the revenue)
+            start = np.flatnonzero(np.r_[True, (idx[1:] != idx[:-1]) | (day[1:] != day[:-1])])
+            net = np.round(np.add.reduceat(amount, start), 6) if len(start) else amount
+            d_idx, d_day = idx[start], day[start]
+            revenue = np.bincount(d_idx, weights=net, minlength=n)
+            pos = net > 0
+            p_idx, p_day, p_net = d_idx[pos], d_day[pos], net[pos]
+            count = np.bincount(p_idx, minlength=n)
+            positive = np.bincount(p_idx, weights=p_net, minlength=n)
+            if len(p_idx):
+                first = np.flatnonzero(np.r_[True, p_idx[1:] != p_idx[:-1]])
+                last = np.r_[first[1:], len(p_idx)] - 1
+                who = p_idx[first]
+                last_age[who] = p_day[first]     # days sorted up: the latest first
+                first_age[who] = p_day[last]
+                first_v[who] = p_net[last]
+        rows = np.flatnonzero(self.touchpoints > 0)
+        keys = np.concatenate(self.inbound_keys) if self.inbound_keys else np.zeros(0, int)
+        self.inbound_keys = []
+        by_channel = np.bincount(keys, minlength=n * self.slots).reshape(n, self.slots)[rows]
+        best = by_channel.argmax(axis=1)
+        channel = np.where(by_channel.max(axis=1) > 0, self.channel_ids[best], 0)
+        contact_age = self.contact_age[rows]
+        # the purchase days (net positive), by customer row then day
+        row_of = np.full(n, -1, dtype=np.int64)
+        row_of[rows] = np.arange(len(rows))
+        return {
+            "days_row": row_of[p_idx] if len(idx) else np.zeros(0, dtype=np.int64),
+            "days_age": p_day if len(idx) else np.zeros(0, dtype=np.int64),
+            "partner_id": self.partner_id[rows], "n": count[rows].astype(float),
+            "first_age": first_age[rows], "last_age": last_age[rows],
+            "revenue": revenue[rows], "positive": positive[rows], "first_v": first_v[rows],
+            "contacts": self.contacts[rows], "inbound": self.inbound[rows],
+            "contact_age": np.where(contact_age == NO_AGE, -1, contact_age),
+            "cost": self.cost[rows], "channel": channel,
+        }
 
 
 class _Arrays(object):
-    """The aggregate rows of one company as arrays, and the metrics computed
-    from them (vectorised; time in days)."""
+    """The figures of one company's customers as arrays, and the metrics
+    computed from them (vectorised; time in days before the as-of day)."""
 
-    def __init__(self, rows, as_of):
-        cols = list(zip(*rows)) if rows else [()] * 12
-        self.n_rows = len(rows)
-        self.partner_id = np.array(cols[0], dtype=np.int64)
-        self.n = np.array(cols[1], dtype=float)
-        # days before the as-of day (NaN: no purchase)
-        first_age = np.array(cols[2], dtype=float)
-        last_age = np.array(cols[3], dtype=float)
-        self.revenue = np.array(cols[4], dtype=float)
-        positive = np.array(cols[5], dtype=float)
-        first_v = np.array(cols[6], dtype=float)
-        self.contacts = np.array(cols[7], dtype=np.int64)
-        self.inbound = np.array(cols[8], dtype=np.int64)
-        self.last_contact = list(cols[9])
-        self.cost = np.array(cols[10], dtype=float)
-        self.channel = list(cols[11])
+    def __init__(self, read):
+        self.read = read
+        self.partner_id = read["partner_id"]
+        self.n_rows = len(self.partner_id)
+        self.n = read["n"]
+        self.revenue = read["revenue"]
+        self.cost = read["cost"]
         self.buyers = self.n > 0
         b = self.buyers
+        first_age, last_age = read["first_age"], read["last_age"]
         self.x = np.where(b, self.n - 1, 0.0)
         self.t_x = np.where(b, first_age - last_age, 0.0)
         # observed to the end of the as-of day
         self.T = np.where(b, first_age + 1, 1.0)
         self.recency = np.where(b, last_age, np.nan)
         self.tenure = np.where(b, first_age, np.nan)
-        self.first_purchase = _dates(as_of, self.tenure)
-        self.last_purchase = _dates(as_of, self.recency)
         # the mean value of the repeat purchases (Gamma-Gamma's m)
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.m = np.where(self.x > 0, (positive - first_v) / self.x, 0.0)
+            self.m = np.where(self.x > 0, (read["positive"] - read["first_v"]) / self.x, 0.0)
         self.m = np.where(self.m > 0, self.m, 0.0)
         self.x = np.where((self.x > 0) & (self.m <= 0), 0.0, self.x)
 
     def metrics(self, bg, gg, months, discount, lapse_threshold):
+        """The rows to write, as the fixed-width arrays of STAGE_COLUMNS."""
         b = self.buyers
         n = self.n_rows
-        none_f = np.full(n, np.nan)
         r, f, m = rfm.rfm_scores(self.recency, np.where(b, self.n, np.nan),
                                  np.where(b, self.revenue, np.nan))
+        codes = [code for code, _l in SEGMENT_SELECTION]
         segments = rfm.segment(r, f)
-        p_alive, expected, value = none_f.copy(), none_f.copy(), none_f.copy()
+        cells, inverse = np.unique(segments, return_inverse=True)
+        segment = np.array([codes.index(c) + 1 if c else 0 for c in cells],
+                           dtype=np.int64)[inverse]
+        p_alive, expected, value = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
         if bg is not None:
             p_alive[b] = clv_model.p_alive(bg, self.x[b], self.t_x[b], self.T[b])
             expected[b] = clv_model.expected_purchases(bg, 90, self.x[b], self.t_x[b],
@@ -352,65 +601,41 @@ class _Arrays(object):
             value[b] = clv_model.clv(bg, gg, self.x[b], self.t_x[b], self.T[b], self.m[b],
                                      months=months, monthly_discount=discount,
                                      periods_per_month=DAYS_PER_MONTH)
-        band = np.full(n, None, dtype=object)
+        # 1 active, 2 cooling down, 3 at risk, 4 lapsed (LAPSE_BANDS)
+        band = np.zeros(n, dtype=np.int64)
         with np.errstate(invalid="ignore"):
-            band[p_alive >= 0.75] = "active"
-            band[(p_alive < 0.75) & (p_alive >= lapse_threshold)] = "cooling"
-            band[(p_alive < lapse_threshold) & (p_alive >= lapse_threshold / 2)] = "at_risk"
-            band[p_alive < lapse_threshold / 2] = "lapsed"
+            band[p_alive >= 0.75] = 1
+            band[(p_alive < 0.75) & (p_alive >= lapse_threshold)] = 2
+            band[(p_alive < lapse_threshold) & (p_alive >= lapse_threshold / 2)] = 3
+            band[p_alive < lapse_threshold / 2] = 4
         profit = self.revenue - self.cost
         # rank 1 = most profitable; ties by partner id (stable order)
-        order = np.lexsort((self.partner_id, -profit))
+        order = np.lexsort((self.partner_id, -np.round(profit, 2)))
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(1, n + 1)
         decile = np.ceil(10.0 * rank / max(n, 1)).astype(np.int64)
+        # 1 high, 2 medium, 3 low (VALUE_TIERS)
         tier_basis = np.where(np.isnan(value), self.revenue, value) if bg else self.revenue
-        tier = np.full(n, None, dtype=object)
+        tier = np.zeros(n, dtype=np.int64)
         if b.any():
-            tier_order = np.lexsort((self.partner_id[b], -tier_basis[b]))
+            tier_order = np.lexsort((self.partner_id[b], -np.round(tier_basis[b], 2)))
             tier_rank = np.empty(int(b.sum()), dtype=float)
             tier_rank[tier_order] = np.arange(1, int(b.sum()) + 1) / b.sum()
-            tier[b] = np.where(tier_rank <= 0.2, "high",
-                               np.where(tier_rank <= 0.5, "medium", "low"))
-
-        def opt(values, digits=None):
-            out = []
-            for v in values:
-                if v is None or (isinstance(v, float) and np.isnan(v)):
-                    out.append(None)
-                else:
-                    out.append(round(float(v), digits) if digits is not None else v)
-            return out
-
-        def ints(values):
-            return [None if np.isnan(v) else int(v) for v in values]
-
-        average = np.where(b, self.revenue / np.maximum(self.n, 1), np.nan)
+            tier[b] = np.where(tier_rank <= 0.2, 1, np.where(tier_rank <= 0.5, 2, 3))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            average = np.where(b, self.revenue / np.maximum(self.n, 1), np.nan)
+        read = self.read
         return {
-            "partner_id": self.partner_id.tolist(),
-            "purchase_count": self.n.astype(int).tolist(),
-            "repeat_count": np.maximum(self.n - 1, 0).astype(int).tolist(),
-            "first_purchase": list(self.first_purchase),
-            "last_purchase": list(self.last_purchase),
-            "revenue": opt(self.revenue, 2),
-            "average_spend": opt(average, 2),
-            "recency_days": ints(self.recency),
-            "tenure_days": ints(self.tenure),
-            "r_score": [int(v) or None for v in r],
-            "f_score": [int(v) or None for v in f],
-            "m_score": [int(v) or None for v in m],
-            "rfm_segment": [s or None for s in segments],
-            "p_alive": opt(p_alive, 6),
-            "expected_purchases_90d": opt(expected, 4),
-            "clv": opt(value, 2),
-            "lapse_band": list(band),
-            "contact_count": self.contacts.tolist(),
-            "inbound_count": self.inbound.tolist(),
-            "last_contact": self.last_contact,
-            "cost_to_serve": opt(self.cost, 2),
-            "profit": opt(profit, 2),
-            "profit_rank": rank.tolist(),
-            "profit_decile": decile.tolist(),
-            "value_tier": list(tier),
-            "preferred_channel_id": self.channel,
+            "partner_id": self.partner_id, "purchase_count": self.n,
+            "repeat_count": np.maximum(self.n - 1, 0),
+            "first_age": np.nan_to_num(self.tenure, nan=-1),
+            "last_age": np.nan_to_num(self.recency, nan=-1),
+            "revenue": self.revenue, "average_spend": average,
+            "r_score": r, "f_score": f, "m_score": m, "segment": segment,
+            "p_alive": p_alive, "expected_purchases_90d": expected, "clv": value,
+            "lapse_band": band, "contact_count": read["contacts"],
+            "inbound_count": read["inbound"], "last_contact_age": read["contact_age"],
+            "cost_to_serve": self.cost, "profit": profit, "profit_rank": rank,
+            "profit_decile": decile, "value_tier": tier,
+            "preferred_channel_id": read["channel"],
         }

@@ -25,6 +25,13 @@ class ResConfigSettings(models.TransientModel):
         "this value is flagged as lapsed.",
     )
 
+    lifecycle_holdout_days = fields.Integer(
+        string="Holdout Period (days)",
+        help="The check of every fitted model: the purchase model is fitted again on the "
+        "history up to this many days before the day of the metrics, and its predictions "
+        "for these days are compared with the purchases made.",
+    )
+
     @api.model
     def _lifecycle_param_fields(self):
         res = super(ResConfigSettings, self)._lifecycle_param_fields()
@@ -39,12 +46,16 @@ class ResConfigSettings(models.TransientModel):
                     "crm_lifecycle_analytics.lapse_threshold",
                     0.5,
                 ),
+                "lifecycle_holdout_days": ("crm_lifecycle_analytics.holdout_days", 180),
             }
         )
         return res
 
     @api.constrains(
-        "lifecycle_clv_months", "lifecycle_monthly_discount", "lifecycle_lapse_threshold"
+        "lifecycle_clv_months",
+        "lifecycle_monthly_discount",
+        "lifecycle_lapse_threshold",
+        "lifecycle_holdout_days",
     )
     def _check_lifecycle_analytics(self):
         for settings in self:
@@ -59,4 +70,8 @@ class ResConfigSettings(models.TransientModel):
             if not 0 < settings.lifecycle_lapse_threshold < 1:
                 raise ValidationError(
                     _("The lapse threshold must be strictly between 0 and 1.")
+                )
+            if not 7 <= settings.lifecycle_holdout_days <= 730:
+                raise ValidationError(
+                    _("The holdout period must be between 7 and 730 days.")
                 )

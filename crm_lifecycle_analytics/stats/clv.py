@@ -30,7 +30,7 @@ from scipy import optimize, special  # pylint: disable=missing-import-error
 
 __all__ = [
     "fit_bgnbd", "fit_gamma_gamma", "p_alive", "expected_purchases",
-    "expected_purchases_new", "expected_spend", "clv",
+    "expected_purchases_new", "expected_spend", "clv", "holdout_check",
 ]
 
 
@@ -238,3 +238,29 @@ def clv(bg_params, gg_params, x, t_x, T, m, months=12, monthly_discount=0.01,
         value += spend * (cumulative - previous) / (1.0 + monthly_discount) ** k
         previous = cumulative
     return value
+
+
+# ------------------------------------------------------ holdout check
+def holdout_check(x, t_x, T, x_holdout, horizon, buckets=7, weights=None):
+    """How good the purchase model's predictions are: BG/NBD fitted on the
+    calibration histories (x, t_x, T up to a cut-off), the purchases it
+    expects in the `horizon` after the cut-off set against those made
+    (x_holdout), by number of repeat purchases in the calibration period:
+    the conditional expectations of [FHL05] figure 5.
+
+    Returns (params, table): table is a list with one dict per group,
+    {"repeat": k, "customers", "predicted", "actual"} (means per customer;
+    the last group, k = buckets, holds the customers with k or more)."""
+    x, t_x, T, x_holdout = _arrays(x, t_x, T, x_holdout)
+    w = _weights(weights, len(x))
+    params = fit_bgnbd(x, t_x, T, weights=w)
+    predicted = expected_purchases(params, horizon, x, t_x, T)
+    group = np.minimum(x, buckets).astype(int)
+    customers = np.bincount(group, weights=w, minlength=buckets + 1)
+    sums_p = np.bincount(group, weights=w * predicted, minlength=buckets + 1)
+    sums_a = np.bincount(group, weights=w * x_holdout, minlength=buckets + 1)
+    table = [{"repeat": k, "customers": float(customers[k]),
+              "predicted": float(sums_p[k] / customers[k]),
+              "actual": float(sums_a[k] / customers[k])}
+             for k in range(buckets + 1) if customers[k] > 0]
+    return params, table

@@ -4,8 +4,11 @@
 import datetime
 import random
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
 
@@ -80,8 +83,9 @@ class TestCustomerMetrics(CrmLifecycleCase):
                     "partner_id": partner.id, "date": day(offset), "kind": "purchase",
                     "channel_id": order.id, "amount": amount,
                     "company_id": cls.model_company.id})
+        cls.population = population
         cls.companies = cls.company | cls.other_company | cls.model_company
-        cls.models = cls.Metrics.recompute(company_ids=cls.companies.ids, as_of=AS_OF)
+        cls.models = cls.Metrics.compute_metrics(company_ids=cls.companies.ids, as_of=AS_OF)
 
     def row(self, name, company=None):
         return self.Metrics.search([("partner_id", "=", self.c[name].id),
@@ -154,6 +158,39 @@ class TestCustomerMetrics(CrmLifecycleCase):
         self.assertAlmostEqual(row.clv, float(expected), places=2)
         self.assertTrue(row.lapse_band)
 
+    def test_holdout_check_of_the_model(self):
+        model = self.models.filtered(lambda m: m.company_id == self.model_company)
+        horizon = 180   # the default holdout period
+        self.assertEqual(model.holdout_days, horizon)
+        self.assertEqual(model.holdout_cutoff, fields.Date.to_string(
+            AS_OF - datetime.timedelta(days=horizon)))
+        # by hand: customers who bought before the cut-off, their history
+        # up to it and their purchases after it
+        x, t_x, T, after = [], [], [], []
+        for _partner, rows in self.population:
+            ages = sorted(offset for offset, _amount in rows)
+            before = [a for a in ages if a >= horizon]
+            if before:
+                x.append(len(before) - 1)
+                t_x.append(before[-1] - before[0])
+                T.append(before[-1] - horizon + 1)
+                after.append(len(ages) - len(before))
+        self.assertEqual(model.holdout_customers, len(x))
+        _params, table = clv.holdout_check(x, t_x, T, after, float(horizon))
+        lines = model.check_ids.sorted("repeat_purchases")
+        self.assertEqual([line.repeat_purchases for line in lines],
+                         [row["repeat"] for row in table])
+        for line, row in zip(lines, table):
+            self.assertEqual(line.customers, row["customers"])
+            self.assertAlmostEqual(line.actual, row["actual"], places=3)
+            self.assertAlmostEqual(line.predicted, row["predicted"], places=3)
+        self.assertAlmostEqual(model.holdout_actual, sum(after), places=3)
+        # the graph's two series
+        series = self.env["crm.clv.model.check.series"].search([("model_id", "=", model.id)])
+        self.assertEqual(len(series), 2 * len(lines))
+        self.assertAlmostEqual(sum(series.filtered(lambda s: s.series == "actual").mapped(
+            "purchases")), sum(lines.mapped("actual")), places=3)
+
     def test_companies_are_computed_apart(self):
         other = self.row("Repeat", self.other_company)
         self.assertEqual(other.purchase_count, 1)
@@ -170,7 +207,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
     def test_recompute_twice_gives_identical_rows(self):
         fields_ = [f for f, _t in engine.WRITE_COLUMNS] + ["id", "company_id"]
         before = self.Metrics.search([]).read(fields_)
-        self.Metrics.recompute(company_ids=self.companies.ids, as_of=AS_OF)
+        self.Metrics.compute_metrics(company_ids=self.companies.ids, as_of=AS_OF)
         self.assertEqual(self.Metrics.search([]).read(fields_), before)
 
     def test_failed_recompute_leaves_the_previous_rows(self):
@@ -189,15 +226,47 @@ class TestCustomerMetrics(CrmLifecycleCase):
         engine.CrmCustomerMetrics._write_rows = write_then_fail
         try:
             with self.assertRaisesRegex(RuntimeError, "disk full"):
-                self.Metrics.recompute(company_ids=[self.company.id], as_of=AS_OF)
+                self.Metrics.compute_metrics(company_ids=[self.company.id], as_of=AS_OF)
         finally:
             engine.CrmCustomerMetrics._write_rows = original
         self.Metrics.invalidate_cache()
         self.assertEqual(self.Metrics.search([]).read(["revenue", "clv", "model_id"]), before)
         self.assertEqual(self.env["crm.clv.model"].search_count([]), models_before)
 
+    def test_partner_search_filters_on_metrics(self):
+        arch = self.env["res.partner"].fields_view_get(view_type="search")["arch"]
+        filters = {f.get("name"): safe_eval(f.get("domain"))
+                   for f in etree.fromstring(arch).iter("filter")
+                   if f.get("name", "").startswith("lifecycle_")}
+        self.assertEqual(set(filters), {"lifecycle_champions", "lifecycle_at_risk",
+                                        "lifecycle_lapsed", "lifecycle_unprofitable",
+                                        "lifecycle_high_value"})
+        rows = self.Metrics.search([])
+        expected = {
+            "lifecycle_champions": rows.filtered(lambda m: m.rfm_segment == "champions"),
+            "lifecycle_at_risk": rows.filtered(
+                lambda m: m.rfm_segment in ("at_risk", "cant_lose")),
+            "lifecycle_lapsed": rows.filtered(lambda m: m.lapse_band == "lapsed"),
+            "lifecycle_unprofitable": rows.filtered(lambda m: m.profit < 0),
+            "lifecycle_high_value": rows.filtered(lambda m: m.value_tier == "high"),
+        }
+        self.assertTrue(expected["lifecycle_high_value"])
+        for name, domain in filters.items():
+            found = self.env["res.partner"].search(domain + [("id", "in", rows.mapped(
+                "partner_id").ids)])
+            self.assertEqual(found, expected[name].mapped("partner_id"), name)
+
+    def test_writing_a_row_does_not_recompute(self):
+        # the ORM calls a model's recompute() after each write: the engine
+        # must not answer to that name
+        models_before = self.env["crm.clv.model"].search_count([])
+        row = self.row("Once")
+        row.write({"revenue": 1.0})
+        self.assertEqual(self.env["crm.clv.model"].search_count([]), models_before)
+        self.assertEqual(row.revenue, 1.0)
+
     def test_only_managers_recompute(self):
         with self.assertRaises(UserError):
-            self.Metrics.sudo(self.salesman).recompute()
+            self.Metrics.sudo(self.salesman).compute_metrics()
         with self.assertRaises(AccessError):
             self.Metrics.sudo(self.salesman).search([], limit=1).write({"revenue": 1})

@@ -161,3 +161,53 @@ class TestClv(unittest.TestCase):
         self.assertTrue(np.all(discounted <= plain) and np.all(discounted >= 0))
         same = clv.clv(self.bg, self.gg, [5, 5], [37.0, 5.0], [38.86, 38.86], [30.0, 30.0])
         self.assertGreater(same[0], same[1])
+
+
+def simulate_bgnbd(params, n, calibration, horizon, seed=7):
+    """Customers drawn from a BG/NBD process, all starting at time 0: their
+    calibration histories (x, t_x, T) and purchases in the holdout."""
+    rng = np.random.RandomState(seed)
+    rates = rng.gamma(params["r"], 1.0 / params["alpha"], n)
+    drop = rng.beta(params["a"], params["b"], n)
+    x, t_x, x_holdout = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(n):
+        now = 0.0
+        while True:
+            now += rng.exponential(1.0 / rates[i])
+            if now > calibration + horizon:
+                break
+            if now <= calibration:
+                x[i] += 1
+                t_x[i] = now
+            else:
+                x_holdout[i] += 1
+            if rng.uniform() < drop[i]:
+                break
+    return x, t_x, np.full(n, float(calibration)), x_holdout
+
+
+class TestHoldoutCheck(unittest.TestCase):
+    def test_predictions_match_a_simulated_base(self):
+        truth = {"r": 0.5, "alpha": 8.0, "a": 0.7, "b": 2.5}
+        x, t_x, T, x_holdout = simulate_bgnbd(truth, 6000, 52.0, 26.0)
+        params, table = clv.holdout_check(x, t_x, T, x_holdout, 26.0, buckets=5)
+        self.assertEqual([row["repeat"] for row in table], list(range(6)))
+        self.assertEqual(sum(row["customers"] for row in table), 6000)
+        # the first groups hold most customers: their means agree closely
+        for row in table[:3]:
+            self.assertAlmostEqual(row["predicted"], row["actual"],
+                                   delta=0.15 * row["actual"] + 0.02, msg=row)
+        total_p = sum(r["predicted"] * r["customers"] for r in table)
+        total_a = sum(r["actual"] * r["customers"] for r in table)
+        self.assertAlmostEqual(total_p / total_a, 1.0, delta=0.08)
+        self.assertAlmostEqual(params["r"], truth["r"], delta=0.15)
+
+    def test_a_wrong_model_shows_in_the_table(self):
+        # customers buy four times faster after the cut-off than before:
+        # the check must show actual far above predicted
+        truth = {"r": 0.5, "alpha": 8.0, "a": 0.7, "b": 2.5}
+        x, t_x, T, x_holdout = simulate_bgnbd(truth, 3000, 52.0, 26.0, seed=3)
+        _params, table = clv.holdout_check(x, t_x, T, x_holdout * 4, 26.0, buckets=3)
+        total_p = sum(r["predicted"] * r["customers"] for r in table)
+        total_a = sum(r["actual"] * r["customers"] for r in table)
+        self.assertGreater(total_a / total_p, 2.5)
