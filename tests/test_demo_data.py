@@ -106,6 +106,29 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan):
     users = odoo_server.rpc("sale.order", "read_group",
                             [("origin", "=like", "CDNOW %")], ["user_id"], ["user_id"])
     assert len(users) >= 6
+    # every customer with purchases has its metrics, an RFM segment and a
+    # predicted value (the demo's history is long enough to fit the models)
+    buyers = odoo_server.rpc("crm.touchpoint", "read_group",
+                             [("kind", "=", "purchase"), ("amount", ">", 0)],
+                             ["commercial_partner_id"], ["commercial_partner_id"])
+    buyer_ids = {g["commercial_partner_id"][0] for g in buyers}
+    assert len(buyer_ids) >= 2000
+    metrics = odoo_server.rpc("crm.customer.metrics", "search_read",
+                              [("partner_id", "in", sorted(buyer_ids))],
+                              fields=["partner_id", "rfm_segment", "clv", "p_alive"])
+    assert {m["partner_id"][0] for m in metrics} == buyer_ids
+    bad = [m for m in metrics
+           if not (m["rfm_segment"] and m["clv"] >= 0 and 0 < m["p_alive"] <= 1)]
+    assert not bad, bad[:5]
+    # no value left empty (a float reads 0.0 when NULL: ask the database)
+    assert odoo_server.rpc("crm.customer.metrics", "search_count",
+                           ["&", ("partner_id", "in", sorted(buyer_ids)), "|",
+                            ("clv", "=", False), ("p_alive", "=", False)]) == 0
+    # most customers of a long history are worth something
+    assert sum(1 for m in metrics if m["clv"] > 0) > 0.8 * len(metrics)
+    models_ = odoo_server.rpc("crm.clv.model", "search_read", [("state", "=", "fitted")],
+                              fields=["customers"])
+    assert models_ and models_[0]["customers"] >= 2000
     # a second run leaves the data alone (make demo reuses the database)
     again = subprocess.run(
         [odoo_python, script, "-c", conf, "-d", odoo_server.db],

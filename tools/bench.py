@@ -15,6 +15,9 @@ bench: prints figures measured in the same run, each with its ratio:
   (d) the duplicate finder: precision and recall, and its time over
       1,000,000 partners against Odoo's exact-match grouping (see
       bench_identity.py);
+  (e) the customer metrics engine: full recompute against one aggregate
+      scan, and at 10,000 customers against a per-customer ORM loop (see
+      bench_metrics.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -28,6 +31,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
+import bench_metrics  # noqa: E402  pylint: disable=wrong-import-position
 import lifecycle  # noqa: E402  pylint: disable=wrong-import-position
 
 DB = "crm_lifecycle_bench"
@@ -177,7 +181,7 @@ def cmd_data(args):
         sql("SELECT count(*) FROM crm_touchpoint"),
         sql("SELECT count(*) FROM mail_message WHERE model = 'res.partner' "
             "AND subject LIKE 'Bench email%'"), time.time() - t0))
-    if args.only != "touchpoints":
+    if args.only not in ("touchpoints", "metrics"):
         bench_identity.generate(sys.modules[__name__], lifecycle, say)
 
 
@@ -366,6 +370,12 @@ def cmd_run(args):
     sql("VACUUM ANALYZE crm_touchpoint")
     odoo = odoo_env()
     registry = odoo.registry(DB)
+    if args.only in (None, "metrics"):
+        with odoo.api.Environment.manage(), registry.cursor() as cr:
+            bench_metrics.run(sys.modules[__name__],
+                              odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), say)
+        if args.only == "metrics":
+            return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -384,7 +394,7 @@ def main(argv=None):
     parser.add_argument("command", choices=["data", "run"])
     parser.add_argument("--fresh", action="store_true",
                         help="data: start again from the addons template")
-    parser.add_argument("--only", choices=["touchpoints", "identity"],
+    parser.add_argument("--only", choices=["touchpoints", "identity", "metrics"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

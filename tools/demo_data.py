@@ -453,6 +453,12 @@ def generate(env, today=None, seed=SEED):
         contacts_of[parent].append(cid)
     stats = generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
                              today, random.Random(seed + 3))
+    # 5. the customer metrics, as the nightly job would have computed them
+    stats["metrics"] = 0
+    if "crm.customer.metrics" in env:
+        env["crm.customer.metrics"].compute_metrics(company_ids=company.ids, as_of=today)
+        stats["metrics"] = env["crm.customer.metrics"].search_count(
+            [("company_id", "=", company.id)])
     env["ir.config_parameter"].sudo().set_param("crm_lifecycle.demo_data", today.isoformat())
     stats.update({"customers": len(partner_ids), "contacts": len(contact_ids),
                   "orders": len(order_ids), "lines": len(line_rows)})
@@ -596,7 +602,8 @@ def main(argv=None):
     print("demo data: %(customers)d customers, %(contacts)d contacts, "
           "%(orders)d confirmed sale orders, %(lines)d order lines, "
           "%(messages)d chatter emails, %(fed_touchpoints)d touchpoints fed by other "
-          "systems, %(rebuilt)d touchpoints rebuilt from Odoo documents" % stats)
+          "systems, %(rebuilt)d touchpoints rebuilt from Odoo documents, "
+          "metrics of %(metrics)d customers" % stats)
     return 0
 
 
