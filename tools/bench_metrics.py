@@ -120,7 +120,8 @@ def run(bench, env, say):
     for pid in set(naive) & set(engine_rows):
         mine, theirs = naive[pid], engine_rows[pid]
         for name in ("purchase_count", "revenue", "cost_to_serve", "contact_count", "clv"):
-            if abs((mine[name] or 0) - (theirs[name] or 0)) > 0.01:
+            # both rounded to the cent, from floats summed in another order
+            if abs((mine[name] or 0) - (theirs[name] or 0)) > 0.015:
                 differences.append((pid, name, mine[name], theirs[name]))
     say("metrics: %d customers (%s): recompute %.2f s; per-customer ORM loop %.1f s; "
         "the engine is %.0fx faster (target: 100x or more); same figures: %s" % (

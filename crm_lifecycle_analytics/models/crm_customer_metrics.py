@@ -28,7 +28,7 @@ VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low 
 DAYS_PER_MONTH = 30.4375
 # above this many customers the models are fitted on a random sample of
 # them: the estimates' standard errors are already below a percent
-FIT_SAMPLE = 200000
+FIT_SAMPLE = 100000
 
 SECONDS_PER_DAY = 86400
 NO_AGE = np.iinfo(np.int64).max
@@ -461,9 +461,7 @@ class _Reading(object):
         self.slot[ids] = np.arange(len(ids))
         self.channel_ids = np.array(ids or [0], dtype=np.int64)
         self.slots = max(len(ids), 1)
-        self.touchpoints = np.zeros(n, dtype=np.int64)
         self.contacts = np.zeros(n, dtype=np.int64)
-        self.inbound = np.zeros(n, dtype=np.int64)
         self.cost = np.zeros(n)
         self.contact_age = np.full(n, NO_AGE, dtype=np.int64)
         # inbound contacts as customer x channel keys, counted at the end
@@ -485,7 +483,6 @@ class _Reading(object):
         purchase = (code & 1) > 0
         contact = ~purchase
         n = self.n
-        self.touchpoints += np.bincount(idx, minlength=n)
         self.cost += np.bincount(idx, weights=self.unit_cost[channel], minlength=n)
         c_idx, c_age = idx[contact], age[contact]
         self.contacts += np.bincount(c_idx, minlength=n)
@@ -493,7 +490,6 @@ class _Reading(object):
         # go through the (slow) unbuffered minimum
         better = c_age < self.contact_age[c_idx]
         np.minimum.at(self.contact_age, c_idx[better], c_age[better])
-        self.inbound += np.bincount(idx[inbound], minlength=n)
         self.inbound_keys.append((idx[inbound] * self.slots + self.slot[channel[inbound]])
                                  .astype(self.key_type))
         # the day of a purchase: whole days before the as-of day
@@ -514,7 +510,7 @@ class _Reading(object):
         if len(idx):
             idx, day = idx.astype(np.int64), day.astype(np.int64)
             # by customer, then day (days fit in 32 bits): one sort of one key
-            order = np.argsort((idx << 32) | day, kind="stable")
+            order = np.argsort((idx << 32) | day)
             idx, day, amount = idx[order], day[order], amount[order]
             # one purchase per customer and day: the net amount of the day
             # (a return is a negative amount; a day that nets to zero or
@@ -534,12 +530,15 @@ class _Reading(object):
                 last_age[who] = p_day[first]     # days sorted up: the latest first
                 first_age[who] = p_day[last]
                 first_v[who] = p_net[last]
-        rows = np.flatnonzero(self.touchpoints > 0)
+        purchase_rows = np.bincount(idx, minlength=n) if len(idx) else np.zeros(n, int)
+        rows = np.flatnonzero((self.contacts + purchase_rows) > 0)
         keys = np.concatenate(self.inbound_keys) if self.inbound_keys else np.zeros(0, int)
         self.inbound_keys = []
-        by_channel = np.bincount(keys, minlength=n * self.slots).reshape(n, self.slots)[rows]
+        by_channel = np.bincount(keys, minlength=n * self.slots).astype(np.int32)
+        by_channel = by_channel.reshape(n, self.slots)[rows]
+        inbound = by_channel.sum(axis=1)
         best = by_channel.argmax(axis=1)
-        channel = np.where(by_channel.max(axis=1) > 0, self.channel_ids[best], 0)
+        channel = np.where(inbound > 0, self.channel_ids[best], 0)
         contact_age = self.contact_age[rows]
         # the purchase days (net positive), by customer row then day
         row_of = np.full(n, -1, dtype=np.int64)
@@ -550,7 +549,7 @@ class _Reading(object):
             "partner_id": self.partner_id[rows], "n": count[rows].astype(float),
             "first_age": first_age[rows], "last_age": last_age[rows],
             "revenue": revenue[rows], "positive": positive[rows], "first_v": first_v[rows],
-            "contacts": self.contacts[rows], "inbound": self.inbound[rows],
+            "contacts": self.contacts[rows], "inbound": inbound,
             "contact_age": np.where(contact_age == NO_AGE, -1, contact_age),
             "cost": self.cost[rows], "channel": channel,
         }

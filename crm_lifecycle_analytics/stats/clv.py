@@ -231,13 +231,34 @@ def clv(bg_params, gg_params, x, t_x, T, m, months=12, monthly_discount=0.01,
     """
     x, t_x, T, m = _arrays(x, t_x, T, m)
     spend = expected_spend(gg_params, x, m)
+    r, alpha, a, b = (bg_params[k] for k in ("r", "alpha", "a", "b"))
+    # E[Y(t) | x, t_x, T] of [FHL05] eq. 10 is P(alive) (a + b + x - 1) /
+    # (a - 1) times a part that depends on t, x and T only (not t_x): that
+    # part is computed once per distinct (x, T), the rest once per customer
+    factor = p_alive(bg_params, x, t_x, T) * (a + b + x - 1) / (a - 1)
+    ux, uT, inverse = _distinct_pairs(x, T)
     value = np.zeros_like(x)
     previous = np.zeros_like(x)
     for k in range(1, int(months) + 1):
-        cumulative = expected_purchases(bg_params, k * periods_per_month, x, t_x, T)
+        t = k * periods_per_month
+        part = 1 - ((alpha + uT) / (alpha + uT + t)) ** (r + ux) * special.hyp2f1(
+            r + ux, b + ux, a + b + ux - 1, t / (alpha + uT + t))
+        cumulative = factor * part[inverse]
         value += spend * (cumulative - previous) / (1.0 + monthly_discount) ** k
         previous = cumulative
     return value
+
+
+def _distinct_pairs(x, T):
+    """The distinct (x, T) pairs and, per customer, the index of its pair
+    (whole numbers are paired exactly; other values are left one per
+    customer)."""
+    if len(x) and np.all(x == np.floor(x)) and np.all(T == np.floor(T)) and T.min() >= 0:
+        span = int(T.max()) + 1
+        keys, first, inverse = np.unique(x.astype(np.int64) * span + T.astype(np.int64),
+                                         return_index=True, return_inverse=True)
+        return x[first], T[first], inverse
+    return x, T, np.arange(len(x))
 
 
 # ------------------------------------------------------ holdout check
