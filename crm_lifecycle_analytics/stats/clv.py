@@ -251,14 +251,15 @@ def clv(bg_params, gg_params, x, t_x, T, m, months=12, monthly_discount=0.01,
 
 def _distinct_pairs(x, T):
     """The distinct (x, T) pairs and, per customer, the index of its pair
-    (whole numbers are paired exactly; other values are left one per
-    customer)."""
-    if len(x) and np.all(x == np.floor(x)) and np.all(T == np.floor(T)) and T.min() >= 0:
+    (for one-dimensional arrays of whole numbers; anything else is left as
+    it is, one pair per customer)."""
+    if (x.ndim == 1 and x.shape == T.shape and x.size and np.all(x == np.floor(x))
+            and np.all(T == np.floor(T)) and T.min() >= 0):
         span = int(T.max()) + 1
-        keys, first, inverse = np.unique(x.astype(np.int64) * span + T.astype(np.int64),
-                                         return_index=True, return_inverse=True)
+        _keys, first, inverse = np.unique(x.astype(np.int64) * span + T.astype(np.int64),
+                                          return_index=True, return_inverse=True)
         return x[first], T[first], inverse
-    return x, T, np.arange(len(x))
+    return x, T, Ellipsis   # part[...] is part itself
 
 
 # ------------------------------------------------------ holdout check

@@ -154,6 +154,23 @@ class TestClv(unittest.TestCase):
                  * clv.expected_purchases(self.bg, 12 * 30.4375 / 7, *args[:3]))
         np.testing.assert_allclose(value, whole, rtol=1e-10)
 
+    def test_whole_day_histories_give_the_same_value_by_distinct_pairs(self):
+        # histories in whole days share (x, T) pairs, computed once each:
+        # the value is the month-by-month sum of the definition all the same
+        x = np.array([0, 1, 1, 3, 3, 3, 0], dtype=float)
+        t_x = np.array([0, 20, 35, 100, 90, 100, 0], dtype=float)
+        T = np.array([50, 200, 200, 300, 300, 300, 50], dtype=float)
+        m = np.array([0, 20, 40, 25, 25, 60, 0], dtype=float)
+        value = clv.clv(self.bg, self.gg, x, t_x, T, m, months=6, periods_per_month=30.4375)
+        spend = clv.expected_spend(self.gg, x, m)
+        expected, previous = np.zeros(7), np.zeros(7)
+        for k in range(1, 7):
+            cumulative = clv.expected_purchases(self.bg, k * 30.4375, x, t_x, T)
+            expected += spend * (cumulative - previous) / 1.01 ** k
+            previous = cumulative
+        np.testing.assert_allclose(value, expected, rtol=1e-12)
+        self.assertEqual(value[0], value[6])
+
     def test_discounting_lowers_value_and_inactive_customers_are_worth_less(self):
         args = (self.x, self.t_x, self.T, self.m)
         plain = clv.clv(self.bg, self.gg, *args, monthly_discount=0.0)
