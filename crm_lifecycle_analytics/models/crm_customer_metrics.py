@@ -434,7 +434,84 @@ class CrmCustomerMetrics(models.Model):
 
     @api.model
     def _cron_recompute(self):
-        self.sudo().compute_metrics(company_ids=self.env["res.company"].sudo().search([]).ids)
+        companies = self.env["res.company"].sudo().search([])
+        self.sudo().compute_metrics(company_ids=companies.ids)
+        self._cron_win_back()
+
+    @api.model
+    def _cron_win_back(self):
+        """After the nightly recompute: the win-back follow-ups, when the
+        setting asks for them."""
+        if not self.env["res.config.settings"]._lifecycle_read_param("lifecycle_win_back"):
+            return 0
+        companies = self.env["res.company"].sudo().search([])
+        return self.sudo().schedule_win_back(company_ids=companies.ids)
+
+    @api.model
+    def schedule_win_back(self, company_ids=None):
+        """Schedule a "Win Back" activity for the salesperson of every
+        valuable customer (value tier of the settings) whose probability of
+        being active fell below the lapse threshold, unless one is already
+        open for the customer. Set-based: one INSERT. Customers without an
+        active salesperson are left out. Returns the number scheduled."""
+        if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
+            raise UserError(_("Only Customer Lifecycle managers can schedule win-back "
+                              "activities."))
+        read = self.env["res.config.settings"]._lifecycle_read_param
+        tiers = ["high"] if read("lifecycle_win_back_tiers") == "high" else ["high", "medium"]
+        activity_type = self.env.ref("crm_lifecycle_analytics.mail_activity_type_win_back")
+        companies = company_ids or self.env.user.company_ids.ids
+        today = fields.Date.context_today(self)
+        if not isinstance(today, datetime.date):  # port>=12: a date already
+            today = fields.Date.from_string(today)
+        deadline = today + datetime.timedelta(days=activity_type.days or 0)
+        cr = self.env.cr
+        # a customer with rows in several companies gets one activity, from
+        # its most valuable row
+        cr.execute("""
+            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name,
+                                       activity_type_id, summary, note, date_deadline,
+                                       user_id, create_uid, write_uid, create_date,
+                                       write_date)
+            SELECT DISTINCT ON (m.partner_id)
+                   %(model)s, 'res.partner', m.partner_id, p.display_name, %(type)s,
+                   %(summary)s,
+                   replace(replace(replace(%(note)s,
+                       '%%(p_alive)s', round(m.p_alive::numeric, 2)::text),
+                       '%%(value)s', coalesce(m.clv::text, '')),
+                       '%%(last)s', coalesce(m.last_purchase::text, '')),
+                   %(deadline)s, p.user_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   now() at time zone 'UTC'
+              FROM crm_customer_metrics m
+              JOIN res_partner p ON p.id = m.partner_id AND p.active
+              JOIN res_users u ON u.id = p.user_id AND u.active
+             WHERE m.company_id = ANY(%(companies)s)
+               AND m.p_alive < %(threshold)s AND m.value_tier = ANY(%(tiers)s)
+               AND NOT EXISTS (SELECT 1 FROM mail_activity a
+                                WHERE a.res_model = 'res.partner'
+                                  AND a.res_id = m.partner_id
+                                  AND a.activity_type_id = %(type)s)
+             ORDER BY m.partner_id, m.clv DESC NULLS LAST
+        """, {
+            "model": self.env.ref("base.model_res_partner").id, "type": activity_type.id,
+            "summary": activity_type.summary or activity_type.name,
+            "note": _("<p>Probability still active: %(p_alive)s; predicted value: "
+                      "%(value)s; last purchase: %(last)s.</p>"),
+            "deadline": fields.Date.to_string(deadline), "uid": self.env.uid,
+            "companies": list(companies), "threshold": read("lifecycle_lapse_threshold"),
+            "tiers": tiers})
+        scheduled = cr.rowcount
+        self.env["mail.activity"].invalidate_cache()
+        _logger.info("crm_lifecycle_analytics: %d win-back activities scheduled", scheduled)
+        return scheduled
+
+    @api.model
+    def action_schedule_win_back(self):
+        """Schedule now; then show the lapsed customers."""
+        self.schedule_win_back()
+        action = self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action").read()[0]
+        action["context"] = {"search_default_lapsed": 1}
+        return action
 
     @api.model
     def action_recompute(self):

@@ -32,6 +32,18 @@ class ResConfigSettings(models.TransientModel):
         "for these days are compared with the purchases made.",
     )
 
+    lifecycle_win_back = fields.Boolean(
+        string="Win-Back Activities",
+        help="Every night, after the metrics, schedule a Win Back activity for the "
+        "salesperson of each valuable customer whose probability of being active fell "
+        "below the lapse threshold (never a second one while one is open).",
+    )
+    lifecycle_win_back_tiers = fields.Selection(
+        [("high", "High value customers"), ("medium", "High and medium value customers")],
+        string="Win Back For",
+        help="Which value tiers get win-back activities.",
+    )
+
     @api.model
     def _lifecycle_param_fields(self):
         res = super(ResConfigSettings, self)._lifecycle_param_fields()
@@ -47,6 +59,11 @@ class ResConfigSettings(models.TransientModel):
                     0.5,
                 ),
                 "lifecycle_holdout_days": ("crm_lifecycle_analytics.holdout_days", 180),
+                "lifecycle_win_back": ("crm_lifecycle_analytics.win_back", False),
+                "lifecycle_win_back_tiers": (
+                    "crm_lifecycle_analytics.win_back_tiers",
+                    "high",
+                ),
             }
         )
         return res

@@ -265,6 +265,55 @@ class TestCustomerMetrics(CrmLifecycleCase):
         self.assertEqual(self.env["crm.clv.model"].search_count([]), models_before)
         self.assertEqual(row.revenue, 1.0)
 
+    def _win_back_fixture(self):
+        """Three lapsing customers (written by hand): high value with a
+        salesperson, low value with one, high value without one."""
+        self.c["Once"].user_id = self.salesman
+        self.c["Tie"].user_id = self.salesman
+        self.c["Old"].user_id = False
+        self.row("Once").write({"p_alive": 0.1, "value_tier": "high", "clv": 80.0})
+        self.row("Tie").write({"p_alive": 0.1, "value_tier": "low"})
+        self.row("Old").write({"p_alive": 0.1, "value_tier": "high"})
+        # still active: nothing to win back
+        self.row("Repeat").write({"p_alive": 0.9, "value_tier": "high"})
+        self.c["Repeat"].user_id = self.salesman
+
+    def win_back_activities(self):
+        kind = self.env.ref("crm_lifecycle_analytics.mail_activity_type_win_back")
+        return self.env["mail.activity"].search([("res_model", "=", "res.partner"),
+                                                 ("activity_type_id", "=", kind.id)])
+
+    def test_win_back_once_per_lapsing_valuable_customer(self):
+        self._win_back_fixture()
+        self.assertEqual(self.Metrics.schedule_win_back(company_ids=[self.company.id]), 1)
+        activity = self.win_back_activities()
+        self.assertEqual(activity.res_id, self.c["Once"].id)
+        self.assertEqual(activity.user_id, self.salesman)
+        self.assertIn("0.10", activity.note)
+        # never a second one while it is open
+        self.assertEqual(self.Metrics.schedule_win_back(company_ids=[self.company.id]), 0)
+        self.assertEqual(len(self.win_back_activities()), 1)
+        # done: the next run may schedule again
+        activity.action_done()
+        self.assertFalse(self.win_back_activities())
+        self.assertEqual(self.Metrics.schedule_win_back(company_ids=[self.company.id]), 1)
+        # high and medium value: the low value customer still not
+        self.env["ir.config_parameter"].set_param(
+            "crm_lifecycle_analytics.win_back_tiers", "medium")
+        self.row("Tie").write({"value_tier": "medium"})
+        self.assertEqual(self.Metrics.schedule_win_back(company_ids=[self.company.id]), 1)
+        self.assertEqual(set(self.win_back_activities().mapped("res_id")),
+                         {self.c["Once"].id, self.c["Tie"].id})
+
+    def test_win_back_cron_follows_the_setting(self):
+        self._win_back_fixture()
+        self.assertEqual(self.Metrics._cron_win_back(), 0)
+        self.assertFalse(self.win_back_activities())
+        self.env["ir.config_parameter"].set_param("crm_lifecycle_analytics.win_back", "True")
+        self.assertEqual(self.Metrics._cron_win_back(), 1)
+        with self.assertRaises(UserError):
+            self.Metrics.sudo(self.salesman).schedule_win_back()
+
     def test_only_managers_recompute(self):
         with self.assertRaises(UserError):
             self.Metrics.sudo(self.salesman).compute_metrics()
