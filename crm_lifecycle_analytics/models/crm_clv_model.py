@@ -1,6 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models, tools
+from odoo import _, fields, models, tools
 
 
 class CrmClvModel(models.Model):
@@ -161,7 +161,6 @@ class CrmClvModelCheckSeries(models.Model):
     purchases = fields.Float(
         string="Purchases per Customer", digits=(10, 3), readonly=True)
 
-    @api.model_cr  # port>=13: no decorator
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""

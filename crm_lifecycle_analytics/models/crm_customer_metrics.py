@@ -202,7 +202,6 @@ class CrmCustomerMetrics(models.Model):
          "A customer has one row of metrics per company."),
     ]
 
-    @api.model_cr  # port>=13: no decorator
     def init(self):
         # every row is rewritten on every recompute: with room left on each
         # page the new versions stay on their page and the indexes are not

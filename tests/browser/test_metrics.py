@@ -2,7 +2,7 @@
 a manager (admin), after a recompute of the metrics."""
 import datetime
 
-from test_smoke import assert_healthy, login, open_app, open_menu, shot
+from test_smoke import assert_healthy, login, open_app, open_card, open_menu, shot
 
 
 def test_lifecycle_tab_and_rf_pivot(page, odoo_server, artifacts_dir):
@@ -33,11 +33,7 @@ def test_lifecycle_tab_and_rf_pivot(page, odoo_server, artifacts_dir):
     # the customer's form, Lifecycle tab: the metrics row of the company
     open_app(page, "contacts.menu_contacts")
     page.wait_for_selector(".o_kanban_view .o_kanban_record")
-    page.fill(".o_searchview_input", "Ophelia")
-    page.keyboard.press("Enter")
-    card = page.locator(".o_kanban_record:has-text('Ophelia')").first
-    card.wait_for()
-    card.click()
+    open_card(page, "Ophelia")
     page.wait_for_selector(".o_form_view .o_field_widget[name=name]:has-text('Ophelia')")
     page.click(".o_notebook a[role=tab]:has-text('Lifecycle'), "
                ".o_notebook .nav-tabs a:has-text('Lifecycle')")

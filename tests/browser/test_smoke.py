@@ -63,6 +63,15 @@ def open_menu(page, xmlid):
     page.click(".o_sub_menu a[data-menu-xmlid='%s']" % xmlid)
 
 
+def open_card(page, text):
+    """Search the kanban view for `text` and open the first matching card."""
+    page.fill(".o_searchview_input", text)
+    page.keyboard.press("Enter")
+    card = page.locator(".o_kanban_record:has-text('%s')" % text).first
+    card.wait_for()
+    card.click()
+
+
 def test_login_contacts_partner_form_and_lifecycle_menu(page, odoo_server, artifacts_dir):
     login(page, odoo_server.url)
     assert_styled(page, "home", sub_menu=False)
@@ -72,11 +81,7 @@ def test_login_contacts_partner_form_and_lifecycle_menu(page, odoo_server, artif
     open_app(page, "contacts.menu_contacts")
     page.wait_for_selector(".o_kanban_view .o_kanban_record")
     shot(page, artifacts_dir, "01_contacts")
-    page.fill(".o_searchview_input", "Agrolait")
-    page.keyboard.press("Enter")
-    card = page.locator(".o_kanban_record:has-text('Agrolait')").first
-    card.wait_for()
-    card.click()
+    open_card(page, "Agrolait")
     page.wait_for_selector(".o_form_view .o_field_widget[name=name]:has-text('Agrolait')")
     assert_styled(page, "partner form")
     assert_healthy(page, "partner form")
@@ -116,11 +121,7 @@ def test_customer_timeline_from_smart_button(page, odoo_server, artifacts_dir):
     login(page, odoo_server.url)
     open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
     page.wait_for_selector(".o_kanban_view .o_kanban_record")
-    page.fill(".o_searchview_input", "Agrolait")
-    page.keyboard.press("Enter")
-    card = page.locator(".o_kanban_record:has-text('Agrolait')").first
-    card.wait_for()
-    card.click()
+    open_card(page, "Agrolait")
     button = page.locator(".oe_button_box .oe_stat_button:has([name=touchpoint_count])")
     button.wait_for()
     assert str(expected) in button.inner_text()
