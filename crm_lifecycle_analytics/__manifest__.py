@@ -17,6 +17,7 @@
         "data/ir_cron.xml",
         "data/mail_activity_type_data.xml",
         "views/crm_customer_metrics_views.xml",
+        "views/crm_customer_snapshot_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
     ],

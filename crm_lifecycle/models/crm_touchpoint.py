@@ -29,7 +29,7 @@ UPSERT_COLUMNS = [
     ("team_id", "int"), ("company_id", "int"), ("subject", "varchar"),
     ("summary", "text"), ("amount", "numeric"), ("currency_id", "int"),
     ("res_model", "varchar"), ("res_id", "int"), ("campaign_id", "int"),
-    ("source_system", "varchar"), ("external_ref", "varchar"),
+    ("source_system", "varchar"), ("external_ref", "varchar"), ("cost_amount", "numeric"),
 ]
 SUBJECT_SIZE = 256
 SUMMARY_SIZE = 4000
@@ -105,6 +105,10 @@ class CrmTouchpoint(models.Model):
         help="Value of the touchpoint, e.g. the amount of a purchase.")
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.user.company_id.currency_id)
+    cost_amount = fields.Monetary(
+        string="Cost of Goods", currency_field="currency_id",
+        help="What the goods of a purchase cost the company, when known (negative for a "
+             "return): revenue less this is the customer's margin.")
     res_model = fields.Char(
         string="Document Model", readonly=True,
         help="Model of the Odoo document this touchpoint comes from.")
@@ -167,6 +171,12 @@ class CrmTouchpoint(models.Model):
         # large database is not a scan of the whole table
         tools.create_index(cr, "crm_touchpoint_company_date_idx", self._table,
                            ["company_id", "date"])
+        # does the company know any cost of goods (the analytics read the
+        # cost column only then): a tiny index of the purchases with a cost
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_touchpoint_cost_company_idx
+                ON crm_touchpoint (company_id) WHERE cost_amount IS NOT NULL
+        """)
 
     # ------------------------------------------------------------ ORM
     @api.model

@@ -46,9 +46,9 @@ class CrmTouchpoint(models.Model):
 
         `rows`: list of dicts with source_system, external_ref, date (UTC,
         'YYYY-MM-DD[ HH:MM[:SS]]'), channel (code), direction
-        (inbound/outbound), kind, subject, summary, amount, currency (ISO
-        code), user_login (optional), and the customer as partner_id or
-        partner_ref / email / phone / vat.
+        (inbound/outbound), kind, subject, summary, amount, cost (the cost
+        of goods of a purchase), currency (ISO code), user_login (optional),
+        and the customer as partner_id or partner_ref / email / phone / vat.
 
         Returns one dict per row, in order: {"external_ref", "status":
         "created" | "updated" | "unchanged" | "error", "id", "error"}. When any
@@ -179,6 +179,18 @@ class CrmTouchpoint(models.Model):
                 except ValueError:
                     fail(index, "amount", _("not a number >= 0 (negative only for a purchase "
                                             "returned): %(value)r") % {"value": amount})
+            cost = row.get("cost")
+            out["cost_amount"] = None
+            if cost not in (None, False, ""):
+                try:
+                    if isinstance(cost, bool) or not isinstance(cost, (numbers.Number, str)):
+                        raise ValueError
+                    out["cost_amount"] = float(cost)
+                    if out["cost_amount"] != out["cost_amount"] or kind != "purchase":
+                        raise ValueError
+                except ValueError:
+                    fail(index, "cost", _("the cost of goods of a purchase, a number: "
+                                          "%(value)r") % {"value": cost})
             currency = row.get("currency")
             if currency:
                 if currency not in currencies:

@@ -143,7 +143,8 @@ class CrmTouchpoint(models.Model):
                    NULL::numeric AS amount, NULL::int AS currency_id,
                    m.model AS res_model, m.res_id AS res_id,
                    {campaign} AS campaign_id,
-                   'odoo' AS source_system, 'mail.message,' || m.id AS external_ref
+                   'odoo' AS source_system, 'mail.message,' || m.id AS external_ref,
+                   NULL::numeric AS cost_amount
               FROM mail_message m
               JOIN {table} r ON r.id = m.res_id
               LEFT JOIN mail_activity_type at ON at.id = m.mail_activity_type_id
@@ -207,7 +208,8 @@ class CrmTouchpoint(models.Model):
                    NULL::numeric AS amount, NULL::int AS currency_id,
                    'calendar.event' AS res_model, e.id AS res_id, NULL::int AS campaign_id,
                    'odoo' AS source_system,
-                   'calendar.event,' || e.id || ',' || rel.res_partner_id AS external_ref
+                   'calendar.event,' || e.id || ',' || rel.res_partner_id AS external_ref,
+                   NULL::numeric AS cost_amount
               FROM calendar_event e
               JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = e.id
               LEFT JOIN res_users u ON u.id = e.user_id
@@ -243,7 +245,8 @@ class CrmTouchpoint(models.Model):
                    left(l.name, 256) AS subject, left(l.description, 4000) AS summary,
                    NULL::numeric AS amount, NULL::int AS currency_id,
                    'crm.lead' AS res_model, l.id AS res_id, l.campaign_id AS campaign_id,
-                   'odoo' AS source_system, 'crm.lead,' || l.id AS external_ref
+                   'odoo' AS source_system, 'crm.lead,' || l.id AS external_ref,
+                   NULL::numeric AS cost_amount
               FROM crm_lead l
               LEFT JOIN utm_medium md ON md.id = l.medium_id
               LEFT JOIN utm_source src ON src.id = l.source_id

@@ -60,6 +60,18 @@ class TestIngest(CrmLifecycleCase):
         self.assertIn("not written", res[0]["error"])
         self.assertIn("2, 4, 5, 6, 7, 8", res[0]["error"])
 
+    def test_cost_of_goods_of_a_purchase(self):
+        res = self.Touchpoint.ingest([
+            row("p1", kind="purchase", channel="order", amount=120.0, cost="70.5")])
+        self.assertEqual(res[0]["status"], "created", res)
+        self.assertEqual(self.Touchpoint.browse(res[0]["id"]).cost_amount, 70.5)
+        # a cost on a contact, or not a number: the batch is refused
+        bad = self.Touchpoint.ingest([row("c1", cost=3.0),
+                                      row("p2", kind="purchase", channel="order", cost="n/a")])
+        self.assertIn("row 1, field 'cost'", bad[0]["error"])
+        self.assertIn("row 2, field 'cost'", bad[1]["error"])
+        self.assertEqual(self.count(), 1)
+
     def test_ambiguous_customer(self):
         self.env["res.partner"].create({"name": "Other", "email": "shared@example.org"})
         self.env["res.partner"].create({"name": "Another", "email": "shared@example.org"})

@@ -1,4 +1,5 @@
 from . import res_config_settings
 from . import crm_clv_model
 from . import crm_customer_metrics
+from . import crm_customer_snapshot
 from . import res_partner

@@ -44,12 +44,16 @@ READ_SQL = """
                  ceil(extract(epoch FROM %(until)s::timestamp - t.date))::int8,
                  coalesce(t.amount, 0)::float8,
                  (t.channel_id * 4 + (t.direction = 'inbound')::int * 2
-                  + (t.kind = 'purchase')::int)::int4
+                  + (t.kind = 'purchase')::int)::int4{cost}
             FROM crm_touchpoint t
            WHERE t.company_id = %(company)s AND t.commercial_partner_id IS NOT NULL
              AND t.date < %(until)s) TO STDOUT (FORMAT binary)
 """
 READ_COLUMNS = [("pid", "int4"), ("age", "int8"), ("amount", "float8"), ("code", "int4")]
+# the cost of goods, read only from a company that records any
+READ_COST = ",\n                 coalesce(t.cost_amount, 0)::float8"
+HAS_COST_SQL = """SELECT EXISTS (SELECT 1 FROM crm_touchpoint
+                                  WHERE company_id = %s AND cost_amount IS NOT NULL)"""
 PARTNERS_SQL = """COPY (SELECT id FROM res_partner WHERE active ORDER BY id)
                   TO STDOUT (FORMAT binary)"""
 
@@ -65,6 +69,8 @@ STAGE_COLUMNS = [
     ("contact_count", "int4"), ("inbound_count", "int4"), ("last_contact_age", "int8"),
     ("cost_to_serve", "float8"), ("profit", "float8"), ("profit_rank", "int4"),
     ("profit_decile", "int2"), ("value_tier", "int2"), ("preferred_channel_id", "int4"),
+    ("cost_of_goods", "float8"), ("margin", "float8"), ("months_active", "int2"),
+    ("loyalty", "float8"), ("clv_decile", "int2"),
 ]
 # target column of crm_customer_metrics: its value from the stage row `s`
 WRITE_COLUMNS = [
@@ -95,6 +101,11 @@ WRITE_COLUMNS = [
     ("profit_decile", "s.profit_decile"),
     ("value_tier", "(%(tiers)s::varchar[])[NULLIF(s.value_tier, 0)]"),
     ("preferred_channel_id", "NULLIF(s.preferred_channel_id, 0)"),
+    ("cost_of_goods", "round(s.cost_of_goods::numeric, 2)"),
+    ("margin", "round(s.margin::numeric, 2)"),
+    ("months_active", "s.months_active"),
+    ("loyalty", "round(NULLIF(s.loyalty, 'NaN')::numeric, 1)"),
+    ("clv_decile", "NULLIF(s.clv_decile, 0)"),
 ]
 STAGE_TABLE = "crm_lifecycle_metrics_stage"
 
@@ -181,14 +192,33 @@ class CrmCustomerMetrics(models.Model):
     cost_to_serve = fields.Monetary(
         string="Cost to Serve", readonly=True,
         help="The unit costs of the channels of all the customer's touchpoints.")
+    cost_of_goods = fields.Monetary(
+        string="Cost of Goods", readonly=True,
+        help="What the goods the customer bought cost the company, where the purchases "
+             "record it (less the returns).")
+    margin = fields.Monetary(
+        string="Margin", readonly=True,
+        help="Revenue less the cost of goods (where known).")
     profit = fields.Monetary(
-        string="Profit", readonly=True, help="Revenue less the cost to serve.")
+        string="Profit", readonly=True,
+        help="Revenue less the cost of goods (where known) and the cost to serve.")
     profit_rank = fields.Integer(
         string="Profit Rank", readonly=True, group_operator="min",
         help="1 for the most profitable customer of the company.")
     profit_decile = fields.Integer(
         string="Profit Decile", readonly=True, group_operator="min",
         help="1 for the most profitable tenth of the customers, 10 for the least.")
+    clv_decile = fields.Integer(
+        string="Value Decile", readonly=True, group_operator="min",
+        help="1 for the tenth of the customers with the highest predicted value, 10 for "
+             "the lowest.")
+    months_active = fields.Integer(
+        string="Months Active", readonly=True, group_operator="avg",
+        help="Calendar months in which the customer bought.")
+    loyalty = fields.Float(
+        string="Loyalty (%)", digits=(5, 1), readonly=True, group_operator="avg",
+        help="Share of the months since the first purchase (both included) in which the "
+             "customer bought: 100 for a customer who buys every month.")
     value_tier = fields.Selection(
         VALUE_TIERS, string="Value Tier", readonly=True,
         help="High: the top 20 % of the customers by predicted value (by revenue without a "
@@ -251,7 +281,7 @@ class CrmCustomerMetrics(models.Model):
     def _recompute_company(self, company, as_of):
         t0 = time.time()
         until = as_of + datetime.timedelta(days=1)
-        data = _Arrays(self._read_touchpoints(company, until))
+        data = _Arrays(self._read_touchpoints(company, until), as_of)
         months, discount, lapse_threshold = self._settings()
         b = data.buyers
         first = (as_of - datetime.timedelta(days=int(data.tenure[b].max()))
@@ -365,9 +395,11 @@ class CrmCustomerMetrics(models.Model):
         channels = self.env["crm.touchpoint.channel"].with_context(active_test=False).search([])
         reading = _Reading(np.concatenate(partner_ids) if partner_ids else np.zeros(0, int),
                            {c.id: c.unit_cost for c in channels})
-        self._copy_out(READ_SQL, {"company": company.id,
-                                  "until": fields.Date.to_string(until)},
-                       READ_COLUMNS, reading.add)
+        self.env.cr.execute(HAS_COST_SQL, (company.id,))
+        cost = self.env.cr.fetchone()[0]
+        self._copy_out(READ_SQL.format(cost=READ_COST if cost else ""),
+                       {"company": company.id, "until": fields.Date.to_string(until)},
+                       READ_COLUMNS + ([("cost", "float8")] if cost else []), reading.add)
         return reading.result()
 
     def _write_rows(self, company, as_of, values):
@@ -435,6 +467,7 @@ class CrmCustomerMetrics(models.Model):
     def _cron_recompute(self):
         companies = self.env["res.company"].sudo().search([])
         self.sudo().compute_metrics(company_ids=companies.ids)
+        self.env["crm.customer.snapshot"]._cron_snapshot()
         self._cron_win_back()
 
     @api.model
@@ -539,6 +572,7 @@ class _Reading(object):
         self.slots = max(len(ids), 1)
         self.contacts = np.zeros(n, dtype=np.int64)
         self.cost = np.zeros(n)
+        self.goods = np.zeros(n)
         self.contact_age = np.full(n, NO_AGE, dtype=np.int64)
         # inbound contacts as customer x channel keys, counted at the end
         self.inbound_keys = []
@@ -550,8 +584,10 @@ class _Reading(object):
         idx = self.lookup[np.minimum(pid, len(self.lookup) - 1)]
         keep = (idx >= 0) & (pid < len(self.lookup))  # archived partners: left out
         age, code, amount = block["age"], block["code"], block["amount"]
+        goods = block["cost"] if "cost" in block.dtype.names else None
         if not keep.all():
             idx, age, code, amount = idx[keep], age[keep], code[keep], amount[keep]
+            goods = goods[keep] if goods is not None else None
         age = age.astype(np.int64)
         code = code.astype(np.int64)
         channel = code >> 2
@@ -560,6 +596,8 @@ class _Reading(object):
         contact = ~purchase
         n = self.n
         self.cost += np.bincount(idx, weights=self.unit_cost[channel], minlength=n)
+        if goods is not None:
+            self.goods += np.bincount(idx, weights=goods, minlength=n)
         c_idx, c_age = idx[contact], age[contact]
         self.contacts += np.bincount(c_idx, minlength=n)
         # the latest contact: only the rows more recent than the best so far
@@ -627,7 +665,7 @@ class _Reading(object):
             "revenue": revenue[rows], "positive": positive[rows], "first_v": first_v[rows],
             "contacts": self.contacts[rows], "inbound": inbound,
             "contact_age": np.where(contact_age == NO_AGE, -1, contact_age),
-            "cost": self.cost[rows], "channel": channel,
+            "cost": self.cost[rows], "goods": self.goods[rows], "channel": channel,
         }
 
 
@@ -635,8 +673,9 @@ class _Arrays(object):
     """The figures of one company's customers as arrays, and the metrics
     computed from them (vectorised; time in days before the as-of day)."""
 
-    def __init__(self, read):
+    def __init__(self, read, as_of):
         self.read = read
+        self.as_of = as_of
         self.partner_id = read["partner_id"]
         self.n_rows = len(self.partner_id)
         self.n = read["n"]
@@ -683,7 +722,8 @@ class _Arrays(object):
             band[(p_alive < 0.75) & (p_alive >= lapse_threshold)] = 2
             band[(p_alive < lapse_threshold) & (p_alive >= lapse_threshold / 2)] = 3
             band[p_alive < lapse_threshold / 2] = 4
-        profit = self.revenue - self.cost
+        margin = self.revenue - self.read["goods"]
+        profit = margin - self.cost
         # rank 1 = most profitable; ties by partner id (stable order)
         order = np.lexsort((self.partner_id, -np.round(profit, 2)))
         rank = np.empty(n, dtype=np.int64)
@@ -699,6 +739,15 @@ class _Arrays(object):
             tier[b] = np.where(tier_rank <= 0.2, 1, np.where(tier_rank <= 0.5, 2, 3))
         with np.errstate(invalid="ignore", divide="ignore"):
             average = np.where(b, self.revenue / np.maximum(self.n, 1), np.nan)
+        months_active, loyalty = self._loyalty()
+        # 1 = the tenth with the highest predicted value (none without one)
+        clv_decile = np.zeros(n, dtype=np.int64)
+        valued = np.flatnonzero(~np.isnan(value))
+        if len(valued):
+            v_order = np.lexsort((self.partner_id[valued], -np.round(value[valued], 2)))
+            v_rank = np.empty(len(valued), dtype=np.int64)
+            v_rank[v_order] = np.arange(1, len(valued) + 1)
+            clv_decile[valued] = np.ceil(10.0 * v_rank / len(valued))
         read = self.read
         return {
             "partner_id": self.partner_id, "purchase_count": self.n,
@@ -712,5 +761,25 @@ class _Arrays(object):
             "inbound_count": read["inbound"], "last_contact_age": read["contact_age"],
             "cost_to_serve": self.cost, "profit": profit, "profit_rank": rank,
             "profit_decile": decile, "value_tier": tier,
-            "preferred_channel_id": read["channel"],
+            "preferred_channel_id": read["channel"], "cost_of_goods": read["goods"],
+            "margin": margin, "months_active": months_active, "loyalty": loyalty,
+            "clv_decile": clv_decile,
         }
+
+    def _loyalty(self):
+        """Calendar months with a purchase, and their share of the months
+        from the first purchase's to the as-of day's (percent)."""
+        row, age = self.read["days_row"], self.read["days_age"]
+        n = self.n_rows
+        today = np.datetime64(self.as_of, "D")
+        month_of = (today - age).astype("datetime64[M]").astype(np.int64)
+        # days by customer, newest first: the month changes at most once a run
+        new = np.r_[True, (row[1:] != row[:-1]) | (month_of[1:] != month_of[:-1])] \
+            if len(row) else np.zeros(0, dtype=bool)
+        active = np.bincount(row[new], minlength=n)
+        this_month = today.astype("datetime64[M]").astype(np.int64)
+        first_month = (today - np.nan_to_num(self.tenure, nan=0).astype(np.int64)) \
+            .astype("datetime64[M]").astype(np.int64)
+        span = this_month - first_month + 1
+        loyalty = np.where(self.buyers, 100.0 * active / span, np.nan)
+        return active, loyalty

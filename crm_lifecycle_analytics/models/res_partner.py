@@ -9,3 +9,6 @@ class ResPartner(models.Model):
     lifecycle_metrics_ids = fields.One2many(
         "crm.customer.metrics", "partner_id", string="Customer Metrics", readonly=True,
         help="The customer's value, scores and risk, per company, as of the last recompute.")
+    lifecycle_snapshot_ids = fields.One2many(
+        "crm.customer.snapshot", "partner_id", string="Segment History", readonly=True,
+        help="The customer's segment, value tier and predicted value month by month.")

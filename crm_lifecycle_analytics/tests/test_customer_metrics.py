@@ -45,12 +45,14 @@ class TestCustomerMetrics(CrmLifecycleCase):
             "Old": [(200, 90.0), (300, 30.0)],
             "Oldest": [(400, 10.0), (420, 15.0)],
         }
+        # what the goods cost, where known (the return gives some back)
+        costs = {("Repeat", 100): 60.0, ("Repeat", 10): 30.0, ("Repeat", 5): -12.0}
         for name, rows in purchases.items():
             for offset, amount in rows:
                 cls.Touchpoint.create({
                     "partner_id": cls.c[name].id, "date": day(offset), "kind": "purchase",
                     "channel_id": order.id, "direction": "inbound", "amount": amount,
-                    "company_id": cls.company.id})
+                    "cost_amount": costs.get((name, offset)), "company_id": cls.company.id})
         silent = cls.c["Silent"]
         for offset, channel, direction in [(3, "phone", "inbound"), (2, "phone", "inbound"),
                                            (1, "email", "outbound"), (7, "meeting", "inbound")]:
@@ -102,6 +104,39 @@ class TestCustomerMetrics(CrmLifecycleCase):
         self.assertAlmostEqual(row.revenue, 215.0)
         self.assertAlmostEqual(row.average_spend, 71.67)
         self.assertEqual(row.contact_count, 0)
+
+    def test_margin_and_profit_with_the_cost_of_goods(self):
+        row = self.row("Repeat")
+        self.assertAlmostEqual(row.cost_of_goods, 60.0 + 30.0 - 12.0)
+        self.assertAlmostEqual(row.margin, 215.0 - 78.0)
+        # five order touchpoints in this company
+        self.assertAlmostEqual(row.cost_to_serve, 5 * self.channel["order"].unit_cost)
+        self.assertAlmostEqual(row.profit, 137.0 - row.cost_to_serve)
+        # no cost recorded: the margin is the revenue
+        once = self.row("Once")
+        self.assertEqual(once.cost_of_goods, 0.0)
+        self.assertAlmostEqual(once.margin, 200.0)
+
+    def test_loyalty_months_active(self):
+        # purchases on 22 March, 11 May (two orders) and 20 June; the return
+        # of 25 June is no purchase: 3 months of March..June
+        row = self.row("Repeat")
+        self.assertEqual(row.months_active, 3)
+        self.assertAlmostEqual(row.loyalty, 75.0)
+        # 31 May and 1 May (60 days before 30 June): one month of two
+        tie = self.row("Tie")
+        self.assertEqual(tie.months_active, 1)
+        self.assertAlmostEqual(tie.loyalty, 50.0)
+        self.assertFalse(self.row("Silent").loyalty)
+
+    def test_value_deciles(self):
+        rows = self.Metrics.search([("company_id", "=", self.model_company.id)])
+        ranked = rows.sorted(lambda m: (-m.clv, m.partner_id.id))
+        n = len(ranked)
+        for rank, row in enumerate(ranked, 1):
+            self.assertEqual(row.clv_decile, -(-10 * rank // n), row.partner_id.name)
+        # no model, no decile
+        self.assertFalse(self.row("Repeat", self.other_company).clv_decile)
 
     def test_customer_with_one_purchase(self):
         row = self.row("Once")

@@ -1,6 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class CrmTouchpoint(models.Model):
@@ -24,6 +24,13 @@ class CrmTouchpoint(models.Model):
         p = self._sync_params()
         p["ch_order"] = self.env["crm.touchpoint.channel"]._get_by_code("order").id
         ids_filter = self._sync_ids_filter("o.id", ids, p)
+        # the cost of goods where Odoo knows it: the lines' cost price of
+        # sale_margin (in the order's currency, as the amount)
+        if tools.column_exists(self.env.cr, "sale_order_line", "purchase_price"):
+            cost = """(SELECT sum(l.purchase_price * l.product_uom_qty)
+                         FROM sale_order_line l WHERE l.order_id = o.id)"""
+        else:
+            cost = "NULL::numeric"
         select = """
             SELECT o.partner_id AS partner_id,
                    COALESCE(o.confirmation_date, o.date_order) AS date,
@@ -33,11 +40,12 @@ class CrmTouchpoint(models.Model):
                    left(o.name, 256) AS subject, left(o.client_order_ref, 4000) AS summary,
                    o.amount_total AS amount, pl.currency_id AS currency_id,
                    'sale.order' AS res_model, o.id AS res_id, o.campaign_id AS campaign_id,
-                   'odoo' AS source_system, 'sale.order,' || o.id AS external_ref
+                   'odoo' AS source_system, 'sale.order,' || o.id AS external_ref,
+                   {cost} AS cost_amount
               FROM sale_order o
               JOIN product_pricelist pl ON pl.id = o.pricelist_id
              WHERE o.state IN ('sale', 'done') AND {ids}
-        """.format(ids=ids_filter)
+        """.format(ids=ids_filter, cost=cost)
         count = self._sync_insert(select, p)
         ids_filter = self._sync_ids_filter("t.res_id", ids, p)
         self._sync_delete("""
