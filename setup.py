@@ -10,7 +10,8 @@ import os
 from setuptools import setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale"]
+ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
+          "crm_lifecycle_analytics_sale"]
 
 
 def addon_packages():

@@ -7,7 +7,8 @@ import zipfile
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ("crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale")
+ADDONS = ("crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
+          "crm_lifecycle_analytics_sale")
 
 
 def addon_files():

@@ -8,7 +8,8 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale"]
+ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
+          "crm_lifecycle_analytics_sale"]
 SECTIONS = [("DESCRIPTION", None), ("CONFIGURE", "Configuration"), ("USAGE", "Usage"),
             ("CONTRIBUTORS", "Contributors")]
 
