@@ -126,6 +126,18 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan):
                             ("clv", "=", False), ("p_alive", "=", False)]) == 0
     # most customers of a long history are worth something
     assert sum(1 for m in metrics if m["clv"] > 0) > 0.8 * len(metrics)
+    # six monthly segment snapshots, the last one of every buyer, and
+    # customers who changed segment from one month to the next
+    months = odoo_server.rpc("crm.customer.snapshot", "read_group", [], ["month"],
+                             ["month:month"], lazy=False)
+    assert len(months) == 6
+    latest = odoo_server.rpc("crm.customer.snapshot", "search_read", [], fields=["month"],
+                             order="month desc", limit=1)[0]["month"]
+    assert odoo_server.rpc("crm.customer.snapshot", "search_count",
+                           [("month", "=", latest)]) == len(metrics)
+    moves = odoo_server.rpc("crm.customer.snapshot", "search_count",
+                            [("moved", "=", True), ("previous_segment", "!=", "none")])
+    assert moves > 100
     models_ = odoo_server.rpc("crm.clv.model", "search_read", [("state", "=", "fitted")],
                               fields=["customers"])
     assert models_ and models_[0]["customers"] >= 2000

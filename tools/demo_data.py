@@ -24,6 +24,7 @@ import uuid
 
 SEED = 20261125
 SAMPLE_EVERY = 8            # one CDNOW customer in 8: ~2,950 customers
+SNAPSHOT_MONTHS = 6         # monthly segment snapshots kept by the demo
 COMPANY_SHARE = 0.3         # share of customers that are companies
 COHORT_SHIFT_DAYS = (0, 182, 365, 547)       # histories moved back by cohort
 COHORT_WEIGHTS = (0.4, 0.25, 0.2, 0.15)
@@ -453,12 +454,23 @@ def generate(env, today=None, seed=SEED):
         contacts_of[parent].append(cid)
     stats = generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
                              today, random.Random(seed + 3))
-    # 5. the customer metrics, as the nightly job would have computed them
+    # 5. the customer metrics, as the nightly job would have computed them,
+    # with the monthly segment snapshots of the last six months
     stats["metrics"] = 0
     if "crm.customer.metrics" in env:
-        env["crm.customer.metrics"].compute_metrics(company_ids=company.ids, as_of=today)
-        stats["metrics"] = env["crm.customer.metrics"].search_count(
-            [("company_id", "=", company.id)])
+        Metrics, Snapshot = env["crm.customer.metrics"], env["crm.customer.snapshot"]
+        month = today.replace(day=1)
+        for _k in range(SNAPSHOT_MONTHS - 1):
+            month = (month - datetime.timedelta(days=1)).replace(day=1)
+        while month < today.replace(day=1):
+            month_end = (month + datetime.timedelta(days=32)).replace(day=1) \
+                - datetime.timedelta(days=1)
+            Metrics.compute_metrics(company_ids=company.ids, as_of=month_end)
+            Snapshot.take_snapshot(company_ids=company.ids, month=month)
+            month = month_end + datetime.timedelta(days=1)
+        Metrics.compute_metrics(company_ids=company.ids, as_of=today)
+        Snapshot.take_snapshot(company_ids=company.ids, month=today)
+        stats["metrics"] = Metrics.search_count([("company_id", "=", company.id)])
     env["ir.config_parameter"].sudo().set_param("crm_lifecycle.demo_data", today.isoformat())
     stats.update({"customers": len(partner_ids), "contacts": len(contact_ids),
                   "orders": len(order_ids), "lines": len(line_rows)})
