@@ -66,3 +66,22 @@ def test_lifecycle_tab_and_rf_pivot(page, odoo_server, artifacts_dir):
     assert any(str(score) in body for score in range(1, 6)), body
     assert_healthy(page, "R x F pivot")
     shot(page, artifacts_dir, "21_rf_pivot")
+
+    # Reporting > Segment Migration, after this month's snapshot: from
+    # segment down, to segment across, the customer counted
+    rpc("crm.customer.snapshot", "take_snapshot")
+    segment_label = labels[row["rfm_segment"]]
+    open_menu(page, "crm_lifecycle_analytics.crm_customer_snapshot_menu_migration")
+    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('Segment Migration')")
+    pivot = page.locator(".o_pivot table")
+    pivot.wait_for()
+    page.wait_for_selector(".o_pivot th.o_pivot_header_cell_closed, "
+                           ".o_pivot th.o_pivot_header_cell_opened")
+    headers = pivot.locator("thead").inner_text()
+    body = pivot.locator("tbody").inner_text()
+    assert "Count" in headers and "Predicted Value" in headers, headers
+    # the customer's segment is a column; first snapshot: no earlier segment
+    assert segment_label in headers, headers
+    assert "No Earlier Segment" in body, body
+    assert_healthy(page, "segment migration pivot")
+    shot(page, artifacts_dir, "22_segment_migration")
