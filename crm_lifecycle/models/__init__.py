@@ -12,3 +12,4 @@ from . import utm
 from . import crm_partner_duplicate
 from . import crm_partner_merge_log
 from . import crm_partner_source
+from . import crm_segment

@@ -291,6 +291,19 @@ class TestCustomerMetrics(CrmLifecycleCase):
                 "partner_id").ids)])
             self.assertEqual(found, expected[name].mapped("partner_id"), name)
 
+    def test_segment_rule_on_metrics(self):
+        segment = self.env["crm.segment"].create({
+            "name": "Valuable buyers",
+            "domain": "[('lifecycle_metrics_ids.rfm_segment', 'in', ('champions', 'loyal')),"
+                      " ('lifecycle_metrics_ids.revenue', '>', 100)]"})
+        segment.refresh_members()
+        members = self.env["crm.segment.member"].search(
+            [("segment_id", "=", segment.id)]).mapped("partner_id")
+        rows = self.Metrics.search([("rfm_segment", "in", ("champions", "loyal")),
+                                    ("revenue", ">", 100)])
+        self.assertEqual(members, rows.mapped("partner_id"))
+        self.assertIn(self.c["Repeat"], members)
+
     def test_writing_a_row_does_not_recompute(self):
         # the ORM calls a model's recompute() after each write: the engine
         # must not answer to that name

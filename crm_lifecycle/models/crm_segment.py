@@ -1,0 +1,207 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmSegment(models.Model):
+    """A named group of customers: a rule (a domain on partners, which can
+    use the customer metrics) or a static list. Its members are refreshed
+    set-based; every refresh keeps who entered and who left, and the size."""
+
+    _name = "crm.segment"
+    _description = "Customer Segment"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True,
+        default=lambda self: self.env.user.company_id,
+        help="Members are the partners of this company and the partners shared by all "
+             "companies.")
+    kind = fields.Selection(
+        [("rule", "Rule"), ("static", "Static List")], string="Type", required=True,
+        default="rule",
+        help="Rule: the partners matching the domain at each refresh. Static list: the "
+             "partners chosen by hand.")
+    domain = fields.Char(
+        string="Rule", default="[('customer', '=', True)]",
+        help="Which partners belong to the segment, e.g. customers whose RFM segment is "
+             "At Risk and whose predicted value is above 500.")
+    partner_ids = fields.Many2many(
+        "res.partner", "crm_segment_static_partner_rel", "segment_id", "partner_id",
+        string="Listed Partners", help="The members of a static list.")
+    description = fields.Text()
+    member_ids = fields.One2many("crm.segment.member", "segment_id", string="Memberships")
+    member_count = fields.Integer(
+        string="Members", compute="_compute_member_count",
+        help="Partners in the segment since its last refresh.")
+    size_ids = fields.One2many("crm.segment.size", "segment_id", string="Size History")
+    last_refresh = fields.Datetime(string="Last Refresh", readonly=True)
+
+    @api.constrains("domain", "kind")
+    def _check_domain(self):
+        for segment in self.filtered(lambda s: s.kind == "rule"):
+            try:
+                domain = safe_eval(segment.domain or "[]")
+                self.env["res.partner"]._where_calc(domain)
+            except Exception as error:  # pylint: disable=broad-except
+                raise ValidationError(_("The rule of segment %(name)s is not a valid domain "
+                                        "on partners: %(error)s") % {
+                                            "name": segment.name, "error": error})
+
+    def _compute_member_count(self):
+        counts = {}
+        if self.ids:
+            self.env.cr.execute("""
+                SELECT segment_id, count(*) FROM crm_segment_member
+                 WHERE segment_id IN %s AND date_to IS NULL GROUP BY 1
+            """, (tuple(self.ids),))
+            counts = dict(self.env.cr.fetchall())
+        for segment in self:
+            segment.member_count = counts.get(segment.id, 0)
+
+    def _members_query(self):
+        """SQL and parameters of the ids of the partners that belong to the
+        segment now (active partners of its company or shared)."""
+        self.ensure_one()
+        if self.kind == "static":
+            return ("""SELECT p.id FROM crm_segment_static_partner_rel r
+                         JOIN res_partner p ON p.id = r.partner_id AND p.active
+                        WHERE r.segment_id = %s""", [self.id])
+        domain = safe_eval(self.domain or "[]") + [
+            "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
+        # the partners the rule names, whoever refreshes (no record rules)
+        query = self.env["res.partner"].sudo().with_context(active_test=True)._where_calc(domain)
+        from_clause, where_clause, params = query.get_sql()
+        return ('SELECT "res_partner".id FROM %s WHERE %s' % (
+            from_clause, where_clause or "TRUE"), list(params))
+
+    def refresh_members(self):
+        """Bring the members up to date, set-based: one statement per
+        segment closes the memberships of the partners who left and opens
+        those of the partners who entered, then the size is recorded.
+        Returns {segment id: (size, entered, left)}."""
+        if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
+            raise UserError(_("Only Customer Lifecycle managers can refresh segments."))
+        result = {}
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        for segment in self:
+            members_sql, params = segment._members_query()
+            # port>=13: flush the partners and metrics before this query
+            query = """
+                WITH target AS MATERIALIZED ({members}),
+                left_ AS (
+                    UPDATE crm_segment_member m SET date_to = %s
+                     WHERE m.segment_id = %s AND m.date_to IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = m.partner_id)
+                    RETURNING 1),
+                entered AS (
+                    INSERT INTO crm_segment_member (segment_id, company_id, partner_id,
+                                                    date_from)
+                    SELECT %s, %s, t.id, %s FROM target t
+                     WHERE NOT EXISTS (SELECT 1 FROM crm_segment_member m
+                                        WHERE m.segment_id = %s AND m.partner_id = t.id
+                                          AND m.date_to IS NULL)
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM entered),
+                       (SELECT count(*) FROM left_)
+            """.format(members=members_sql)
+            cr.execute(query,  # pylint: disable=sql-injection
+                       params + [now, segment.id, segment.id, segment.company_id.id, now,
+                                 segment.id])
+            size, entered, left = cr.fetchone()
+            self.env["crm.segment.size"].sudo().create({
+                "segment_id": segment.id, "date": now, "size": size, "entered": entered,
+                "left_count": left})
+            result[segment.id] = (size, entered, left)
+        self.sudo().write({"last_refresh": now})
+        self.env["crm.segment.member"].invalidate_cache()
+        self.invalidate_cache(["member_count", "member_ids"])
+        return result
+
+    def action_refresh(self):
+        self.refresh_members()
+        return True
+
+    @api.model
+    def _cron_refresh(self):
+        """Nightly, after the customer metrics: every active segment."""
+        segments = self.sudo().search([])
+        return segments.refresh_members()
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env.ref("crm_lifecycle.crm_segment_member_action").read()[0]
+        action["domain"] = [("segment_id", "=", self.id)]
+        action["context"] = {"search_default_current": 1, "default_segment_id": self.id}
+        return action
+
+    def action_view_sizes(self):
+        self.ensure_one()
+        action = self.env.ref("crm_lifecycle.crm_segment_size_action").read()[0]
+        action["domain"] = [("segment_id", "=", self.id)]
+        return action
+
+
+class CrmSegmentMember(models.Model):
+    """A stay of a partner in a segment: from the refresh that found the
+    partner in it to the refresh that did not (open while a member)."""
+
+    _name = "crm.segment.member"
+    _description = "Segment Membership"
+    _order = "date_from desc, id desc"
+    _rec_name = "partner_id"
+    # written by refresh_members only, thousands at a time
+    _log_access = False
+
+    segment_id = fields.Many2one(
+        "crm.segment", string="Segment", required=True, readonly=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", string="Partner", required=True, readonly=True, ondelete="cascade",
+        index=True)
+    company_id = fields.Many2one(
+        "res.company", related="segment_id.company_id", store=True, readonly=True)
+    date_from = fields.Datetime(
+        string="Entered", required=True, readonly=True,
+        help="The refresh that first found the partner in the segment.")
+    date_to = fields.Datetime(
+        string="Left", readonly=True,
+        help="The refresh that no longer found the partner in the segment; empty while a "
+             "member.")
+
+    def init(self):
+        # one open membership per partner and segment; the refresh looks
+        # the open ones up by segment
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_segment_member_open_uniq
+                ON crm_segment_member (segment_id, partner_id) WHERE date_to IS NULL
+        """)
+
+
+class CrmSegmentSize(models.Model):
+    """The size of a segment at each refresh, with the partners who entered
+    and left since the refresh before."""
+
+    _name = "crm.segment.size"
+    _description = "Segment Size"
+    _order = "date desc, id desc"
+    _log_access = False
+
+    segment_id = fields.Many2one(
+        "crm.segment", string="Segment", required=True, readonly=True, ondelete="cascade",
+        index=True)
+    company_id = fields.Many2one(
+        "res.company", related="segment_id.company_id", store=True, readonly=True)
+    date = fields.Datetime(string="Refreshed On", required=True, readonly=True)
+    size = fields.Integer(string="Members", readonly=True, group_operator="max")
+    entered = fields.Integer(string="Entered", readonly=True)
+    left_count = fields.Integer(string="Left", readonly=True)
