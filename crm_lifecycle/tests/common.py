@@ -1,6 +1,15 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
+from odoo import fields
 from odoo.tests.common import SavepointCase  # port>=15: TransactionCase
+
+
+def noon_before(date, days):
+    """The datetime (as Odoo writes it) at noon `days` days before `date`."""
+    return fields.Datetime.to_string(datetime.datetime.combine(
+        date - datetime.timedelta(days=days), datetime.time(12)))
 
 
 class CrmLifecycleCase(SavepointCase):

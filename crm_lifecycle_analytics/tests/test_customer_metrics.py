@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
 
 from ..models import crm_customer_metrics as engine
 from ..stats import clv
@@ -20,8 +20,7 @@ AS_OF = datetime.date(2026, 6, 30)
 
 def day(offset):
     """A datetime `offset` days before AS_OF, at noon."""
-    return fields.Datetime.to_string(
-        datetime.datetime.combine(AS_OF - datetime.timedelta(days=offset), datetime.time(12)))
+    return noon_before(AS_OF, offset)
 
 
 class TestCustomerMetrics(CrmLifecycleCase):

@@ -6,15 +6,10 @@ import datetime
 from odoo import fields
 from odoo.exceptions import UserError
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
 
 MAY = datetime.date(2026, 5, 31)
 JUNE = datetime.date(2026, 6, 30)
-
-
-def at(date, days_before):
-    return fields.Datetime.to_string(datetime.datetime.combine(
-        date - datetime.timedelta(days=days_before), datetime.time(12)))
 
 
 class TestCustomerSnapshot(CrmLifecycleCase):
@@ -31,11 +26,11 @@ class TestCustomerSnapshot(CrmLifecycleCase):
             partner = Partner.create({"name": "Snapshot %d" % i, "company_id": False})
             cls.customers |= partner
             for k in range(i % 4 + 1):
-                cls.buy(partner, at(MAY, 20 + 45 * k + 7 * i), 50.0 + 10 * i)
+                cls.buy(partner, noon_before(MAY, 20 + 45 * k + 7 * i), 50.0 + 10 * i)
         for partner in cls.customers[:4]:
-            cls.buy(partner, at(JUNE, 3), 500.0)
+            cls.buy(partner, noon_before(JUNE, 3), 500.0)
         cls.newcomer = Partner.create({"name": "Snapshot Newcomer", "company_id": False})
-        cls.buy(cls.newcomer, at(JUNE, 5), 80.0)
+        cls.buy(cls.newcomer, noon_before(JUNE, 5), 80.0)
         cls.may = cls.segments(MAY)
         cls.Snapshot.take_snapshot(company_ids=[cls.company.id], month=MAY)
         cls.june = cls.segments(JUNE)

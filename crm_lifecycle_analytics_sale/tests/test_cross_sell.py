@@ -5,15 +5,14 @@ import datetime
 
 from odoo import fields
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
 from odoo.addons.crm_lifecycle_analytics_sale.models.crm_customer_metrics import GAP_TOP
 
 AS_OF = datetime.date(2026, 6, 30)
 
 
 def day(offset):
-    return fields.Datetime.to_string(datetime.datetime.combine(
-        AS_OF - datetime.timedelta(days=offset), datetime.time(12)))
+    return noon_before(AS_OF, offset)
 
 
 class TestCrossSell(CrmLifecycleCase):
