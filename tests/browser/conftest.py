@@ -33,8 +33,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 850}, locale="en-US")
+def page(browser, odoo_server):
+    # the browser runs in the admin's time zone, as a real user's would: the
+    # "This Month" filters are computed in the browser, the server's dates
+    # in the user's zone, and both must agree around midnight
+    admin = odoo_server.rpc("res.users", "search_read", [("login", "=", "admin")], ["tz"])[0]
+    context = browser.new_context(viewport={"width": 1366, "height": 850}, locale="en-US",
+                                  timezone_id=admin["tz"] or "UTC")
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
