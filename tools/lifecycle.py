@@ -417,6 +417,29 @@ def junit_counts(path):
     return counts
 
 
+def finish_test(results, t0, runs):
+    """Print the totals of the runs; 0 when every run passed."""
+    total = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
+    ok = True
+    for label, rc, counts in results:
+        for key in total:
+            total[key] += counts[key]
+        ran = counts["passed"] + counts["failed"] + counts["errors"]
+        if rc != 0 or ran == 0:
+            ok = False
+            say("%s run failed: pytest exit %s, %d tests ran" % (label, rc, ran))
+    if len(results) < runs:
+        ok = False
+    parts = ["%d passed" % total["passed"], "%d failed" % total["failed"]]
+    if total["errors"]:
+        parts.append("%d errors" % total["errors"])
+    if total["skipped"]:
+        parts.append("%d skipped" % total["skipped"])
+    print("=" * 20 + " %s in %.2fs " % (", ".join(parts), time.time() - t0) + "=" * 20,
+          flush=True)
+    return 0 if ok else 1
+
+
 def cmd_test(args):
     t0 = time.time()
     setup("all")
@@ -435,52 +458,37 @@ def cmd_test(args):
     try:
         copy_db(tpl, run_db)
         copy_db(tpl, web_db)
-        say("addon tests (pytest-odoo, database %s)" % run_db)
-        xml1 = os.path.join(RESULTS_DIR, "addons.xml")
-        rc1 = subprocess.call(
-            [VENV_PY, "-m", "pytest", "-p", "no:warnings", "-p", "no:cacheprovider",
-             "--odoo-config=%s" % run_conf, "--odoo-database=%s" % run_db,
-             "--junitxml=%s" % xml1, "-rfEs"] + ADDONS + list(args.pytest_args or []),
-            cwd=ROOT, env=server_env(), stdin=subprocess.DEVNULL)
-        results.append(("addons", rc1, junit_counts(xml1)))
-        say("suite tests: packaging and browser (database %s)" % web_db)
-        xml2 = os.path.join(RESULTS_DIR, "suite.xml")
-        env = server_env()
-        env.update({
-            "CRM_LIFECYCLE_ODOO_PYTHON": VENV_PY,
-            "CRM_LIFECYCLE_ODOO_BIN": ODOO_BIN,
-            "CRM_LIFECYCLE_ODOO_CONF": CONF,
-            "CRM_LIFECYCLE_DB": web_db,
-            "CRM_LIFECYCLE_ARTIFACTS": os.path.join(LOCAL, "artifacts"),
-        })
-        rc2 = subprocess.call(
-            [TOOLS_PY, "-m", "pytest", "-p", "no:cacheprovider",
-             "--junitxml=%s" % xml2, "-rfEs", "tests"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-        results.append(("suite", rc2, junit_counts(xml2)))
+        if args.only != "suite":
+            say("addon tests (pytest-odoo, database %s)" % run_db)
+            xml1 = os.path.join(RESULTS_DIR, "addons.xml")
+            rc1 = subprocess.call(
+                [VENV_PY, "-m", "pytest", "-p", "no:warnings", "-p", "no:cacheprovider",
+                 "--odoo-config=%s" % run_conf, "--odoo-database=%s" % run_db,
+                 "--junitxml=%s" % xml1, "-rfEs"] + ADDONS + list(args.pytest_args or []),
+                cwd=ROOT, env=server_env(), stdin=subprocess.DEVNULL)
+            results.append(("addons", rc1, junit_counts(xml1)))
+        if args.only != "addons":
+            say("suite tests: packaging and browser (database %s)" % web_db)
+            xml2 = os.path.join(RESULTS_DIR, "suite.xml")
+            env = server_env()
+            env.update({
+                "CRM_LIFECYCLE_ODOO_PYTHON": VENV_PY,
+                "CRM_LIFECYCLE_ODOO_BIN": ODOO_BIN,
+                "CRM_LIFECYCLE_ODOO_CONF": CONF,
+                "CRM_LIFECYCLE_DB": web_db,
+                "CRM_LIFECYCLE_ARTIFACTS": os.path.join(LOCAL, "artifacts"),
+            })
+            rc2 = subprocess.call(
+                [TOOLS_PY, "-m", "pytest", "-p", "no:cacheprovider",
+                 "--junitxml=%s" % xml2, "-rfEs", "tests"]
+                + (list(args.pytest_args or []) if args.only == "suite" else []),
+                cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+            results.append(("suite", rc2, junit_counts(xml2)))
     finally:
         for db in (run_db, web_db):
             drop_db(db)
         os.unlink(run_conf)
-    total = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
-    ok = True
-    for label, rc, counts in results:
-        for key in total:
-            total[key] += counts[key]
-        ran = counts["passed"] + counts["failed"] + counts["errors"]
-        if rc != 0 or ran == 0:
-            ok = False
-            say("%s run failed: pytest exit %s, %d tests ran" % (label, rc, ran))
-    if len(results) < 2:
-        ok = False
-    parts = ["%d passed" % total["passed"], "%d failed" % total["failed"]]
-    if total["errors"]:
-        parts.append("%d errors" % total["errors"])
-    if total["skipped"]:
-        parts.append("%d skipped" % total["skipped"])
-    print("=" * 20 + " %s in %.2fs " % (", ".join(parts), time.time() - t0) + "=" * 20,
-          flush=True)
-    return 0 if ok else 1
+    return finish_test(results, t0, 1 if args.only else 2)
 
 
 def cmd_pot(args):
@@ -511,7 +519,10 @@ def main(argv=None):
     demo_data.add_argument("--port", default=os.environ.get("PORT") or None)
     sub.add_parser("stop")
     test = sub.add_parser("test")
-    test.add_argument("pytest_args", nargs="*")
+    test.add_argument("--only", choices=("addons", "suite"),
+                      help="run only the addon tests or only the suite (browser, packaging)")
+    test.add_argument("pytest_args", nargs="*",
+                      help="extra pytest arguments, passed to the run(s) chosen")
     sub.add_parser("pot")
     args = parser.parse_args(argv)
     handlers = {"demo": cmd_demo, "demo-data": cmd_demo_data, "stop": cmd_stop,
