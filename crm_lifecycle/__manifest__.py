@@ -30,6 +30,7 @@
         "views/crm_lifecycle_menus.xml",
         "views/crm_segment_views.xml",
         "data/crm_segment_cron.xml",
+        "views/crm_campaign_views.xml",
     ],
     "demo": ["demo/crm_team_demo.xml"],
     "external_dependencies": {"python": ["phonenumbers", "anyascii"]},

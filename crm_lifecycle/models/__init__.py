@@ -13,3 +13,7 @@ from . import crm_partner_duplicate
 from . import crm_partner_merge_log
 from . import crm_partner_source
 from . import crm_segment
+from . import crm_partner_consent
+from . import crm_campaign
+from . import crm_campaign_response
+from . import mail_activity

@@ -24,6 +24,12 @@ _logger = logging.getLogger(__name__)
 
 NOT_INTERNAL = """NOT EXISTS (SELECT 1 FROM res_users iu
                                WHERE iu.partner_id = {partner} AND NOT iu.share)"""
+# the campaign of a message: the document's, or for a done campaign call or
+# visit, the campaign of the member it contacted
+CAMPAIGN_OF_MESSAGE = """COALESCE({campaign}, (
+    SELECT c.utm_campaign_id FROM crm_campaign_member cm
+      JOIN crm_campaign c ON c.id = cm.campaign_id
+     WHERE cm.contact_message_id = m.id LIMIT 1))"""
 HTML_TO_TEXT = "left(btrim(regexp_replace(regexp_replace({html}, '<[^>]*>', ' ', 'g'), " \
                "'\\s+', ' ', 'g')), 4000)"
 
@@ -56,9 +62,20 @@ class CrmTouchpoint(models.Model):
             upd=idents(updatable), ex_upd=idents(updatable, "excluded"),
             t_upd=idents(updatable, "t"))
         params = dict(params, uid=self.env.uid)
+        Response = self.env["crm.campaign.response"]
         # port>=13: flush before this query
+        if "ids" in params:
+            # live capture of a few records: match their campaign responses
+            self.env.cr.execute(query + sql.SQL(" RETURNING t.id"), params)
+            written = [row[0] for row in self.env.cr.fetchall()]
+            Response._match(touchpoint_ids=written)
+            return len(written)
+        # a rebuild of the whole history: match the launched campaigns again
         self.env.cr.execute(query, params)
-        return self.env.cr.rowcount
+        count = self.env.cr.rowcount
+        if count and Response._live_campaigns():
+            Response._match(campaign_ids=Response._live_campaigns())
+        return count
 
     @api.model
     def _sync_delete(self, where, params):
@@ -161,7 +178,8 @@ class CrmTouchpoint(models.Model):
                AND {not_internal}
         """.format(
             partner=partner_expr, user=user_expr, team=team_expr, company=company_expr,
-            name=name_expr, campaign=col("campaign_id", "utm.campaign"),
+            name=name_expr, campaign=CAMPAIGN_OF_MESSAGE.format(
+                campaign=col("campaign_id", "utm.campaign")),
             summary=HTML_TO_TEXT.format(html="COALESCE(m.body, '')"),
             table='"%s"' % Model._table, ids="{ids}",
             not_internal=NOT_INTERNAL.format(partner=partner_expr))

@@ -37,6 +37,13 @@ class ResPartner(models.Model):
         compute="_compute_touchpoint_summary",
         help="Channels through which the customer and the company were in contact.")
 
+    lifecycle_consent_ids = fields.One2many(
+        "crm.partner.consent", "partner_id", string="Consents",
+        help="What the customer agreed to or refused, per channel: the latest word for a "
+             "channel holds.")
+    campaign_member_count = fields.Integer(
+        string="Campaigns", compute="_compute_campaign_member_count",
+        help="Campaigns whose audience included this customer.")
     identity_name_key = fields.Char(
         string="Name Key", compute="_compute_identity_keys", store=True,
         help="The name as the duplicate finder compares it: lower case, accents folded, "
@@ -245,6 +252,27 @@ class ResPartner(models.Model):
             partner.touchpoint_last_date = last
             partner.touchpoint_recent_count = recent
             partner.touchpoint_channel_ids = [(6, 0, [c for c in channels if c])]
+
+    def _compute_campaign_member_count(self):
+        counts = {}
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        if ids:
+            # port>=13: flush before this query
+            self.env.cr.execute("""
+                SELECT partner_id, count(*) FROM crm_campaign_member
+                 WHERE partner_id = ANY(%s) GROUP BY 1
+            """, (ids,))
+            counts = dict(self.env.cr.fetchall())
+        for partner in self:
+            partner.campaign_member_count = counts.get(partner.id, 0)
+
+    def action_view_campaigns(self):
+        self.ensure_one()
+        action = self.env.ref("crm_lifecycle.crm_campaign_member_action").read()[0]
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        action["display_name"] = _("Campaigns of %(name)s") % {"name": self.display_name}
+        return action
 
     def action_view_touchpoints(self):
         self.ensure_one()

@@ -10,3 +10,4 @@ from . import test_partner_duplicate
 from . import test_partner_merge
 from . import test_partner_import
 from . import test_segment
+from . import test_campaign

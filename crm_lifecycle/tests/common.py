@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
+from psycopg2 import sql
+
 from odoo import fields
 from odoo.tests.common import SavepointCase  # port>=15: TransactionCase
 
@@ -56,3 +58,68 @@ class CrmLifecycleCase(SavepointCase):
         domain = [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
         domain += [(k, "=", v) for k, v in filters.items()]
         return self.Touchpoint.search(domain)
+
+
+def in_days(start, days):
+    """`start` (an Odoo datetime string) plus `days` days, as a string."""
+    return fields.Datetime.to_string(fields.Datetime.from_string(start)
+                                     + datetime.timedelta(days=days))
+
+
+class CampaignCase(CrmLifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super(CampaignCase, cls).setUpClass()
+        cls.Campaign = cls.env["crm.campaign"]
+        cls.Member = cls.env["crm.campaign.member"]
+        cls.Response = cls.env["crm.campaign.response"]
+
+    @classmethod
+    def make_partners(cls, count, prefix, **values):
+        """`count` customers in one INSERT (the split tests need hundreds):
+        copies of a customer made by the ORM, with their own name, email,
+        phone and street."""
+        model = cls.env["res.partner"].create({
+            "name": prefix, "customer": True, "is_company": True, "company_id": False,
+            "city": "Ghent"})
+        cr = cls.env.cr
+        cr.execute("""SELECT column_name FROM information_schema.columns
+                       WHERE table_name = 'res_partner' AND column_name NOT IN
+                             ('id', 'name', 'display_name', 'email', 'phone', 'street',
+                              'commercial_partner_id')""")
+        columns = sql.SQL(", ").join(sql.Identifier(row[0]) for row in cr.fetchall())
+        cr.execute(sql.SQL("""
+            INSERT INTO res_partner (name, display_name, email, phone, street, {columns})
+            SELECT %(prefix)s || ' ' || i, %(prefix)s || ' ' || i,
+                   'c' || i || '@' || lower(%(prefix)s) || '.example', '+3225550' || i,
+                   'Street ' || i, {columns}
+              FROM res_partner, generate_series(1, %(count)s) i
+             WHERE res_partner.id = %(model)s
+            RETURNING id
+        """).format(columns=columns), {"prefix": prefix, "count": count, "model": model.id})
+        ids = [row[0] for row in cr.fetchall()]
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
+                   (ids,))
+        model.unlink()
+        partners = cls.env["res.partner"].browse(ids)
+        if values:
+            partners.write(values)
+        return partners
+
+    @classmethod
+    def make_segment(cls, name, partners):
+        segment = cls.env["crm.segment"].create({
+            "name": name, "kind": "static", "partner_ids": [(6, 0, partners.ids)]})
+        segment.refresh_members()
+        return segment
+
+    def make_campaign(self, segment, channel="letter", **values):
+        vals = {"name": "Campaign %s" % segment.name, "segment_ids": [(6, 0, segment.ids)],
+                "channel_id": self.channel[channel].id, "seed": 42}
+        vals.update(values)
+        return self.Campaign.create(vals)
+
+    def members(self, campaign, **filters):
+        domain = [("campaign_id", "=", campaign.id)]
+        domain += [(k, "=", v) for k, v in filters.items()]
+        return self.Member.search(domain)

@@ -1,0 +1,731 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Campaigns: an audience taken from segments, split at random into a
+target group that is contacted and a control group that is not, so that the
+campaign is judged by what it changed, not only by who answered.
+
+The audience is built in one INSERT ... SELECT: the segments' customers,
+each either excluded with a reason (archived or merged, opted out, refused
+the channel, no consent on an opt-in channel, nothing to reach them by) or
+drawn into the target or control group by a hash of the campaign's seed and
+the customer (the same seed always gives the same split, whatever the order
+of the rows). Contacts made are touchpoints carrying the campaign's UTM
+campaign; responses are matched when touchpoints are written
+(crm_campaign_response.py).
+"""
+import base64
+import csv
+import io
+import random
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+OBJECTIVES = [
+    ("acquisition", "Acquisition"),
+    ("cross_sell", "Cross-Sell"),
+    ("up_sell", "Up-Sell"),
+    ("retention", "Retention"),
+    ("win_back", "Win-Back"),
+    ("loyalty", "Loyalty"),
+    ("awareness", "Awareness"),
+]
+STATES = [
+    ("draft", "Draft"),
+    ("planned", "Planned"),
+    ("running", "Running"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+MEMBER_STATES = [
+    ("planned", "Planned"),
+    ("excluded", "Excluded"),
+    ("contacted", "Contacted"),
+    ("responded", "Responded"),
+    ("converted", "Converted"),
+]
+GROUPS = [("target", "Target"), ("control", "Control")]
+EXCLUSION_REASONS = [
+    ("inactive", "Archived or Merged"),
+    ("opt_out", "Opted Out of Mailings"),
+    ("refused", "Refused the Channel"),
+    ("no_consent", "No Consent for the Channel"),
+    ("no_address", "Nothing to Reach Them By"),
+]
+# what a customer needs on file for each `reach_by` of the channel
+REACH_CONDITIONS = {
+    "email": "COALESCE(btrim(cp.email), '') = ''",
+    "phone": "COALESCE(btrim(cp.phone), '') = '' AND COALESCE(btrim(cp.mobile), '') = ''",
+    "mobile": "COALESCE(btrim(cp.mobile), '') = '' AND COALESCE(btrim(cp.phone), '') = ''",
+    "address": "COALESCE(btrim(cp.street), '') = '' OR COALESCE(btrim(cp.city), '') = ''",
+}
+EXPORT_COLUMNS = ["name", "email", "phone", "mobile", "street", "street2", "zip", "city",
+                  "country", "salesperson", "reference"]
+
+
+def new_seed():
+    return random.SystemRandom().randint(1, 2 ** 31 - 1)
+
+
+class CrmCampaign(models.Model):
+    """A marketing or sales campaign on one channel to the customers of one
+    or more segments, with a holdout control group."""
+
+    _name = "crm.campaign"
+    _description = "Customer Campaign"
+    _inherit = ["mail.thread"]
+    _inherits = {"utm.campaign": "utm_campaign_id"}
+    _order = "date_planned desc, id desc"
+
+    utm_campaign_id = fields.Many2one(
+        "utm.campaign", string="UTM Campaign", required=True, ondelete="cascade",
+        auto_join=True,
+        help="Leads, orders, mailings and touchpoints carrying this UTM campaign are "
+             "attributed to the campaign.")
+    objective = fields.Selection(
+        OBJECTIVES, required=True, default="retention", track_visibility="onchange",
+        help="What the campaign is for; earlier campaigns with the same channel give the "
+             "forecast.")
+    description = fields.Text(help="The offer and the message.")
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(
+        "res.currency", related="company_id.currency_id", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Owner", default=lambda self: self.env.user,
+        track_visibility="onchange", help="Who plans and answers for the campaign.")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Channel",
+        default=lambda self: self.env["crm.team"]._get_default_team_id(),
+        help="The team running the campaign; its contacts are counted for this team.")
+    segment_ids = fields.Many2many(
+        "crm.segment", "crm_campaign_segment_rel", "campaign_id", "segment_id",
+        string="Segments",
+        help="The audience: the customers of these segments (companies for their contacts).")
+    channel_id = fields.Many2one(
+        "crm.touchpoint.channel", string="Channel", required=True, ondelete="restrict",
+        track_visibility="onchange",
+        help="How the target customers are reached. The channel's consent rule and what "
+             "a customer needs on file decide who is excluded.")
+    execution = fields.Selection(
+        related="channel_id.campaign_execution", readonly=True, string="Execution")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type", string="Activity Type",
+        default=lambda self: self.env.ref("mail.mail_activity_data_call",
+                                          raise_if_not_found=False),
+        help="Call or visit campaigns: the activity scheduled for each target customer.")
+    agent_ids = fields.Many2many(
+        "res.users", "crm_campaign_agent_rel", "campaign_id", "user_id", string="Agents",
+        help="Call-centre agents sharing the call list fairly (each gets the same number "
+             "of customers, give or take one). Empty: each customer's own salesperson, or "
+             "the owner for customers without one.")
+    date_planned = fields.Date(
+        string="Planned Start", required=True, default=fields.Date.context_today,
+        track_visibility="onchange")
+    date_planned_end = fields.Date(string="Planned End")
+    date_start = fields.Datetime(
+        string="Launched On", readonly=True, copy=False,
+        help="Responses are counted from this moment.")
+    date_done = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    response_days = fields.Integer(
+        string="Response Window (days)", required=True, default=30,
+        help="A member's inbound contact, new lead or order counts as a response when it "
+             "comes within this many days after the launch.")
+    date_response_end = fields.Datetime(
+        string="Responses Until", compute="_compute_date_response_end",
+        help="End of the response window.")
+    budget = fields.Monetary(
+        help="What may be spent. A campaign whose planned cost is above its budget cannot "
+             "be planned.")
+    fixed_cost = fields.Monetary(help="Creative, printing, agency: cost whatever the audience.")
+    cost_per_contact = fields.Monetary(
+        help="Cost of one contact (postage, call minutes, staff time). Defaults to the "
+             "channel's cost per contact.")
+    holdout_percent = fields.Float(
+        string="Control Group (%)", default=10.0, digits=(5, 2),
+        help="Share of the audience drawn at random into the control group, which is never "
+             "contacted: what the campaign changed is the difference between the groups.")
+    seed = fields.Integer(
+        string="Random Seed", default=lambda self: new_seed(), copy=False,
+        help="The draw into target and control is fixed by this number: the same seed "
+             "gives the same split.")
+    state = fields.Selection(
+        STATES, default="draft", required=True, readonly=True, copy=False,
+        track_visibility="onchange")
+    member_ids = fields.One2many("crm.campaign.member", "campaign_id", string="Members")
+    export_attachment_id = fields.Many2one(
+        "ir.attachment", string="Target List", readonly=True, copy=False,
+        help="The export of the target customers made at launch (letters, SMS).")
+
+    # live figures (one aggregate query for all the campaigns shown)
+    audience_count = fields.Integer(string="Audience", compute="_compute_figures")
+    target_count = fields.Integer(string="Target", compute="_compute_figures")
+    control_count = fields.Integer(string="Control", compute="_compute_figures")
+    excluded_count = fields.Integer(string="Excluded", compute="_compute_figures")
+    contacted_count = fields.Integer(string="Contacted", compute="_compute_figures")
+    target_responded = fields.Integer(
+        string="Target Responses", compute="_compute_figures",
+        help="Target members who responded (or bought) in the window.")
+    control_responded = fields.Integer(
+        string="Control Responses", compute="_compute_figures",
+        help="Control members who responded (or bought) in the window: what would have "
+             "happened anyway.")
+    target_revenue = fields.Monetary(string="Target Revenue", compute="_compute_figures")
+    control_revenue = fields.Monetary(string="Control Revenue", compute="_compute_figures")
+    response_count = fields.Integer(
+        string="Responses", compute="_compute_figures",
+        help="All matched responses, non-members carrying the campaign's UTM included.")
+    activity_count = fields.Integer(string="Open Activities", compute="_compute_figures")
+    target_rate = fields.Float(
+        string="Target Response Rate (%)", compute="_compute_figures", digits=(5, 2))
+    control_rate = fields.Float(
+        string="Control Response Rate (%)", compute="_compute_figures", digits=(5, 2))
+    planned_cost = fields.Monetary(
+        compute="_compute_figures",
+        help="Fixed cost plus the cost per contact for every target member.")
+    actual_cost = fields.Monetary(
+        string="Cost So Far", compute="_compute_figures",
+        help="Fixed cost plus the cost per contact for every member contacted.")
+    exclusion_summary = fields.Char(
+        string="Exclusions", compute="_compute_figures",
+        help="Audience members excluded, by reason.")
+
+    _sql_constraints = [
+        ("holdout_range", "CHECK (holdout_percent >= 0 AND holdout_percent < 100)",
+         "The control group share must be at least 0 % and below 100 %."),
+        ("response_days_positive", "CHECK (response_days > 0)",
+         "The response window must be at least one day."),
+    ]
+
+    def init(self):
+        # response matching looks the running campaigns up on every write
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_campaign_live_idx
+                ON crm_campaign (state) WHERE state IN ('running', 'done')
+        """)
+
+    # ------------------------------------------------------------ compute
+    @api.depends("date_start", "response_days")
+    def _compute_date_response_end(self):
+        for campaign in self:
+            campaign.date_response_end = campaign.date_start and fields.Datetime.to_string(
+                fields.Datetime.from_string(campaign.date_start)
+                + timedelta(days=campaign.response_days or 0))
+
+    def _figures(self):
+        """{campaign id: aggregate row} of the members, responses and open
+        activities, in three queries for the whole recordset."""
+        result = {cid: {} for cid in self.ids}
+        ids = [cid for cid in self.ids if isinstance(cid, int)]
+        if not ids:
+            return result
+        cr = self.env.cr
+        # port>=13: flush before these queries
+        cr.execute("""
+            SELECT campaign_id,
+                   count(*) FILTER (WHERE split_group IS NOT NULL),
+                   count(*) FILTER (WHERE split_group = 'target'),
+                   count(*) FILTER (WHERE split_group = 'control'),
+                   count(*) FILTER (WHERE state = 'excluded'),
+                   count(*) FILTER (WHERE contact_date IS NOT NULL),
+                   count(*) FILTER (WHERE split_group = 'target' AND response_date IS NOT NULL),
+                   count(*) FILTER (WHERE split_group = 'control' AND response_date IS NOT NULL),
+                   COALESCE(sum(revenue) FILTER (WHERE split_group = 'target'), 0),
+                   COALESCE(sum(revenue) FILTER (WHERE split_group = 'control'), 0)
+              FROM crm_campaign_member WHERE campaign_id = ANY(%s) GROUP BY 1
+        """, (ids,))
+        keys = ("audience", "target", "control", "excluded", "contacted", "target_responded",
+                "control_responded", "target_revenue", "control_revenue")
+        for row in cr.fetchall():
+            result[row[0]].update(zip(keys, row[1:]))
+        cr.execute("""
+            SELECT campaign_id, exclusion_reason, count(*) FROM crm_campaign_member
+             WHERE campaign_id = ANY(%s) AND state = 'excluded' GROUP BY 1, 2 ORDER BY 3 DESC
+        """, (ids,))
+        for cid, reason, count in cr.fetchall():
+            result[cid].setdefault("exclusions", []).append((reason, count))
+        cr.execute("""
+            SELECT campaign_id, count(*) FROM crm_campaign_response
+             WHERE campaign_id = ANY(%s) GROUP BY 1
+        """, (ids,))
+        for cid, count in cr.fetchall():
+            result[cid]["responses"] = count
+        cr.execute("""
+            SELECT m.campaign_id, count(*) FROM mail_activity a
+              JOIN crm_campaign_member m ON m.id = a.campaign_member_id
+             WHERE m.campaign_id = ANY(%s) GROUP BY 1
+        """, (ids,))
+        for cid, count in cr.fetchall():
+            result[cid]["activities"] = count
+        return result
+
+    def _compute_figures(self):
+        figures = self._figures()
+        reasons = dict(self.env["crm.campaign.member"]._fields["exclusion_reason"]
+                       ._description_selection(self.env))
+        for campaign in self:
+            fig = figures.get(campaign.id, {})
+            target, control = fig.get("target", 0), fig.get("control", 0)
+            campaign.audience_count = fig.get("audience", 0)
+            campaign.target_count = target
+            campaign.control_count = control
+            campaign.excluded_count = fig.get("excluded", 0)
+            campaign.contacted_count = fig.get("contacted", 0)
+            campaign.target_responded = fig.get("target_responded", 0)
+            campaign.control_responded = fig.get("control_responded", 0)
+            campaign.target_revenue = fig.get("target_revenue", 0.0)
+            campaign.control_revenue = fig.get("control_revenue", 0.0)
+            campaign.response_count = fig.get("responses", 0)
+            campaign.activity_count = fig.get("activities", 0)
+            campaign.target_rate = 100.0 * campaign.target_responded / target if target else 0.0
+            campaign.control_rate = \
+                100.0 * campaign.control_responded / control if control else 0.0
+            campaign.planned_cost = campaign.fixed_cost + campaign.cost_per_contact * target
+            campaign.actual_cost = \
+                campaign.fixed_cost + campaign.cost_per_contact * campaign.contacted_count
+            campaign.exclusion_summary = ", ".join(
+                "%s: %d" % (reasons.get(reason, reason), count)
+                for reason, count in fig.get("exclusions", []))
+
+    # ------------------------------------------------------------ ORM
+    @api.onchange("channel_id")
+    def _onchange_channel_id(self):
+        if self.channel_id:
+            self.cost_per_contact = self.channel_id.unit_cost
+
+    @api.model
+    def create(self, vals):
+        if "cost_per_contact" not in vals and vals.get("channel_id"):
+            vals["cost_per_contact"] = self.env["crm.touchpoint.channel"].browse(
+                vals["channel_id"]).unit_cost
+        return super(CrmCampaign, self).create(vals)
+
+    def write(self, vals):
+        locked = {"segment_ids", "channel_id", "holdout_percent", "seed", "company_id"}
+        if locked & set(vals) and self.filtered(lambda c: c.state in ("running", "done")):
+            raise UserError(_("The audience, channel, control group and seed of a launched "
+                              "campaign cannot change: its figures rest on them."))
+        return super(CrmCampaign, self).write(vals)
+
+    def unlink(self):
+        if self.filtered(lambda c: c.state in ("running", "done")):
+            raise UserError(_("A launched campaign cannot be deleted; archive it instead."))
+        utm = self.mapped("utm_campaign_id")
+        result = super(CrmCampaign, self).unlink()
+        # the UTM campaign goes with it unless something else uses it
+        for campaign in utm:
+            try:
+                with self.env.cr.savepoint():
+                    campaign.unlink()
+            except Exception:  # pylint: disable=broad-except
+                continue
+        return result
+
+    @api.constrains("segment_ids", "company_id")
+    def _check_segments(self):
+        for campaign in self:
+            other = campaign.segment_ids.filtered(lambda s: s.company_id != campaign.company_id)
+            if other:
+                raise ValidationError(_(
+                    "Campaign %(campaign)s: segment %(segment)s belongs to another company.")
+                    % {"campaign": campaign.name, "segment": other[0].name})
+
+    # ------------------------------------------------------------ audience
+    def _check_manager(self):
+        if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
+            raise UserError(_("Only Customer Lifecycle managers can plan and run campaigns."))
+
+    def _audience_checks(self):
+        """The exclusion checks, in order: [(reason, SQL condition)]. The
+        conditions read `cp` (the customer's res_partner row) and `cs` (its
+        latest consent for the channel); bridges add their own."""
+        self.ensure_one()
+        checks = [("inactive", "NOT cp.active")]
+        reach = self.channel_id.reach_by or "none"
+        if reach == "email":
+            checks.append(("opt_out", "cp.opt_out"))
+        checks.append(("refused", "cs.status = 'refused'"))
+        if self.channel_id.consent_policy == "opt_in":
+            checks.append(("no_consent", "cs.status IS NULL"))
+        if reach in REACH_CONDITIONS:
+            checks.append(("no_address", REACH_CONDITIONS[reach]))
+        return checks
+
+    def _audience_extra(self):
+        """Extra joins and parameters for the checks of a bridge."""
+        return "", {}
+
+    def _audience_query(self):
+        """The SELECT of the audience rows: partner_id, reason, split_group,
+        user_id; and its parameters."""
+        self.ensure_one()
+        checks = self._audience_checks()
+        reason = "CASE %s END" % " ".join(
+            "WHEN (%s) THEN '%s'" % (condition, code) for code, condition in checks)
+        extra_joins, extra_params = self._audience_extra()
+        agents = self.agent_ids.ids
+        if agents:
+            assign = """CASE WHEN s.split_group = 'target' THEN
+                            (%(agents)s::int[])[1 + ((row_number() OVER (
+                                PARTITION BY s.split_group ORDER BY s.draw, s.partner_id)
+                                - 1) %% %(n_agents)s)::int]
+                        ELSE COALESCE(s.salesperson_id, %(owner)s) END"""
+        else:
+            assign = "COALESCE(s.salesperson_id, %(owner)s)"
+        query = """
+            WITH seg AS (
+                SELECT p.commercial_partner_id AS partner_id, min(sm.segment_id) AS segment_id
+                  FROM crm_segment_member sm
+                  JOIN res_partner p ON p.id = sm.partner_id
+                 WHERE sm.segment_id = ANY(%(segment_ids)s) AND sm.date_to IS NULL
+                 GROUP BY 1
+            ), consent AS (
+                SELECT DISTINCT ON (c.partner_id) c.partner_id, c.status
+                  FROM crm_partner_consent c
+                 WHERE c.channel_id = %(channel_id)s
+                   AND (c.company_id IS NULL OR c.company_id = %(company_id)s)
+                 ORDER BY c.partner_id, c.date DESC, c.id DESC
+            ), judged AS (
+                SELECT seg.partner_id, seg.segment_id, cp.user_id AS salesperson_id,
+                       {reason} AS reason,
+                       (('x' || substr(md5(%(seed)s || ':' || seg.partner_id::text), 1, 8)
+                        )::bit(32)::int::float8 + 2147483648.0) / 4294967296.0 AS draw
+                  FROM seg
+                  JOIN res_partner cp ON cp.id = seg.partner_id
+                  LEFT JOIN consent cs ON cs.partner_id = seg.partner_id
+                  {extra_joins}
+            ), s AS (
+                SELECT j.*, CASE WHEN j.reason IS NOT NULL THEN NULL
+                                 WHEN j.draw < %(holdout)s THEN 'control'
+                                 ELSE 'target' END AS split_group
+                  FROM judged j
+            )
+            SELECT s.partner_id, s.segment_id, s.reason, s.split_group, {assign} AS user_id
+              FROM s
+        """.format(reason=reason, extra_joins=extra_joins, assign=assign)
+        params = dict(extra_params, segment_ids=self.segment_ids.ids,
+                      channel_id=self.channel_id.id, company_id=self.company_id.id,
+                      seed=str(self.seed), holdout=self.holdout_percent / 100.0,
+                      agents=agents, n_agents=len(agents) or 1,
+                      owner=self.user_id.id or self.env.uid)
+        return query, params
+
+    def _build_audience(self):
+        """Replace the members by the audience drawn now: one DELETE and one
+        INSERT ... SELECT. Returns the number of members written."""
+        self.ensure_one()
+        if self.state not in ("draft", "planned"):
+            raise UserError(_("The audience of campaign %s can no longer change: it has "
+                              "been launched.") % self.name)
+        if not self.segment_ids:
+            raise UserError(_("Choose the segments of campaign %s first.") % self.name)
+        select, params = self._audience_query()
+        cr = self.env.cr
+        # port>=13: flush before these queries
+        cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (self.id,))
+        query = """
+            INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
+                                             segment_id, split_group, state, exclusion_reason,
+                                             user_id)
+            SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id, a.segment_id,
+                   a.split_group,
+                   CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END, a.reason,
+                   a.user_id
+              FROM ({select}) a
+        """.format(select=select)
+        params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
+        cr.execute(query, params)  # pylint: disable=sql-injection
+        count = cr.rowcount
+        self.env["crm.campaign.member"].invalidate_cache()
+        return count
+
+    def action_build_audience(self):
+        """Refresh the segments, then draw the audience again."""
+        self._check_manager()
+        for campaign in self:
+            campaign.segment_ids.refresh_members()
+            campaign._build_audience()
+        return True
+
+    # ------------------------------------------------------------ states
+    def action_plan(self):
+        self._check_manager()
+        for campaign in self:
+            if campaign.state != "draft":
+                raise UserError(_("Only a draft campaign can be planned."))
+            campaign.segment_ids.refresh_members()
+            campaign._build_audience()
+            campaign.invalidate_cache()
+            if not campaign.target_count:
+                raise UserError(_(
+                    "Campaign %(name)s has no one to contact: its segments are empty or every "
+                    "customer in them is excluded (%(excluded)s).") % {
+                        "name": campaign.name, "excluded": campaign.exclusion_summary or "-"})
+            if campaign.budget and campaign.planned_cost > campaign.budget:
+                raise UserError(_(
+                    "Campaign %(name)s would cost %(cost).2f (fixed cost plus %(n)d contacts "
+                    "at %(cpc).2f), above its budget of %(budget).2f. Raise the budget, lower "
+                    "the costs or narrow the segments.") % {
+                        "name": campaign.name, "cost": campaign.planned_cost,
+                        "n": campaign.target_count, "cpc": campaign.cost_per_contact,
+                        "budget": campaign.budget})
+            campaign.state = "planned"
+        return True
+
+    def action_launch(self):
+        """Contact the target group through the channel; the control group is
+        never contacted. Responses count from now on."""
+        self._check_manager()
+        for campaign in self:
+            if campaign.state != "planned":
+                raise UserError(_("Only a planned campaign can be launched."))
+            campaign.write({"state": "running", "date_start": fields.Datetime.now()})
+            execution = campaign.channel_id.campaign_execution or "export"
+            getattr(campaign, "_execute_%s" % execution)()
+        return True
+
+    def action_done(self):
+        self._check_manager()
+        for campaign in self:
+            if campaign.state != "running":
+                raise UserError(_("Only a running campaign can be closed."))
+        # open call or visit activities of the campaign are no longer due
+        self.env.cr.execute("""
+            DELETE FROM mail_activity a USING crm_campaign_member m
+             WHERE m.id = a.campaign_member_id AND m.campaign_id = ANY(%s)
+        """, (self.ids,))
+        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._check_manager()
+        if self.filtered(lambda c: c.state in ("running", "done")):
+            raise UserError(_("A launched campaign cannot be cancelled; close it instead."))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        self._check_manager()
+        if self.filtered(lambda c: c.state not in ("planned", "cancel")):
+            raise UserError(_("Only a planned or cancelled campaign can go back to draft."))
+        self.write({"state": "draft"})
+        return True
+
+    # ------------------------------------------------------------ execution
+    def _target_members(self):
+        self.ensure_one()
+        return self.env["crm.campaign.member"].search([
+            ("campaign_id", "=", self.id), ("split_group", "=", "target"),
+            ("state", "=", "planned")])
+
+    def _execute_activity(self):
+        """A call or visit list: one activity per target member, for its
+        assigned salesperson or agent, inserted set-based (no notification
+        email per activity)."""
+        self.ensure_one()
+        model = self.env["ir.model"]._get("res.partner")
+        activity_type = self.activity_type_id
+        deadline = fields.Date.to_string(max(
+            fields.Date.from_string(self.date_planned),
+            fields.Date.from_string(fields.Date.context_today(self))))
+        # port>=13: flush before this query
+        self.env.cr.execute("""
+            INSERT INTO mail_activity (res_id, res_model_id, res_model, res_name,
+                                       activity_type_id, summary, note, date_deadline,
+                                       user_id, campaign_member_id, create_uid, write_uid,
+                                       create_date, write_date)
+            SELECT m.partner_id, %(model_id)s, 'res.partner', p.display_name,
+                   %(type_id)s, %(summary)s, %(note)s, %(deadline)s, m.user_id, m.id,
+                   %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM crm_campaign_member m
+              JOIN res_partner p ON p.id = m.partner_id
+             WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
+               AND m.state = 'planned' AND m.user_id IS NOT NULL
+        """, {"model_id": model.id, "type_id": activity_type.id or None,
+              "summary": self.name, "note": self.description or None,
+              "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id})
+        self.env["mail.activity"].invalidate_cache()
+        return self.env.cr.rowcount
+
+    def _execute_mailing(self):
+        """Without the mass mailing bridge, an email campaign exports its
+        target list like a letter campaign."""
+        return self._execute_export()
+
+    def _execute_export(self):
+        """The target list as a CSV file attached to the campaign; every
+        target member is contacted now."""
+        self.ensure_one()
+        members = self._target_members()
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow(EXPORT_COLUMNS)
+        for member in members:
+            partner = member.partner_id
+            writer.writerow([
+                partner.name or "", partner.email or "", partner.phone or "",
+                partner.mobile or "", partner.street or "", partner.street2 or "",
+                partner.zip or "", partner.city or "", partner.country_id.name or "",
+                member.user_id.name or "", partner.ref or ""])
+        attachment = self.env["ir.attachment"].create({
+            "name": _("%s - target list.csv") % self.name,
+            "datas_fname": "%s.csv" % (self.name or "campaign"),
+            "datas": base64.b64encode(output.getvalue().encode("utf-8")),
+            "mimetype": "text/csv",
+            "res_model": self._name,
+            "res_id": self.id,
+        })
+        self.export_attachment_id = attachment
+        members._record_contacts(fields.Datetime.now())
+        return len(members)
+
+    # ------------------------------------------------------------ buttons
+    def _member_action(self, domain, context=None):
+        self.ensure_one()
+        action = self.env.ref("crm_lifecycle.crm_campaign_member_action").read()[0]
+        action["domain"] = [("campaign_id", "=", self.id)] + domain
+        action["context"] = dict(context or {}, default_campaign_id=self.id)
+        return action
+
+    def action_view_members(self):
+        return self._member_action([], {"search_default_group_split": 1})
+
+    def action_view_excluded(self):
+        return self._member_action([("state", "=", "excluded")],
+                                   {"search_default_group_reason": 1})
+
+    def action_view_responses(self):
+        self.ensure_one()
+        action = self.env.ref("crm_lifecycle.crm_campaign_response_action").read()[0]
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"search_default_group_split": 1}
+        return action
+
+    def action_view_activities(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Campaign Activities"),
+            "res_model": "mail.activity",
+            "view_mode": "tree,form",
+            "domain": [("campaign_member_id.campaign_id", "=", self.id)],
+        }
+
+    def action_rematch(self):
+        """Match the responses of the campaign again from the touchpoints
+        (after a late import of dated contacts, for instance)."""
+        self._check_manager()
+        self.env["crm.campaign.response"]._match(campaign_ids=self.ids)
+        return True
+
+
+class CrmCampaignMember(models.Model):
+    """A customer of a campaign's audience: excluded (with the reason), or
+    in the target group (contacted) or the control group (not contacted)."""
+
+    _name = "crm.campaign.member"
+    _description = "Campaign Member"
+    _order = "campaign_id desc, id"
+    _rec_name = "partner_id"
+    # written set-based by the audience build and the response matching
+    _log_access = False
+
+    campaign_id = fields.Many2one(
+        "crm.campaign", string="Campaign", required=True, readonly=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, ondelete="cascade",
+        index=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    segment_id = fields.Many2one(
+        "crm.segment", string="Segment", readonly=True, ondelete="set null",
+        help="The campaign segment the customer came from (the first one, when in several).")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", readonly=True, ondelete="set null",
+        help="The campaign's sales team when the audience was drawn.")
+    split_group = fields.Selection(
+        GROUPS, string="Group", readonly=True,
+        help="Target: contacted by the campaign. Control: drawn at random and never "
+             "contacted, to measure what would have happened anyway.")
+    state = fields.Selection(MEMBER_STATES, required=True, default="planned", readonly=True)
+    exclusion_reason = fields.Selection(
+        EXCLUSION_REASONS, string="Excluded Because", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", readonly=True,
+        help="Who contacts the customer (its salesperson, or the agent it was given to).")
+    contact_date = fields.Datetime(string="Contacted On", readonly=True)
+    contact_message_id = fields.Many2one(
+        "mail.message", string="Contact Message", readonly=True, ondelete="set null",
+        help="The done call or visit activity that contacted the member.")
+    response_date = fields.Datetime(
+        string="Responded On", readonly=True, help="First response in the window.")
+    response_touchpoint_id = fields.Many2one(
+        "crm.touchpoint", string="Response", readonly=True, ondelete="set null",
+        help="The first touchpoint that counted as the customer's response.")
+    revenue = fields.Monetary(
+        readonly=True, currency_field="currency_id",
+        help="Purchases of the customer within the response window.")
+    currency_id = fields.Many2one(
+        "res.currency", related="company_id.currency_id", readonly=True)
+    campaign_state = fields.Selection(
+        related="campaign_id.state", string="Campaign Status", readonly=True)
+    channel_id = fields.Many2one(
+        "crm.touchpoint.channel", related="campaign_id.channel_id", readonly=True)
+
+    def init(self):
+        cr = self.env.cr
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_campaign_member_uniq
+                ON crm_campaign_member (campaign_id, partner_id)
+        """)
+        # the touchpoint of a done campaign activity finds its campaign
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_campaign_member_message_idx
+                ON crm_campaign_member (contact_message_id)
+             WHERE contact_message_id IS NOT NULL
+        """)
+
+    def _record_contacts(self, date, touchpoints=True):
+        """The target members in `self` were contacted at `date`: set-based,
+        they become contacted and, unless the contact is already a
+        touchpoint (a done activity), a touchpoint of the campaign is
+        written for each."""
+        members = self.filtered(lambda m: m.split_group == "target")
+        if not members:
+            return 0
+        cr = self.env.cr
+        # port>=13: flush before these queries
+        cr.execute("""
+            UPDATE crm_campaign_member
+               SET contact_date = %s,
+                   state = CASE WHEN state = 'planned' THEN 'contacted' ELSE state END
+             WHERE id = ANY(%s) AND split_group = 'target' AND contact_date IS NULL
+            RETURNING id
+        """, (date, members.ids))
+        contacted = [row[0] for row in cr.fetchall()]
+        if touchpoints and contacted:
+            self.env["crm.touchpoint"]._sync_insert("""
+                SELECT m.partner_id, m.contact_date AS date, c.channel_id,
+                       'outbound' AS direction, 'contact' AS kind, m.user_id,
+                       c.team_id, c.company_id, left(u.name, 256) AS subject,
+                       NULL::text AS summary, NULL::numeric AS amount, NULL::int AS currency_id,
+                       'crm.campaign.member' AS res_model, m.id AS res_id,
+                       c.utm_campaign_id AS campaign_id, 'odoo' AS source_system,
+                       'crm.campaign.member,' || m.id AS external_ref,
+                       NULL::numeric AS cost_amount
+                  FROM crm_campaign_member m
+                  JOIN crm_campaign c ON c.id = m.campaign_id
+                  JOIN utm_campaign u ON u.id = c.utm_campaign_id
+                 WHERE m.id = ANY(%(ids)s)
+            """, {"ids": contacted})
+        # a response that came after the contact is now the campaign's doing
+        self.env["crm.campaign.response"]._update_attribution(member_ids=contacted)
+        self.invalidate_cache()
+        return len(contacted)
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "res.partner",
+                "res_id": self.partner_id.id, "view_mode": "form", "target": "current"}

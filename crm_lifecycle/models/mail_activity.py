@@ -1,0 +1,31 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    campaign_member_id = fields.Many2one(
+        "crm.campaign.member", string="Campaign Member", readonly=True, index=True,
+        ondelete="cascade",
+        help="The campaign whose call or visit list this activity belongs to.")
+
+    def action_feedback(self, feedback=False):
+        """Done campaign activities make their member contacted; the
+        touchpoint captured from the done activity carries the campaign."""
+        campaign_activities = self.filtered("campaign_member_id")
+        if not campaign_activities:
+            return super(MailActivity, self).action_feedback(feedback=feedback)
+        message_id = False
+        Touchpoint = self.env["crm.touchpoint"]
+        for activity in self:
+            member = activity.campaign_member_id
+            message_id = super(MailActivity, activity).action_feedback(feedback=feedback)
+            if member and message_id:
+                # sudo: members are written by the campaign engine for any agent
+                member.sudo().write({"contact_message_id": message_id})
+                member.sudo()._record_contacts(fields.Datetime.now(), touchpoints=False)
+                Touchpoint._capture_sync("_sync_messages", [message_id],
+                                         models_=["res.partner"])
+        return message_id
