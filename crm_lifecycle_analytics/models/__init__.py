@@ -3,3 +3,4 @@ from . import crm_clv_model
 from . import crm_customer_metrics
 from . import crm_customer_snapshot
 from . import res_partner
+from . import crm_campaign

@@ -1,0 +1,273 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A campaign's forecast before launch and its judgement afterwards.
+
+Forecast: how each segment answered the earlier campaigns of the company on
+the same channel, smoothed towards the channel's overall rate (a segment
+with little history gets the channel's rate, one with much history its
+own), times the target members of each segment.
+
+Judgement: the target group against the holdout control group (uplift with
+its interval and p-value, incremental responses and revenue, costs per
+response, ROI on the incremental margin) next to what the attribution
+rules credit the campaign with. The statistics are in stats/uplift.py.
+"""
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+
+from ..stats import uplift
+
+# weight, in members, of the channel's rate in a segment's smoothed rate
+SMOOTHING_MEMBERS = 50.0
+
+
+class CrmCampaign(models.Model):
+    _inherit = "crm.campaign"
+
+    margin_percent = fields.Float(
+        string="Margin (%)", default=lambda self: self._default_margin_percent(),
+        help="Share of the incremental revenue the company keeps (revenue less the cost of "
+             "goods), for the return on investment. Defaults to the margin of the company's "
+             "customers where the cost of goods is known.")
+
+    # forecast: before launch, and planned against actual afterwards
+    forecast_rate = fields.Float(
+        string="Forecast Response Rate (%)", compute="_compute_forecast", digits=(16, 2),
+        help="Expected share of the target group responding, from how the segments answered "
+             "the earlier campaigns on this channel.")
+    forecast_responses = fields.Float(
+        string="Forecast Responses", compute="_compute_forecast", digits=(16, 1))
+    forecast_revenue = fields.Monetary(string="Forecast Revenue", compute="_compute_forecast")
+    forecast_basis = fields.Char(
+        string="Forecast Basis", compute="_compute_forecast",
+        help="The earlier campaigns and members the forecast learns from.")
+
+    # judgement: target against control
+    uplift = fields.Float(
+        string="Uplift (points)", compute="_compute_judgement", digits=(16, 2),
+        help="Response rate of the target group minus that of the control group, in "
+             "percentage points: the responses the campaign caused per 100 customers.")
+    uplift_low = fields.Float(string="Uplift Low", compute="_compute_judgement",
+                              digits=(16, 2), help="Lower bound of the 95 % interval.")
+    uplift_high = fields.Float(string="Uplift High", compute="_compute_judgement",
+                               digits=(16, 2), help="Upper bound of the 95 % interval.")
+    relative_uplift = fields.Float(
+        string="Relative Uplift (%)", compute="_compute_judgement", digits=(16, 1),
+        help="How much more often the target group responded than the control group.")
+    p_value = fields.Float(
+        string="p-value", compute="_compute_judgement", digits=(16, 6),
+        help="Chance of an uplift at least this large if the campaign changed nothing "
+             "(two-sided test of the two response rates).")
+    significant = fields.Boolean(
+        compute="_compute_judgement",
+        help="The 95 % interval of the uplift excludes zero.")
+    incremental_responses = fields.Float(
+        compute="_compute_judgement", digits=(16, 1),
+        help="Responses the campaign caused: the uplift times the target group.")
+    incremental_revenue = fields.Monetary(
+        compute="_compute_judgement",
+        help="Revenue the campaign caused: the difference of the revenue per member of the "
+             "target and control groups times the target group.")
+    incremental_revenue_low = fields.Monetary(
+        string="Incremental Revenue Low", compute="_compute_judgement")
+    incremental_revenue_high = fields.Monetary(
+        string="Incremental Revenue High", compute="_compute_judgement")
+    cost_per_response = fields.Monetary(compute="_compute_judgement")
+    cost_per_incremental_response = fields.Monetary(
+        compute="_compute_judgement",
+        help="The campaign's cost divided by the responses it caused (empty when it "
+             "caused none).")
+    roi = fields.Float(
+        string="ROI (%)", compute="_compute_judgement", digits=(16, 1),
+        help="Incremental revenue times the margin, less the cost, over the cost.")
+    judgement_summary = fields.Char(
+        string="Verdict", compute="_compute_judgement")
+    attributed_responses = fields.Float(
+        compute="_compute_judgement", digits=(16, 1),
+        help="Responses credited to the campaign by the last-touch rule (a response "
+             "answering several campaigns is credited to the last one that touched it).")
+    attributed_revenue_last = fields.Monetary(
+        string="Attributed Revenue (Last Touch)", compute="_compute_judgement")
+    attributed_revenue_first = fields.Monetary(
+        string="Attributed Revenue (First Touch)", compute="_compute_judgement")
+    attributed_revenue_linear = fields.Monetary(
+        string="Attributed Revenue (Linear)", compute="_compute_judgement")
+
+    @api.model
+    def _default_margin_percent(self):
+        company = self.env.user.company_id
+        self.env.cr.execute("""
+            SELECT sum(margin) / NULLIF(sum(revenue), 0) FROM crm_customer_metrics
+             WHERE company_id = %s AND cost_of_goods > 0
+        """, (company.id,))
+        share = self.env.cr.fetchone()[0]
+        return round(100.0 * share, 1) if share and share > 0 else 100.0
+
+    # ------------------------------------------------------------ judgement
+    def _judgement_figures(self):
+        """{campaign id: {group: (n, responded, revenue sum, sum of squares)},
+        plus the attributed responses and revenue}, in two queries."""
+        ids = [cid for cid in self.ids if isinstance(cid, int)]
+        result = defaultdict(dict)
+        if not ids:
+            return result
+        cr = self.env.cr
+        # port>=13: flush before these queries
+        cr.execute("""
+            SELECT campaign_id, split_group, count(*),
+                   count(*) FILTER (WHERE response_date IS NOT NULL),
+                   COALESCE(sum(revenue), 0), COALESCE(sum(revenue * revenue), 0)
+              FROM crm_campaign_member
+             WHERE campaign_id = ANY(%s) AND split_group IS NOT NULL
+             GROUP BY 1, 2
+        """, (ids,))
+        for cid, group, n, responded, total, squares in cr.fetchall():
+            result[cid][group] = (n, responded, float(total), float(squares))
+        cr.execute("""
+            SELECT campaign_id, sum(weight_last), sum(revenue_last), sum(revenue_first),
+                   sum(revenue_linear)
+              FROM crm_campaign_response
+             WHERE campaign_id = ANY(%s) AND split_group = 'target'
+             GROUP BY 1
+        """, (ids,))
+        for cid, responses, last, first, linear in cr.fetchall():
+            result[cid]["attributed"] = (responses or 0.0, last or 0.0, first or 0.0,
+                                         linear or 0.0)
+        return result
+
+    def _compute_judgement(self):
+        figures = self._judgement_figures()
+        for campaign in self:
+            fig = figures.get(campaign.id, {})
+            target = fig.get("target", (0, 0, 0.0, 0.0))
+            control = fig.get("control", (0, 0, 0.0, 0.0))
+            cost = campaign.actual_cost if campaign.date_start else campaign.planned_cost
+            verdict = uplift.judge(
+                target[0], target[1], target[2], target[3],
+                control[0], control[1], control[2], control[3],
+                cost, margin_rate=(campaign.margin_percent or 0.0) / 100.0)
+            rates = verdict.rates
+
+            def pct(value):
+                return 100.0 * value if value is not None else 0.0
+            campaign.uplift = pct(rates.difference)
+            campaign.uplift_low = pct(rates.low)
+            campaign.uplift_high = pct(rates.high)
+            campaign.relative_uplift = pct(rates.relative)
+            campaign.p_value = rates.p_value if rates.p_value is not None else 1.0
+            campaign.significant = bool(
+                rates.low is not None and (rates.low > 0 or rates.high < 0))
+            campaign.incremental_responses = verdict.incremental_responses or 0.0
+            campaign.incremental_revenue = verdict.incremental_revenue or 0.0
+            campaign.incremental_revenue_low = verdict.incremental_revenue_low or 0.0
+            campaign.incremental_revenue_high = verdict.incremental_revenue_high or 0.0
+            campaign.cost_per_response = verdict.cost_per_response or 0.0
+            campaign.cost_per_incremental_response = \
+                verdict.cost_per_incremental_response or 0.0
+            campaign.roi = pct(verdict.roi)
+            attributed = fig.get("attributed", (0.0, 0.0, 0.0, 0.0))
+            campaign.attributed_responses = attributed[0]
+            campaign.attributed_revenue_last = attributed[1]
+            campaign.attributed_revenue_first = attributed[2]
+            campaign.attributed_revenue_linear = attributed[3]
+            campaign.judgement_summary = campaign._verdict(verdict)
+
+    def _verdict(self, verdict):
+        """One line a marketer reads: what the campaign changed, and how sure
+        we are of it."""
+        rates = verdict.rates
+        if rates.difference is None or rates.low is None:
+            return _("No verdict yet: the target and control groups both need members.")
+        values = {"uplift": 100.0 * rates.difference, "low": 100.0 * rates.low,
+                  "high": 100.0 * rates.high,
+                  "p": rates.p_value if rates.p_value is not None else 1.0}
+        if rates.low > 0:
+            return _("The campaign raised the response rate by %(uplift).2f points "
+                     "(95 %% interval %(low).2f to %(high).2f, p = %(p).3f).") % values
+        if rates.high < 0:
+            return _("The campaign lowered the response rate by %(uplift).2f points "
+                     "(95 %% interval %(low).2f to %(high).2f, p = %(p).3f).") % values
+        return _("No clear effect yet: uplift %(uplift).2f points, 95 %% interval "
+                 "%(low).2f to %(high).2f (p = %(p).3f).") % values
+
+    # ------------------------------------------------------------ forecast
+    def _target_by_segment(self):
+        """{segment id: expected target members}: the drawn target group, or
+        before the draw the segments' current members less the holdout."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT segment_id, count(*) FROM crm_campaign_member
+             WHERE campaign_id = %s AND split_group = 'target' GROUP BY 1
+        """, (self.id,))
+        counts = dict(cr.fetchall())
+        if counts or not self.segment_ids:
+            return counts
+        cr.execute("""
+            SELECT sm.segment_id, count(DISTINCT p.commercial_partner_id)
+              FROM crm_segment_member sm JOIN res_partner p ON p.id = sm.partner_id
+             WHERE sm.segment_id = ANY(%s) AND sm.date_to IS NULL GROUP BY 1
+        """, (self.segment_ids.ids,))
+        share = 1.0 - (self.holdout_percent or 0.0) / 100.0
+        return {segment: n * share for segment, n in cr.fetchall()}
+
+    def _history(self):
+        """How the target groups of the company's earlier campaigns on this
+        channel answered: ({segment id: (members, responded, revenue)},
+        (the same for all segments together), number of campaigns)."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT GROUPING(m.segment_id) = 1, m.segment_id, count(*),
+                   count(*) FILTER (WHERE m.response_date IS NOT NULL),
+                   COALESCE(sum(m.revenue), 0), count(DISTINCT m.campaign_id)
+              FROM crm_campaign k
+              JOIN crm_campaign_member m ON m.campaign_id = k.id AND m.split_group = 'target'
+             WHERE k.state = 'done' AND k.channel_id = %(channel)s AND k.id <> %(id)s
+               AND k.company_id = %(company)s
+               AND (%(start)s::timestamp IS NULL OR k.date_start < %(start)s::timestamp)
+             GROUP BY ROLLUP (m.segment_id)
+        """, {"channel": self.channel_id.id, "id": self.id or 0,
+              "company": self.company_id.id, "start": self.date_start or None})
+        by_segment, total, campaigns = {}, (0, 0, 0.0), 0
+        for is_total, segment, n, responded, revenue, n_campaigns in cr.fetchall():
+            if is_total:
+                total, campaigns = (n, responded, float(revenue)), n_campaigns
+            elif segment:
+                by_segment[segment] = (n, responded, float(revenue))
+        return by_segment, total, campaigns
+
+    def _forecast(self):
+        """(rate, responses, revenue, campaigns learnt from) of the campaign."""
+        self.ensure_one()
+        if not self.channel_id:
+            return 0.0, 0.0, 0.0, 0
+        history, total, campaigns = self._history()
+        expected = self._target_by_segment()
+        if not total[0]:
+            return 0.0, 0.0, 0.0, 0
+        prior_rate = total[1] / total[0]
+        prior_revenue = total[2] / total[0]
+        responses = revenue = 0.0
+        for segment, members in expected.items():
+            n, responded, amount = history.get(segment, (0, 0, 0.0))
+            weight = n + SMOOTHING_MEMBERS
+            responses += members * (responded + SMOOTHING_MEMBERS * prior_rate) / weight
+            revenue += members * (amount + SMOOTHING_MEMBERS * prior_revenue) / weight
+        size = sum(expected.values())
+        return (responses / size if size else prior_rate), responses, revenue, campaigns
+
+    def _compute_forecast(self):
+        for campaign in self:
+            rate = responses = revenue = 0.0
+            campaigns = 0
+            if isinstance(campaign.id, int):
+                rate, responses, revenue, campaigns = campaign._forecast()
+            campaign.forecast_rate = 100.0 * rate
+            campaign.forecast_responses = responses
+            campaign.forecast_revenue = revenue
+            if campaigns:
+                campaign.forecast_basis = _("%d earlier campaigns on this channel") % campaigns
+            else:
+                campaign.forecast_basis = _("No earlier campaign on this channel to learn from")

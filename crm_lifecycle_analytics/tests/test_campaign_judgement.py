@@ -1,0 +1,142 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A campaign's judgement against its control group, checked against scipy
+on the members' own figures, and its forecast from earlier campaigns."""
+import numpy as np
+from scipy import stats
+
+from odoo.addons.crm_lifecycle.tests.common import CampaignCase, in_days
+
+from ..models.crm_campaign import SMOOTHING_MEMBERS
+
+
+class TestCampaignJudgement(CampaignCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestCampaignJudgement, cls).setUpClass()
+        cls.crowd = cls.make_partners(400, "Judged")
+        cls.segment = cls.make_segment("Judged", cls.crowd)
+
+    def launch(self, segment=None, **values):
+        values.setdefault("holdout_percent", 25.0)
+        campaign = self.make_campaign(segment or self.segment, **values)
+        campaign.action_plan()
+        campaign.action_launch()
+        return campaign
+
+    def respond(self, campaign, members, every, amount, prefix):
+        """Every `every`-th member buys for `amount` + its rank, three days
+        after the launch: one ingest batch."""
+        rows = []
+        for rank, member in enumerate(members):
+            if rank % every == 0:
+                rows.append({
+                    "source_system": "test", "external_ref": "%s-%d" % (prefix, member.id),
+                    "date": in_days(campaign.date_start, 3), "channel": "order",
+                    "direction": "inbound", "kind": "purchase",
+                    "amount": amount + rank, "partner_id": member.partner_id.id})
+        result = self.Touchpoint.ingest(rows)
+        self.assertTrue(all(r["status"] == "created" for r in result), result[:3])
+        return len(rows)
+
+    def test_uplift_and_revenue_match_scipy(self):
+        campaign = self.launch(fixed_cost=100.0, cost_per_contact=2.0, margin_percent=40.0)
+        target = self.members(campaign, split_group="target")
+        control = self.members(campaign, split_group="control")
+        self.respond(campaign, target, 3, 50.0, "t")    # a third of the target group
+        self.respond(campaign, control, 10, 50.0, "c")  # a tenth of the control group
+        n_t, n_c = len(target), len(control)
+        x_t = len(target.filtered("response_date"))
+        x_c = len(control.filtered("response_date"))
+        self.assertEqual((campaign.target_responded, campaign.control_responded), (x_t, x_c))
+        # the rates: uplift in points and the chi-square test of the 2 x 2 table
+        uplift = 100.0 * (x_t / n_t - x_c / n_c)
+        self.assertAlmostEqual(campaign.uplift, uplift, places=2)  # digits of the field
+        p_value = stats.chi2_contingency([[x_t, n_t - x_t], [x_c, n_c - x_c]],
+                                         correction=False)[1]
+        self.assertAlmostEqual(campaign.p_value, p_value, places=6)
+        self.assertTrue(campaign.uplift_low < uplift < campaign.uplift_high)
+        self.assertTrue(campaign.significant)
+        self.assertIn("raised the response rate", campaign.judgement_summary)
+        self.assertAlmostEqual(campaign.relative_uplift,
+                               100.0 * ((x_t / n_t) / (x_c / n_c) - 1), places=1)
+        # revenue per member, Welch's test on every member's revenue
+        rev_t = np.array(target.mapped("revenue"))
+        rev_c = np.array(control.mapped("revenue"))
+        diff = rev_t.mean() - rev_c.mean()
+        var_t, var_c = rev_t.var(ddof=1) / n_t, rev_c.var(ddof=1) / n_c
+        df = (var_t + var_c) ** 2 / (var_t ** 2 / (n_t - 1) + var_c ** 2 / (n_c - 1))
+        half = stats.t.ppf(0.975, df) * np.sqrt(var_t + var_c)
+        self.assertAlmostEqual(campaign.incremental_revenue, diff * n_t, places=2)
+        self.assertAlmostEqual(campaign.incremental_revenue_low, (diff - half) * n_t, places=2)
+        self.assertAlmostEqual(campaign.incremental_revenue_high, (diff + half) * n_t, places=2)
+        # costs and return: the letter went to the whole target group
+        cost = 100.0 + 2.0 * n_t
+        self.assertEqual(campaign.actual_cost, cost)
+        self.assertAlmostEqual(campaign.cost_per_response, cost / x_t, places=2)
+        incremental = (x_t / n_t - x_c / n_c) * n_t
+        self.assertAlmostEqual(campaign.incremental_responses, incremental, places=1)
+        self.assertAlmostEqual(campaign.cost_per_incremental_response, cost / incremental,
+                               places=1)
+        self.assertAlmostEqual(campaign.roi, 100.0 * (diff * n_t * 0.4 - cost) / cost, places=1)
+        # attributed: every target purchase, credited in full (one campaign);
+        # the control group's purchases are the baseline, never credited
+        self.assertEqual(campaign.attributed_responses, x_t)
+        self.assertAlmostEqual(campaign.attributed_revenue_last, rev_t.sum(), places=2)
+        self.assertAlmostEqual(campaign.attributed_revenue_linear, rev_t.sum(), places=2)
+        self.assertGreater(campaign.attributed_revenue_last, campaign.incremental_revenue)
+
+    def test_no_effect_is_not_significant(self):
+        campaign = self.launch(name="Same rates")
+        target = self.members(campaign, split_group="target")
+        control = self.members(campaign, split_group="control")
+        self.respond(campaign, target, 5, 30.0, "t")
+        self.respond(campaign, control, 5, 30.0, "c")
+        self.assertFalse(campaign.significant)
+        self.assertLess(campaign.uplift_low, 0.0)
+        self.assertGreater(campaign.uplift_high, 0.0)
+        self.assertIn("No clear effect", campaign.judgement_summary)
+
+    def test_forecast_learns_from_the_segment_on_the_channel(self):
+        earlier = self.launch(name="Earlier")
+        target = self.members(earlier, split_group="target")
+        responded = self.respond(earlier, target, 4, 40.0, "e")
+        revenue = sum(target.mapped("revenue"))
+        earlier.action_done()
+        # an unrelated segment answered an earlier campaign on the channel too
+        others = self.make_partners(100, "Others")
+        other_segment = self.make_segment("Others", others)
+        other = self.launch(segment=other_segment, name="Other", holdout_percent=0.0)
+        self.respond(other, self.members(other, split_group="target"), 2, 10.0, "o")
+        other.action_done()
+        n_other = len(self.members(other, split_group="target"))
+        other_responded = len(self.members(other, split_group="target").filtered(
+            "response_date"))
+        other_revenue = sum(self.members(other).mapped("revenue"))
+
+        new = self.make_campaign(self.segment, name="Next", holdout_percent=20.0)
+        self.assertEqual(new.forecast_basis, "2 earlier campaigns on this channel")
+        # before the draw: the segment's customers less the holdout share
+        expected = 400 * 0.8
+        n = len(target)
+        prior_rate = (responded + other_responded) / float(n + n_other)
+        prior_revenue = (revenue + other_revenue) / float(n + n_other)
+        rate = (responded + SMOOTHING_MEMBERS * prior_rate) / (n + SMOOTHING_MEMBERS)
+        self.assertAlmostEqual(new.forecast_rate, 100.0 * rate, places=2)
+        self.assertAlmostEqual(new.forecast_responses, expected * rate, places=1)
+        self.assertAlmostEqual(
+            new.forecast_revenue,
+            expected * (revenue + SMOOTHING_MEMBERS * prior_revenue) / (n + SMOOTHING_MEMBERS),
+            places=2)
+        # another channel has no history
+        phone = self.make_campaign(self.segment, channel="phone", name="Calls")
+        self.assertEqual(phone.forecast_responses, 0.0)
+        self.assertIn("No earlier campaign", phone.forecast_basis)
+        # after the draw: the target group drawn
+        new._build_audience()
+        new.invalidate_cache()
+        self.assertAlmostEqual(new.forecast_responses, new.target_count * rate, places=1)
+
+    def test_margin_defaults_to_the_customers_margin(self):
+        campaign = self.make_campaign(self.segment, name="Margin")
+        self.assertEqual(campaign.margin_percent, 100.0, "no cost of goods known: all margin")
