@@ -32,7 +32,7 @@
         "data/crm_segment_cron.xml",
         "views/crm_campaign_views.xml",
     ],
-    "demo": ["demo/crm_team_demo.xml"],
+    "demo": ["demo/crm_team_demo.xml", "demo/crm_segment_demo.xml"],
     "external_dependencies": {"python": ["phonenumbers", "anyascii"]},
     "post_init_hook": "post_init_hook",
     "application": True,

@@ -72,7 +72,7 @@ def test_customers_look_real(demo_data_module, plan):
     assert demo_data_module.make_customers(plan) == people
 
 
-def test_generator_fills_the_database(odoo_server, odoo_python, plan):
+def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_module):
     conf = os.environ["CRM_LIFECYCLE_ODOO_CONF"]
     script = os.path.join(os.path.dirname(os.path.dirname(__file__)), "tools", "demo_data.py")
     out = subprocess.run(
@@ -149,6 +149,17 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan):
     moves = odoo_server.rpc("crm.customer.snapshot", "search_count",
                             [("moved", "=", True), ("previous_segment", "!=", "none")])
     assert moves > 100
+    # two finished campaigns with a clear positive uplift, one running
+    names = [c[0] for c in demo_data_module.CAMPAIGNS]
+    campaigns = odoo_server.rpc(
+        "crm.campaign", "search_read", [("name", "in", names)],
+        fields=["name", "state", "uplift", "uplift_low", "significant", "target_responded",
+                "control_count", "response_count", "roi"])
+    assert sorted(c["state"] for c in campaigns) == ["done", "done", "running"], campaigns
+    for campaign in campaigns:
+        assert campaign["control_count"] > 0 and campaign["target_responded"] > 0, campaign
+        if campaign["state"] == "done":
+            assert campaign["uplift"] > 0 and campaign["significant"], campaign
     models_ = odoo_server.rpc("crm.clv.model", "search_read", [("state", "=", "fitted")],
                               fields=["customers"])
     assert models_ and models_[0]["customers"] >= 2000

@@ -454,7 +454,10 @@ def generate(env, today=None, seed=SEED):
         contacts_of[parent].append(cid)
     stats = generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
                              today, random.Random(seed + 3))
-    # 5. the customer metrics, as the nightly job would have computed them,
+    # 5. campaigns: two finished with their judgement, one running
+    stats["campaigns"] = generate_campaigns(env, company, staff, set(partner_ids), today,
+                                            random.Random(seed + 4))
+    # 6. the customer metrics, as the nightly job would have computed them,
     # with the monthly segment snapshots of the last six months
     stats["metrics"] = 0
     if "crm.customer.metrics" in env:
@@ -475,6 +478,93 @@ def generate(env, today=None, seed=SEED):
     stats.update({"customers": len(partner_ids), "contacts": len(contact_ids),
                   "orders": len(order_ids), "lines": len(line_rows)})
     return stats
+
+
+CAMPAIGNS = [
+    # name, objective, segment, channel, days since launch, response days,
+    # holdout %, response rate of the target and of the control group, done
+    ("Spring catalogue", "retention", "private", "letter", 150, 30, 25.0, 0.10, 0.04, True),
+    ("Business win-back calls", "win_back", "business", "phone", 80, 21, 20.0, 0.16, 0.05,
+     True),
+    ("Winter offers", "up_sell", "everyone", "email", 6, 30, 10.0, 0.06, 0.02, False),
+]
+SEGMENTS = {
+    "private": ("Private customers", "[('customer', '=', True), ('is_company', '=', False), "
+                "('parent_id', '=', False)]"),
+    "business": ("Business customers", "[('customer', '=', True), ('is_company', '=', True)]"),
+    "everyone": ("All customers", "[('customer', '=', True), ('parent_id', '=', False)]"),
+}
+
+
+def dt_string(when):
+    """A datetime as Odoo writes it."""
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def generate_campaigns(env, company, staff, customers, today, rng):
+    """Two finished campaigns whose target group answered clearly more than
+    its control group, and one running: audiences drawn by the campaigns
+    themselves, contacts and responses written as they would have come in
+    (responses through `crm.touchpoint.ingest`, matched as they land). Only
+    the generated `customers` answer: the partners of Odoo's own demo data
+    keep their history."""
+    if "crm.campaign" not in env:
+        return 0
+    channels = {c.code: c for c in env["crm.touchpoint.channel"].search([])}
+    segments = {}
+    for key, (name, domain) in SEGMENTS.items():
+        segments[key] = env["crm.segment"].create({
+            "name": name, "kind": "rule", "domain": domain, "company_id": company.id})
+    now = datetime.datetime.combine(today, datetime.time(9))
+    made = 0
+    for (name, objective, segment, code, ago, days, holdout, rate_target, rate_control,
+         done) in CAMPAIGNS:
+        start = now - datetime.timedelta(days=ago)
+        team, agents = staff["call_centre"] if code == "phone" else staff["direct_sales"]
+        campaign = env["crm.campaign"].create({
+            "name": name, "segment_ids": [(6, 0, segments[segment].ids)],
+            "channel_id": channels[code].id, "holdout_percent": holdout,
+            "response_days": days, "budget": 5000.0, "fixed_cost": 250.0,
+            "team_id": team.id, "user_id": agents[0].id,
+            "agent_ids": [(6, 0, [u.id for u in agents])] if code == "phone" else [],
+            "date_planned": start.date().isoformat(), "seed": 20260 + made,
+            "objective": objective})
+        campaign.action_plan()
+        # launched `ago` days ago: the contacts went out on the first days
+        campaign.write({"state": "running", "date_start": dt_string(start)})
+        members = env["crm.campaign.member"].search(
+            [("campaign_id", "=", campaign.id), ("split_group", "!=", False)])
+        targets = members.filtered(lambda m: m.split_group == "target")
+        for day in range(3):
+            targets[day::3]._record_contacts(
+                dt_string(start + datetime.timedelta(days=day, hours=2)))
+        window = min(days, ago) * 24.0
+        rows = []
+        for member in members:
+            if member.partner_id.id not in customers:
+                continue
+            rate = rate_target if member.split_group == "target" else rate_control
+            if rng.random() >= rate:
+                continue
+            when = start + datetime.timedelta(hours=rng.uniform(26.0, window - 1.0))
+            buys = rng.random() < 0.7
+            row = {
+                "source_system": "demo", "partner_id": member.partner_id.id,
+                "external_ref": "campaign-%d-%d" % (campaign.id, member.id),
+                "date": dt_string(when), "direction": "inbound",
+                "channel": "order" if buys else ("phone" if code == "phone" else "email"),
+                "kind": "purchase" if buys else "response",
+                "subject": ("Order after %s" if buys else "Answer to %s") % name}
+            if buys:
+                row["amount"] = round(rng.uniform(15.0, 140.0), 2)
+            rows.append(row)
+        env["crm.touchpoint"].ingest(rows)
+        if done:
+            campaign.action_done()
+            campaign.write({"date_done": dt_string(
+                start + datetime.timedelta(days=days))})
+        made += 1
+    return made
 
 
 EMAIL_IN = ["Question about my order", "Where is my parcel?", "Catalogue request",
@@ -615,7 +705,7 @@ def main(argv=None):
           "%(orders)d confirmed sale orders, %(lines)d order lines, "
           "%(messages)d chatter emails, %(fed_touchpoints)d touchpoints fed by other "
           "systems, %(rebuilt)d touchpoints rebuilt from Odoo documents, "
-          "metrics of %(metrics)d customers" % stats)
+          "metrics of %(metrics)d customers, %(campaigns)d campaigns" % stats)
     return 0
 
 

@@ -1,0 +1,164 @@
+"""Benchmark of campaigns (part of `make bench`), in the touchpoint
+benchmark database. Everything runs in one transaction that is rolled back:
+the database is left as it was.
+
+Figures, measured in one run:
+  - the audience build of a campaign on a 500,000-customer segment, with a
+    10 % holdout and the consent filter (5 % of the customers opted out of
+    email, 2 % refused it by a consent record), against a bare
+    `INSERT ... SELECT` of the same 500,000 rows into the member table;
+  - response matching of 1,000,000 new touchpoints against 20 running
+    campaigns (50,000 members each): all at once (a backfill) and in
+    batches of 1,000 (how ingestion calls it), against the set-based
+    insertion of the same touchpoints.
+"""
+import statistics
+import time
+
+AUDIENCE = 500000
+RUNNING = 20
+RUNNING_MEMBERS = 50000
+NEW_TOUCHPOINTS = 1000000
+BATCH = 1000
+BATCHES_TIMED = 20
+
+BARE_INSERT = """
+    INSERT INTO crm_campaign_member (campaign_id, company_id, partner_id, split_group, state)
+    SELECT %(campaign)s, %(company)s, sm.partner_id, 'target', 'planned'
+      FROM crm_segment_member sm
+     WHERE sm.segment_id = %(segment)s AND sm.date_to IS NULL
+"""
+
+NEW_TOUCHPOINTS_SQL = """
+    INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, date, channel_id, direction,
+                                kind, user_id, company_id, subject, amount, currency_id,
+                                create_uid, write_uid, create_date, write_date)
+    SELECT p, p, %(start)s::timestamp + (g %% 600) * interval '1 hour',
+           %(channel)s, CASE WHEN g %% 3 = 0 THEN 'outbound' ELSE 'inbound' END,
+           CASE WHEN g %% 5 = 0 THEN 'purchase' ELSE 'contact' END, 1, 1,
+           'Bench response ' || g, CASE WHEN g %% 5 = 0 THEN 40 + g %% 60 END, 1,
+           1, 1, now(), now()
+      FROM (SELECT g, %(first)s + (g::bigint * 7919) %% %(customers)s AS p
+              FROM generate_series(1, %(n)s) g) s
+    RETURNING id
+"""
+
+
+def segment_of(env, name, first, count, step=1):
+    """A static segment of `count` bench customers (every `step`th from
+    `first`), its list written in one statement, its members refreshed."""
+    segment = env["crm.segment"].create({"name": name, "kind": "static"})
+    env.cr.execute("""
+        INSERT INTO crm_segment_static_partner_rel (segment_id, partner_id)
+        SELECT %s, %s + g * %s FROM generate_series(0, %s - 1) g
+    """, (segment.id, first, step, count))
+    segment.refresh_members()
+    return segment
+
+
+def bench_audience(env, say, first, customers):
+    cr = env.cr
+    email = env.ref("crm_lifecycle.crm_touchpoint_channel_email")
+    segment = segment_of(env, "Bench audience", first, AUDIENCE, step=2)
+    # the consent filter has work to do: opted out, and refused by record
+    cr.execute("""
+        UPDATE res_partner SET opt_out = TRUE
+         WHERE id IN (SELECT partner_id FROM crm_segment_member
+                       WHERE segment_id = %s AND partner_id %% 20 = 0)
+    """, (segment.id,))
+    cr.execute("""
+        INSERT INTO crm_partner_consent (partner_id, channel_id, status, date, source,
+                                         create_uid, write_uid, create_date, write_date)
+        SELECT partner_id, %s, 'refused', now(), 'bench', 1, 1, now(), now()
+          FROM crm_segment_member WHERE segment_id = %s AND partner_id %% 50 = 1
+    """, (email.id, segment.id))
+    cr.execute("ANALYZE crm_partner_consent; ANALYZE crm_segment_member")
+    campaign = env["crm.campaign"].create({
+        "name": "Bench audience", "segment_ids": [(6, 0, segment.ids)],
+        "channel_id": email.id, "holdout_percent": 10.0, "seed": 7})
+
+    def build():
+        cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (campaign.id,))
+        t0 = time.perf_counter()
+        count = campaign._build_audience()
+        return time.perf_counter() - t0, count
+
+    def bare():
+        cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (campaign.id,))
+        t0 = time.perf_counter()
+        cr.execute(BARE_INSERT, {"campaign": campaign.id, "company": campaign.company_id.id,
+                                 "segment": segment.id})
+        return time.perf_counter() - t0, cr.rowcount
+
+    build()  # warm the caches of both
+    t_build = statistics.median(build()[0] for _i in range(3))
+    t_bare = statistics.median(bare()[0] for _i in range(3))
+    _t, count = build()
+    campaign.invalidate_cache()
+    say("campaigns: audience of a %d-customer segment (email, 10 %% holdout, consent filter: "
+        "%d excluded, %d target, %d control): %.2f s; bare INSERT ... SELECT of the same %d "
+        "rows: %.2f s; ratio %.2fx" % (
+            AUDIENCE, campaign.excluded_count, campaign.target_count, campaign.control_count,
+            t_build, count, t_bare, t_build / t_bare))
+    return t_build / t_bare
+
+
+def bench_matching(env, say, first, customers):
+    cr = env.cr
+    Campaign, Response = env["crm.campaign"], env["crm.campaign.response"]
+    letter = env.ref("crm_lifecycle.crm_touchpoint_channel_letter")
+    campaigns = Campaign.browse()
+    t0 = time.perf_counter()
+    for k in range(RUNNING):
+        # overlapping audiences: each campaign every 20th customer of a
+        # shifted window, so that a customer is in one or two campaigns
+        segment = segment_of(env, "Bench running %d" % k, first + k * 25000 % customers,
+                             RUNNING_MEMBERS, step=20 - k % 2)
+        campaign = Campaign.create({
+            "name": "Bench running %d" % k, "segment_ids": [(6, 0, segment.ids)],
+            "channel_id": letter.id, "holdout_percent": 10.0, "seed": k})
+        campaign._build_audience()
+        campaigns |= campaign
+    campaigns.write({"state": "running"})
+    cr.execute("UPDATE crm_campaign SET date_start = %s, response_days = 30 WHERE id = ANY(%s)",
+               ("2027-01-01 00:00:00", campaigns.ids))
+    cr.execute("ANALYZE crm_campaign_member")
+    say("campaigns: %d running campaigns with %d members drawn in %.0f s" % (
+        RUNNING, RUNNING * RUNNING_MEMBERS, time.perf_counter() - t0))
+    phone = env.ref("crm_lifecycle.crm_touchpoint_channel_phone")
+    t0 = time.perf_counter()
+    cr.execute(NEW_TOUCHPOINTS_SQL, {
+        "start": "2027-01-02 00:00:00", "channel": phone.id, "first": first,
+        "customers": customers, "n": NEW_TOUCHPOINTS})
+    ids = [row[0] for row in cr.fetchall()]
+    t_insert = time.perf_counter() - t0
+    cr.execute("ANALYZE crm_touchpoint")
+    t0 = time.perf_counter()
+    Response._match(touchpoint_ids=ids)
+    t_all = time.perf_counter() - t0
+    cr.execute("SELECT count(*) FROM crm_campaign_response WHERE campaign_id = ANY(%s)",
+               (campaigns.ids,))
+    responses = cr.fetchone()[0]
+    times = []
+    for k in range(BATCHES_TIMED):
+        batch = ids[k * BATCH:(k + 1) * BATCH]
+        t0 = time.perf_counter()
+        Response._match(touchpoint_ids=batch)
+        times.append(time.perf_counter() - t0)
+    t_batch = statistics.median(times)
+    say("campaigns: response matching of %d new touchpoints against %d running campaigns: "
+        "%.1f s at once (%d responses), %.1f ms per batch of %d (median of %d); inserting "
+        "the touchpoints: %.1f s; matching / insert ratio %.2fx" % (
+            NEW_TOUCHPOINTS, RUNNING, t_all, responses, t_batch * 1000, BATCH, BATCHES_TIMED,
+            t_insert, t_all / t_insert))
+
+
+def run(bench, env, say):
+    cr = env.cr
+    cr.execute("SELECT min(id), count(*) FROM res_partner WHERE ref LIKE 'B%%' AND customer")
+    first, customers = cr.fetchone()
+    try:
+        bench_audience(env, say, first, customers)
+        bench_matching(env, say, first, customers)
+    finally:
+        cr.rollback()
