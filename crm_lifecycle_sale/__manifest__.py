@@ -10,7 +10,7 @@
     "author": "crm_lifecycle contributors",
     "website": "https://github.com/crm-lifecycle/crm_lifecycle",
     "depends": ["crm_lifecycle", "sale"],
-    "data": ["views/crm_touchpoint_views.xml"],
+    "data": ["views/crm_touchpoint_views.xml", "views/crm_campaign_views.xml"],
     "post_init_hook": "post_init_hook",
     "auto_install": True,
     "installable": True,

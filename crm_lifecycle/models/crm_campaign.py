@@ -303,8 +303,13 @@ class CrmCampaign(models.Model):
                 vals["channel_id"]).unit_cost
         return super(CrmCampaign, self).create(vals)
 
+    def _locked_after_launch(self):
+        """The fields the audience and the figures rest on (bridges add
+        theirs)."""
+        return {"segment_ids", "channel_id", "holdout_percent", "seed", "company_id"}
+
     def write(self, vals):
-        locked = {"segment_ids", "channel_id", "holdout_percent", "seed", "company_id"}
+        locked = self._locked_after_launch()
         if locked & set(vals) and self.filtered(lambda c: c.state in ("running", "done")):
             raise UserError(_("The audience, channel, control group and seed of a launched "
                               "campaign cannot change: its figures rest on them."))

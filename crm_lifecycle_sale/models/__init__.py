@@ -1,2 +1,3 @@
 from . import crm_touchpoint
 from . import sale_order
+from . import crm_campaign
