@@ -1,0 +1,3 @@
+from . import res_partner
+from . import crm_campaign
+from . import mail_mass_mailing

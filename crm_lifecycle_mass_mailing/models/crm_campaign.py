@@ -1,0 +1,68 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, fields, models
+from odoo.tools import html_escape, plaintext2html
+
+
+class CrmCampaign(models.Model):
+    _inherit = "crm.campaign"
+
+    mass_mailing_id = fields.Many2one(
+        "mail.mass_mailing", string="Mailing", readonly=True, copy=False,
+        ondelete="set null",
+        help="The mass mailing that sends the campaign's email to its target group.")
+
+    def _mailing_values(self):
+        """The mass mailing of the campaign: to the target group, with the
+        campaign's UTM campaign and the email medium."""
+        self.ensure_one()
+        body = plaintext2html(self.description) if self.description \
+            else "<p>%s</p>" % html_escape(self.name)
+        return {
+            "name": self.name,
+            "campaign_id": self.utm_campaign_id.id,
+            "medium_id": self.env.ref("utm.utm_medium_email").id,
+            "mailing_model_id": self.env["ir.model"]._get("res.partner").id,
+            "mailing_domain": repr([("lifecycle_target_campaign_ids", "=", self.id)]),
+            "body_html": body,
+            "reply_to_mode": "email",
+        }
+
+    def _execute_mailing(self):
+        """Prepare the campaign's mass mailing; the members become contacted
+        when it is sent."""
+        self.ensure_one()
+        mailing = self.env["mail.mass_mailing"].create(self._mailing_values())
+        self.mass_mailing_id = mailing
+        self.message_post(body=_(
+            "Mailing %s prepared for the %d customers of the target group: write its "
+            "content and send it from the mailing.") % (html_escape(mailing.name),
+                                                        self.target_count))
+        return mailing
+
+    def _record_mailing_contacts(self):
+        """The target members the campaign's mailing went to (emails not
+        cancelled) are contacted now: one query, then the set-based contact
+        recording (a touchpoint of the campaign each)."""
+        cr = self.env.cr
+        # port>=13: flush the mail statistics before this query
+        cr.execute("""
+            SELECT m.id FROM crm_campaign_member m
+              JOIN crm_campaign c ON c.id = m.campaign_id
+              JOIN mail_mail_statistics s ON s.mass_mailing_id = c.mass_mailing_id
+                                         AND s.model = 'res.partner'
+                                         AND s.res_id = m.partner_id
+             WHERE c.id = ANY(%s) AND m.split_group = 'target' AND m.contact_date IS NULL
+               AND s.exception IS NULL
+        """, (self.ids,))
+        member_ids = [row[0] for row in cr.fetchall()]
+        return self.env["crm.campaign.member"].browse(member_ids)._record_contacts(
+            fields.Datetime.now())
+
+    def action_view_mailing(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "mail.mass_mailing",
+            "res_id": self.mass_mailing_id.id, "view_mode": "form", "target": "current",
+            "name": _("Mailing"),
+        }

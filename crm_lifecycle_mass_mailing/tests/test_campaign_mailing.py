@@ -1,0 +1,62 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""An email campaign sent as a mass mailing to its target group only."""
+from odoo.addons.crm_lifecycle.tests.common import CampaignCase
+
+
+class TestCampaignMailing(CampaignCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestCampaignMailing, cls).setUpClass()
+        cls.audience = cls.make_partners(60, "Mailed")
+        cls.opted_out = cls.audience[:3]
+        cls.opted_out.write({"opt_out": True})
+        cls.segment = cls.make_segment("Mailed", cls.audience)
+
+    def launch(self, segment=None, **values):
+        return super(TestCampaignMailing, self).launch(
+            segment, channel="email", holdout_percent=30.0,
+            description="Our winter offers.\nSee you soon.", **values)
+
+    def test_launch_prepares_a_mailing_to_the_target_group(self):
+        campaign = self.launch()
+        mailing = campaign.mass_mailing_id
+        self.assertTrue(mailing, "the email campaign has its mailing")
+        self.assertEqual(mailing.campaign_id, campaign.utm_campaign_id)
+        self.assertEqual(mailing.medium_id, self.env.ref("utm.utm_medium_email"))
+        self.assertIn("winter offers", mailing.body_html)
+        target = self.members(campaign, split_group="target").mapped("partner_id")
+        self.assertTrue(target)
+        recipients = self.env["res.partner"].browse(mailing.get_recipients())
+        self.assertEqual(recipients, target)
+        self.assertFalse(recipients & self.opted_out, "opted-out customers are not mailed")
+        control = self.members(campaign, split_group="control").mapped("partner_id")
+        self.assertTrue(control)
+        self.assertFalse(recipients & control, "the control group is never mailed")
+        self.assertFalse(campaign.export_attachment_id, "no export with a mailing")
+        self.assertEqual(campaign.contacted_count, 0, "contacted when the mailing is sent")
+
+    def test_sending_contacts_the_target_members(self):
+        campaign = self.launch()
+        campaign.mass_mailing_id.send_mail()
+        stats = self.env["mail.mail.statistics"].search(
+            [("mass_mailing_id", "=", campaign.mass_mailing_id.id)])
+        target = self.members(campaign, split_group="target")
+        self.assertEqual(sorted(stats.mapped("res_id")), sorted(target.mapped("partner_id").ids))
+        self.assertFalse(stats.filtered("exception"), "every email went out")
+        self.assertEqual(campaign.contacted_count, len(target))
+        self.assertTrue(all(target.mapped("contact_date")))
+        self.assertFalse(any(self.members(campaign, split_group="control")
+                             .mapped("contact_date")))
+        contacts = self.Touchpoint.search([
+            ("campaign_id", "=", campaign.utm_campaign_id.id), ("direction", "=", "outbound")])
+        self.assertEqual(contacts.mapped("partner_id"), target.mapped("partner_id"))
+        self.assertEqual(set(contacts.mapped("channel_id.code")), {"email"})
+
+    def test_searching_the_targets_of_a_campaign(self):
+        campaign = self.launch()
+        Partner = self.env["res.partner"]
+        target = self.members(campaign, split_group="target").mapped("partner_id")
+        self.assertEqual(Partner.search([("lifecycle_target_campaign_ids", "=", campaign.id)]),
+                         target)
+        self.assertIn(campaign, target[0].lifecycle_target_campaign_ids)
