@@ -17,13 +17,6 @@ class TestCampaignJudgement(CampaignCase):
         cls.crowd = cls.make_partners(400, "Judged")
         cls.segment = cls.make_segment("Judged", cls.crowd)
 
-    def launch(self, segment=None, **values):
-        values.setdefault("holdout_percent", 25.0)
-        campaign = self.make_campaign(segment or self.segment, **values)
-        campaign.action_plan()
-        campaign.action_launch()
-        return campaign
-
     def respond(self, campaign, members, every, amount, prefix):
         """Every `every`-th member buys for `amount` + its rank, three days
         after the launch: one ingest batch."""
