@@ -64,13 +64,13 @@ def bench_audience(env, say, first, customers):
     cr.execute("""
         UPDATE res_partner SET opt_out = TRUE
          WHERE id IN (SELECT partner_id FROM crm_segment_member
-                       WHERE segment_id = %s AND partner_id %% 20 = 0)
+                       WHERE segment_id = %s AND (partner_id / 2) %% 20 = 0)
     """, (segment.id,))
     cr.execute("""
         INSERT INTO crm_partner_consent (partner_id, channel_id, status, date, source,
                                          create_uid, write_uid, create_date, write_date)
         SELECT partner_id, %s, 'refused', now(), 'bench', 1, 1, now(), now()
-          FROM crm_segment_member WHERE segment_id = %s AND partner_id %% 50 = 1
+          FROM crm_segment_member WHERE segment_id = %s AND (partner_id / 2) %% 50 = 1
     """, (email.id, segment.id))
     cr.execute("ANALYZE crm_partner_consent; ANALYZE crm_segment_member")
     campaign = env["crm.campaign"].create({
@@ -110,10 +110,10 @@ def bench_matching(env, say, first, customers):
     campaigns = Campaign.browse()
     t0 = time.perf_counter()
     for k in range(RUNNING):
-        # overlapping audiences: each campaign every 20th customer of a
-        # shifted window, so that a customer is in one or two campaigns
-        segment = segment_of(env, "Bench running %d" % k, first + k * 25000 % customers,
-                             RUNNING_MEMBERS, step=20 - k % 2)
+        # overlapping audiences: every 19th customer from a shifted start,
+        # so that a customer is in none, one or several campaigns
+        segment = segment_of(env, "Bench running %d" % k, first + k * 2500,
+                             RUNNING_MEMBERS, step=19)
         campaign = Campaign.create({
             "name": "Bench running %d" % k, "segment_ids": [(6, 0, segment.ids)],
             "channel_id": letter.id, "holdout_percent": 10.0, "seed": k})

@@ -1,0 +1,173 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Staff and team performance: one row per event a salesperson is credited
+with (a touchpoint, a campaign contact or response, a won lead), in a SQL
+view, so that the pivot sums them by person, team, channel and period and
+every figure opens the rows, customers and touchpoints behind it.
+
+Response time: an inbound touchpoint (a purchase needs no answer) is answered by the next outbound
+touchpoint of the same company to the same customer; the time between them
+is counted in weekday hours (Saturdays and Sundays, in UTC, do not count).
+"""
+from odoo import api, fields, models, tools
+
+# seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
+# form: whole weeks, the weekdays of the last week, and the part of the day
+WEEKDAY_SECONDS = """
+CREATE OR REPLACE FUNCTION crm_lifecycle_weekday_seconds(ts timestamp)
+RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT floor(x.d / 7) * 5 * 86400
+           + LEAST(x.d - floor(x.d / 7) * 7, 5) * 86400
+           + CASE WHEN x.d - floor(x.d / 7) * 7 < 5 THEN x.s - x.d * 86400 ELSE 0 END
+      FROM (SELECT floor(EXTRACT(epoch FROM ts - timestamp '2001-01-01') / 86400) AS d,
+                   EXTRACT(epoch FROM ts - timestamp '2001-01-01') AS s) x
+$$
+"""
+
+# the view; each part's id is its source row's id times 4 plus the part
+VIEW = """
+CREATE OR REPLACE VIEW crm_staff_performance AS (
+    SELECT x.*, (x.response_hours IS NOT NULL)::int AS answered_count
+      FROM (
+        SELECT t.id::bigint * 4 AS id, 'touchpoint'::varchar AS source, t.date, t.user_id,
+               t.team_id, t.company_id, t.commercial_partner_id AS partner_id, t.channel_id,
+               t.id AS touchpoint_id, NULL::int AS campaign_id, NULL::int AS lead_id,
+               (t.direction = 'outbound')::int AS outbound_count,
+               (t.direction = 'inbound' AND t.kind <> 'purchase')::int AS inbound_count,
+               CASE WHEN t.direction = 'inbound' AND t.kind <> 'purchase' THEN (
+                   SELECT (crm_lifecycle_weekday_seconds(min(o.date))
+                           - crm_lifecycle_weekday_seconds(t.date)) / 3600.0
+                     FROM crm_touchpoint o
+                    WHERE o.commercial_partner_id = t.commercial_partner_id
+                      AND o.direction = 'outbound' AND o.date >= t.date
+                      AND o.company_id = t.company_id) END AS response_hours,
+               CASE WHEN t.kind = 'purchase' THEN COALESCE(t.amount, 0) ELSE 0 END
+                   AS revenue,
+               0 AS campaign_contacted, 0 AS campaign_responded, 0 AS leads_won,
+               0 AS won_revenue
+          FROM crm_touchpoint t
+         WHERE t.user_id IS NOT NULL
+        UNION ALL
+        SELECT m.id::bigint * 4 + 1, 'campaign', m.contact_date, m.user_id, m.team_id,
+               m.company_id, m.partner_id, c.channel_id, NULL, m.campaign_id, NULL,
+               0, 0, NULL, 0, 1, 0, 0, 0
+          FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
+         WHERE m.contact_date IS NOT NULL AND m.user_id IS NOT NULL
+        UNION ALL
+        SELECT m.id::bigint * 4 + 2, 'campaign', m.response_date, m.user_id, m.team_id,
+               m.company_id, m.partner_id, c.channel_id, m.response_touchpoint_id,
+               m.campaign_id, NULL, 0, 0, NULL, 0, 0, 1, 0, 0
+          FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
+         WHERE m.response_date IS NOT NULL AND m.split_group = 'target'
+           AND m.user_id IS NOT NULL
+        UNION ALL
+        SELECT l.id::bigint * 4 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
+               l.company_id, p.commercial_partner_id, NULL, NULL, NULL, l.id,
+               0, 0, NULL, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0)
+          FROM crm_lead l
+          JOIN crm_stage s ON s.id = l.stage_id
+          LEFT JOIN res_partner p ON p.id = l.partner_id
+         WHERE l.active AND s.probability = 100 AND l.date_closed IS NOT NULL
+           AND l.user_id IS NOT NULL
+      ) x
+)
+"""
+
+
+class CrmStaffPerformance(models.Model):
+    """What each salesperson and team did, event by event."""
+
+    _name = "crm.staff.performance"
+    _description = "Staff Performance"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "date"
+
+    source = fields.Selection(
+        [("touchpoint", "Touchpoint"), ("campaign", "Campaign"), ("lead", "Won Lead")],
+        readonly=True)
+    date = fields.Datetime(readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    channel_id = fields.Many2one("crm.touchpoint.channel", string="Channel", readonly=True)
+    touchpoint_id = fields.Many2one("crm.touchpoint", string="Touchpoint", readonly=True)
+    campaign_id = fields.Many2one("crm.campaign", string="Campaign", readonly=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    outbound_count = fields.Integer(
+        string="Contacts Made", readonly=True,
+        help="Outbound touchpoints: calls, emails, visits... made to customers.")
+    inbound_count = fields.Integer(
+        string="Contacts Handled", readonly=True,
+        help="Inbound touchpoints of the salesperson's customers.")
+    answered_count = fields.Integer(
+        string="Answered", readonly=True,
+        help="Inbound contacts followed by an outbound contact with the customer.")
+    response_hours = fields.Float(
+        string="Response Time (h)", readonly=True, group_operator="avg",
+        help="Weekday hours from an inbound contact to the next outbound contact with the "
+             "customer (averaged in the pivot; the leaderboard shows median and 90th "
+             "percentile).")
+    revenue = fields.Float(readonly=True, help="Purchases of the customers.")
+    campaign_contacted = fields.Integer(
+        string="Campaign Contacts", readonly=True,
+        help="Campaign target members contacted by the salesperson.")
+    campaign_responded = fields.Integer(
+        string="Campaign Responses", readonly=True,
+        help="Responses of the target members assigned to the salesperson.")
+    leads_won = fields.Integer(string="Leads Won", readonly=True)
+    won_revenue = fields.Float(string="Won Revenue", readonly=True,
+                               help="Expected revenue of the leads won.")
+
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        cr.execute(WEEKDAY_SECONDS)
+        # the next outbound contact of a customer after an inbound one
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_touchpoint_partner_outbound_idx
+                ON crm_touchpoint (commercial_partner_id, date) WHERE direction = 'outbound'
+        """)
+        tools.drop_view_if_exists(cr, self._table)
+        cr.execute(VIEW)
+
+    @api.model
+    def response_time_percentiles(self, domain=None, groupby="user_id"):
+        """{group id: (median, 90th percentile, answered contacts)} of the
+        response times of the rows in `domain` (record rules applied), by
+        `user_id` or `team_id`: one query."""
+        if groupby not in ("user_id", "team_id"):
+            raise ValueError("groupby must be user_id or team_id")
+        query = self._where_calc(list(domain or []) + [("response_hours", "!=", False)])
+        self._apply_ir_rules(query, "read")
+        from_clause, where_clause, params = query.get_sql()
+        # port>=13: flush before this query
+        self.env.cr.execute("""
+            SELECT "crm_staff_performance"."{group}",
+                   percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY "crm_staff_performance".response_hours),
+                   percentile_cont(0.9) WITHIN GROUP (
+                       ORDER BY "crm_staff_performance".response_hours),
+                   count(*)
+              FROM {from_} WHERE {where} GROUP BY 1
+        """.format(group=groupby, from_=from_clause,  # pylint: disable=sql-injection
+                   where=where_clause or "TRUE"), params)
+        return {row[0]: (row[1], row[2], row[3]) for row in self.env.cr.fetchall()}
+
+    def action_open_source(self):
+        """The record behind the row: its touchpoint, campaign or lead."""
+        self.ensure_one()
+        if self.touchpoint_id:
+            model, res_id = "crm.touchpoint", self.touchpoint_id.id
+        elif self.lead_id:
+            model, res_id = "crm.lead", self.lead_id.id
+        else:
+            model, res_id = "crm.campaign", self.campaign_id.id
+        return {"type": "ir.actions.act_window", "res_model": model, "res_id": res_id,
+                "view_mode": "form", "target": "current"}
+
+    def action_open_timeline(self):
+        """The customer's timeline."""
+        self.ensure_one()
+        return self.partner_id.action_view_touchpoints()

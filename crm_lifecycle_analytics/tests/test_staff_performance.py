@@ -1,0 +1,134 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Staff performance: each measure against hand-computed values on a small
+week of contacts (response times across a weekend, a customer never
+heard from), and who sees which rows."""
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+
+
+class TestStaffPerformance(CrmLifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestStaffPerformance, cls).setUpClass()
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        salesman_group = cls.env.ref("sales_team.group_sale_salesman")
+
+        def user(login):
+            return Users.create({"name": login.title(), "login": "test_perf_%s" % login,
+                                 "email": "%s@example.com" % login,
+                                 "groups_id": [(6, 0, [salesman_group.id])]})
+        cls.anna, cls.bert, cls.lena = user("anna"), user("bert"), user("lena")
+        Team = cls.env["crm.team"]
+        # Lena leads team North (she is not one of its salespeople)
+        cls.north = Team.create({"name": "North", "user_id": cls.lena.id,
+                                 "member_ids": [(6, 0, [cls.anna.id])]})
+        cls.south = Team.create({"name": "South", "member_ids": [(6, 0, [cls.bert.id])]})
+        Partner = cls.env["res.partner"]
+        cls.ada = Partner.create({"name": "Perf Ada", "customer": True, "is_company": True,
+                                  "user_id": cls.anna.id})
+        cls.bob = Partner.create({"name": "Perf Bob", "customer": True, "is_company": True,
+                                  "user_id": cls.bert.id})
+        cls.cid = Partner.create({"name": "Perf Cid", "customer": True, "is_company": True,
+                                  "user_id": cls.anna.id})
+        # 2026-11-20 is a Friday
+        cls.tp(cls.ada, "2026-11-20 16:00:00", "inbound", cls.anna, cls.north)
+        cls.answer_ada = cls.tp(cls.ada, "2026-11-23 10:00:00", "outbound", cls.anna,
+                                cls.north)  # Monday: 8 h on Friday + 10 h on Monday
+        cls.tp(cls.ada, "2026-11-24 09:00:00", "inbound", cls.anna, cls.north)
+        cls.tp(cls.ada, "2026-11-24 11:30:00", "outbound", cls.anna, cls.north,
+               channel="email")  # 2.5 h
+        cls.tp(cls.bob, "2026-11-21 10:00:00", "inbound", cls.bert, cls.south)  # Saturday
+        cls.tp(cls.bob, "2026-11-23 09:00:00", "outbound", cls.bert, cls.south)  # 9 h
+        cls.tp(cls.bob, "2026-11-25 09:00:00", "inbound", cls.bert, cls.south)  # unanswered
+        # Cid is only called, then buys: a purchase needs no answer
+        cls.tp(cls.cid, "2026-11-19 14:00:00", "outbound", cls.anna, cls.north)
+        cls.tp(cls.cid, "2026-11-26 12:00:00", "inbound", cls.anna, cls.north,
+               kind="purchase", amount=100.0, channel="order")
+        cls.Report = cls.env["crm.staff.performance"]
+        cls.week = [("date", ">=", "2026-11-16"), ("date", "<", "2026-11-30"),
+                    ("source", "=", "touchpoint"),
+                    ("user_id", "in", (cls.anna | cls.bert | cls.lena).ids)]
+
+    @classmethod
+    def tp(cls, partner, date, direction, user, team, kind="contact", amount=None,
+           channel="phone"):
+        return cls.env["crm.touchpoint"].create({
+            "partner_id": partner.id, "date": date, "direction": direction, "kind": kind,
+            "user_id": user.id, "team_id": team.id, "amount": amount,
+            "channel_id": cls.channel[channel].id})
+
+    def totals(self, report=None, domain=None):
+        report = self.Report if report is None else report  # (an empty recordset is falsy)
+        groups = report.read_group(
+            (domain or []) + self.week,
+            ["user_id", "outbound_count", "inbound_count", "answered_count", "revenue"],
+            ["user_id"])
+        return {g["user_id"][0]: (g["outbound_count"], g["inbound_count"],
+                                  g["answered_count"], g["revenue"]) for g in groups}
+
+    def test_weekday_hours(self):
+        cr = self.env.cr
+
+        def hours(start, end):
+            cr.execute("SELECT (crm_lifecycle_weekday_seconds(%s::timestamp) "
+                       "- crm_lifecycle_weekday_seconds(%s::timestamp)) / 3600", (end, start))
+            return cr.fetchone()[0]
+        self.assertAlmostEqual(hours("2026-11-24 09:00", "2026-11-24 11:30"), 2.5)
+        self.assertAlmostEqual(hours("2026-11-20 16:00", "2026-11-23 10:00"), 18.0)
+        self.assertAlmostEqual(hours("2026-11-21 10:00", "2026-11-23 09:00"), 9.0)
+        self.assertAlmostEqual(hours("2026-11-20 23:00", "2026-11-23 01:00"), 2.0)
+        self.assertAlmostEqual(hours("2026-11-21 08:00", "2026-11-22 20:00"), 0.0)
+        # two weeks from Wednesday to Wednesday: ten weekdays
+        self.assertAlmostEqual(hours("2026-11-04 12:00", "2026-11-18 12:00"), 240.0)
+
+    def test_contacts_made_handled_and_revenue(self):
+        self.assertEqual(self.totals(), {
+            self.anna.id: (3, 2, 2, 100.0),
+            self.bert.id: (1, 2, 1, 0.0),
+        })
+
+    def test_response_time_median_and_90th_percentile(self):
+        stats = self.Report.response_time_percentiles(self.week)
+        median, p90, answered = stats[self.anna.id]
+        self.assertAlmostEqual(median, (18.0 + 2.5) / 2)
+        self.assertAlmostEqual(p90, 2.5 + 0.9 * (18.0 - 2.5))
+        self.assertEqual(answered, 2)
+        self.assertEqual(stats[self.bert.id], (9.0, 9.0, 1))
+        by_team = self.Report.response_time_percentiles(self.week, groupby="team_id")
+        self.assertEqual(by_team[self.south.id], (9.0, 9.0, 1))
+        # the unanswered contact has no response time; Cid's purchase is no contact
+        unanswered = self.Report.search(self.week + [("inbound_count", "=", 1),
+                                                     ("answered_count", "=", 0)])
+        self.assertEqual(unanswered.mapped("partner_id"), self.bob)
+
+    def test_won_leads_and_campaign_contacts(self):
+        lead = self.env["crm.lead"].create({
+            "name": "Perf deal", "partner_id": self.ada.id, "user_id": self.anna.id,
+            "team_id": self.north.id, "planned_revenue": 1500.0, "type": "opportunity"})
+        lead.action_set_won()
+        row = self.Report.search([("lead_id", "=", lead.id)])
+        self.assertEqual((row.leads_won, row.won_revenue, row.user_id), (1, 1500.0, self.anna))
+        self.assertEqual(row.action_open_source()["res_model"], "crm.lead")
+
+    def test_drill_down_to_the_touchpoint_and_the_timeline(self):
+        row = self.Report.search([("touchpoint_id", "=", self.answer_ada.id)])
+        self.assertEqual((row.user_id, row.team_id, row.partner_id),
+                         (self.anna, self.north, self.ada))
+        action = row.action_open_source()
+        self.assertEqual((action["res_model"], action["res_id"]),
+                         ("crm.touchpoint", self.answer_ada.id))
+        timeline = row.action_open_timeline()
+        self.assertEqual(timeline["res_model"], "crm.touchpoint")
+        self.assertIn(str(self.ada.id), str(timeline["domain"]))
+
+    def test_salesperson_sees_own_rows_leader_the_team_manager_all(self):
+        anna = self.totals(self.Report.sudo(self.anna))
+        self.assertEqual(set(anna), {self.anna.id}, "a salesperson sees their own rows")
+        bert = self.totals(self.Report.sudo(self.bert))
+        self.assertEqual(set(bert), {self.bert.id})
+        lena = self.totals(self.Report.sudo(self.lena))
+        self.assertEqual(set(lena), {self.anna.id}, "a team leader sees the team's rows")
+        manager = self.totals(self.Report.sudo(self.sales_manager))
+        self.assertEqual(set(manager), {self.anna.id, self.bert.id})
+        stats = self.Report.sudo(self.bert).response_time_percentiles(self.week)
+        self.assertEqual(set(stats), {self.bert.id}, "percentiles follow the record rules")
