@@ -21,6 +21,9 @@ bench: prints figures measured in the same run, each with its ratio:
   (f) campaigns: the audience build of a 500,000-customer segment against a
       bare INSERT ... SELECT, and response matching of 1,000,000 new
       touchpoints against 20 running campaigns (see bench_campaign.py);
+  (g) the staff performance pivot of the current quarter with 200
+      salespeople, against one scan of the quarter's touchpoints (see
+      bench_staff.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -36,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_campaign  # noqa: E402  pylint: disable=wrong-import-position
 import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
 import bench_metrics  # noqa: E402  pylint: disable=wrong-import-position
+import bench_staff  # noqa: E402  pylint: disable=wrong-import-position
 import lifecycle  # noqa: E402  pylint: disable=wrong-import-position
 
 DB = "crm_lifecycle_bench"
@@ -185,7 +189,7 @@ def cmd_data(args):
         sql("SELECT count(*) FROM crm_touchpoint"),
         sql("SELECT count(*) FROM mail_message WHERE model = 'res.partner' "
             "AND subject LIKE 'Bench email%'"), time.time() - t0))
-    if args.only not in ("touchpoints", "metrics", "campaigns"):
+    if args.only not in ("touchpoints", "metrics", "campaigns", "staff"):
         bench_identity.generate(sys.modules[__name__], lifecycle, say)
 
 
@@ -386,6 +390,12 @@ def cmd_run(args):
                                odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), say)
         if args.only == "campaigns":
             return None
+    if args.only in (None, "staff"):
+        with odoo.api.Environment.manage(), registry.cursor() as cr:
+            bench_staff.run(sys.modules[__name__],
+                            odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), say)
+        if args.only == "staff":
+            return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -404,7 +414,8 @@ def main(argv=None):
     parser.add_argument("command", choices=["data", "run"])
     parser.add_argument("--fresh", action="store_true",
                         help="data: start again from the addons template")
-    parser.add_argument("--only", choices=["touchpoints", "identity", "metrics", "campaigns"],
+    parser.add_argument("--only", choices=["touchpoints", "identity", "metrics", "campaigns",
+                                           "staff"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

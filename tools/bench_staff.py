@@ -1,0 +1,97 @@
+"""Benchmark of the staff performance report (part of `make bench`), in the
+touchpoint benchmark database.
+
+Data (made on first use, kept): 200 salespeople in 10 teams, the bench
+touchpoints shared between them (user = touchpoint id modulo 200).
+
+Figures, measured in one run, as a manager (record rules applied):
+  - the performance pivot of the current quarter as the screen opens it
+    (read_group by team of contacts made, contacts handled and revenue),
+    its SQL time and the ratio to one scan of the quarter's touchpoints;
+  - the same with the average response time measure added;
+  - the median and 90th percentile response times per salesperson for the
+    quarter (the leaderboard's query).
+"""
+import datetime
+import statistics
+import time
+
+SALESPEOPLE = 200
+TEAMS = 10
+AS_OF = datetime.date(2026, 11, 30)
+
+
+def salespeople(env, say):
+    """The 200 bench salespeople, made on first use, and the touchpoints
+    shared between them."""
+    cr = env.cr
+    Users = env["res.users"].with_context(no_reset_password=True, tracking_disable=True)
+    users = Users.search([("login", "=like", "bench_sales_%")], order="id")
+    if len(users) >= SALESPEOPLE:
+        return users
+    t0 = time.time()
+    group = env.ref("sales_team.group_sale_salesman")
+    teams = env["crm.team"].search([("name", "=like", "Bench team %")], order="id")
+    for k in range(len(teams), TEAMS):
+        teams |= env["crm.team"].create({"name": "Bench team %d" % k})
+    for k in range(len(users), SALESPEOPLE):
+        users |= Users.create({
+            "name": "Bench Salesperson %d" % k, "login": "bench_sales_%03d" % k,
+            "groups_id": [(6, 0, [group.id])], "sale_team_id": teams[k % TEAMS].id})
+    # team leaders: the first salesperson of each team
+    for k, team in enumerate(teams):
+        team.user_id = users[k]
+    cr.execute("""
+        UPDATE crm_touchpoint t
+           SET user_id = (%(users)s::int[])[1 + t.id %% %(n)s],
+               team_id = (%(teams)s::int[])[1 + (t.id %% %(n)s) %% %(n_teams)s]
+    """, {"users": users.ids, "teams": teams.ids, "n": SALESPEOPLE, "n_teams": TEAMS})
+    cr.execute("ANALYZE crm_touchpoint")
+    cr.commit()
+    say("staff: %d salespeople in %d teams made, %d touchpoints shared between them in "
+        "%.0f s" % (SALESPEOPLE, TEAMS, cr.rowcount, time.time() - t0))
+    return users
+
+
+def timed(fn, repeat=3):
+    times = []
+    for _i in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run(bench, env, say):
+    salespeople(env, say)
+    cr = env.cr
+    quarter = AS_OF.replace(month=1 + (AS_OF.month - 1) // 3 * 3, day=1).isoformat()
+    domain = [("date", ">=", quarter)]
+    manager = env["res.users"].search([("login", "=", "bench_manager")])
+    if not manager:
+        manager = env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Bench Manager", "login": "bench_manager",
+            "groups_id": [(6, 0, [env.ref("sales_team.group_sale_manager").id])]})
+        cr.commit()
+    # a manager, not the superuser: the record rules are part of the query
+    Report = env["crm.staff.performance"].sudo(manager)
+
+    def pivot(measures):
+        return lambda: Report.read_group(domain, ["team_id"] + measures, ["team_id"],
+                                         lazy=False)
+    counts = ["outbound_count", "inbound_count", "revenue"]
+    pivot(counts)()  # warm the cache
+    t_pivot = timed(pivot(counts))
+    t_response = timed(pivot(counts + ["response_hours"]), repeat=1)
+    t_scan = timed(lambda: cr.execute(
+        "SELECT count(*), sum(amount) FROM crm_touchpoint WHERE date >= %s", (quarter,)))
+    cr.execute("SELECT count(*) FROM crm_touchpoint WHERE date >= %s", (quarter,))
+    rows = cr.fetchone()[0]
+    t_pct = timed(lambda: Report.response_time_percentiles(domain), repeat=1)
+    say("staff: performance pivot of the quarter (%d touchpoints, %d salespeople), by team, "
+        "contacts made and handled and revenue: %.2f s; one scan of the quarter's "
+        "touchpoints: %.2f s; ratio %.1fx" % (
+            rows, SALESPEOPLE, t_pivot, t_scan, t_pivot / t_scan))
+    say("staff: the same pivot with the average response time: %.2f s (%.1fx the scan); "
+        "median and 90th percentile response times of the %d salespeople: %.2f s" % (
+            t_response, t_response / t_scan, SALESPEOPLE, t_pct))
