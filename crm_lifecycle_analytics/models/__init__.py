@@ -5,3 +5,4 @@ from . import crm_customer_snapshot
 from . import res_partner
 from . import crm_campaign
 from . import crm_staff_performance
+from . import crm_staff_target

@@ -195,6 +195,13 @@ class CrmCustomerMetrics(models.Model):
         string="Inbound Contacts", readonly=True,
         help="Touchpoints the customer started (calls, emails, visits...).")
     last_contact = fields.Datetime(string="Last Contact", readonly=True)
+    salesperson_id = fields.Many2one(
+        "res.users", related="partner_id.user_id", string="Salesperson", readonly=True,
+        help="The customer's salesperson, whose portfolio it is in.")
+    next_activity_date = fields.Date(
+        string="Next Activity", compute="_compute_next_activity_date",
+        help="Deadline of the customer's next scheduled activity (on the customer or one "
+             "of its contacts).")
     cost_to_serve = fields.Monetary(
         string="Cost to Serve", readonly=True,
         help="The unit costs of the channels of all the customer's touchpoints.")
@@ -469,6 +476,22 @@ class CrmCustomerMetrics(models.Model):
              WHERE m.company_id = %(company)s
                AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.partner_id = m.partner_id)
         """).format(stage=stage), params)
+
+    def _compute_next_activity_date(self):
+        """One query for the rows shown (Odoo's stored next deadline of a
+        partner is not refreshed when an activity is added)."""
+        partners = self.mapped("partner_id").ids
+        deadlines = {}
+        if partners:
+            self.env.cr.execute("""
+                SELECT p.commercial_partner_id, min(a.date_deadline)
+                  FROM mail_activity a JOIN res_partner p ON p.id = a.res_id
+                 WHERE a.res_model = 'res.partner' AND p.commercial_partner_id = ANY(%s)
+                 GROUP BY 1
+            """, (partners,))
+            deadlines = dict(self.env.cr.fetchall())
+        for row in self:
+            row.next_activity_date = deadlines.get(row.partner_id.id) or False
 
     @api.model
     def _cron_recompute(self):

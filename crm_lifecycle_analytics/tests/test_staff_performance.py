@@ -3,13 +3,17 @@
 """Staff performance: each measure against hand-computed values on a small
 week of contacts (response times across a weekend, a customer never
 heard from), and who sees which rows."""
+import datetime
+
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
 
 
-class TestStaffPerformance(CrmLifecycleCase):
+class StaffCase(CrmLifecycleCase):
+    """A week of contacts of two salespeople in two teams."""
+
     @classmethod
     def setUpClass(cls):
-        super(TestStaffPerformance, cls).setUpClass()
+        super(StaffCase, cls).setUpClass()
         Users = cls.env["res.users"].with_context(no_reset_password=True)
         salesman_group = cls.env.ref("sales_team.group_sale_salesman")
 
@@ -57,6 +61,8 @@ class TestStaffPerformance(CrmLifecycleCase):
             "user_id": user.id, "team_id": team.id, "amount": amount,
             "channel_id": cls.channel[channel].id})
 
+
+class TestStaffPerformance(StaffCase):
     def totals(self, report=None, domain=None):
         report = self.Report if report is None else report  # (an empty recordset is falsy)
         groups = report.read_group(
@@ -132,3 +138,67 @@ class TestStaffPerformance(CrmLifecycleCase):
         self.assertEqual(set(manager), {self.anna.id, self.bert.id})
         stats = self.Report.sudo(self.bert).response_time_percentiles(self.week)
         self.assertEqual(set(stats), {self.bert.id}, "percentiles follow the record rules")
+
+
+class TestStaffTarget(StaffCase):
+    def target(self, measure, value, **owner):
+        return self.env["crm.staff.target"].create(dict(
+            owner, measure=measure, target=value, month="2026-11-17"))
+
+    def test_achievement_against_hand_computed_figures(self):
+        contacts = self.target("contacts", 6.0, user_id=self.anna.id)
+        self.assertEqual(contacts.month, "2026-11-01", "a target is for the whole month")
+        self.assertEqual(contacts.team_id, self.north, "the salesperson's team")
+        self.assertEqual((contacts.actual, contacts.achievement), (3.0, 50.0))
+        revenue = self.target("revenue", 80.0, user_id=self.anna.id)
+        self.assertEqual((revenue.actual, revenue.achievement), (100.0, 125.0))
+        # response time: lower is better, the median counts
+        speed = self.target("response_time", 8.2, user_id=self.anna.id)
+        self.assertAlmostEqual(speed.actual, 10.25)
+        self.assertAlmostEqual(speed.achievement, 80.0)
+        team = self.target("contacts", 2.0, team_id=self.south.id)
+        self.assertEqual((team.actual, team.achievement), (1.0, 50.0))
+        # a contact made later in the month counts at the next refresh
+        self.tp(self.ada, "2026-11-27 10:00:00", "outbound", self.anna, self.north)
+        contacts.refresh_actuals()
+        self.assertEqual(contacts.actual, 4.0)
+        self.assertAlmostEqual(contacts.achievement, 100.0 * 4 / 6)
+        # the leaderboard ranks by achievement within the month
+        board = self.env["crm.staff.target"].search(
+            [("month", "=", "2026-11-01"), ("measure", "=", "contacts")])
+        self.assertEqual(board.ids, [contacts.id, team.id])
+        rows = self.env["crm.staff.performance"].search(contacts.action_view_rows()["domain"])
+        self.assertEqual(sum(rows.mapped("outbound_count")), 4)
+
+    def test_salesperson_sees_own_targets_leader_the_team(self):
+        mine = self.target("revenue", 50.0, user_id=self.anna.id)
+        other = self.target("revenue", 50.0, user_id=self.bert.id)
+        Target = self.env["crm.staff.target"]
+        self.assertEqual(Target.sudo(self.anna).search([("id", "in", (mine | other).ids)]),
+                         mine)
+        self.assertEqual(Target.sudo(self.lena).search([("id", "in", (mine | other).ids)]),
+                         mine, "the leader of North sees Anna's target")
+        self.assertEqual(Target.sudo(self.sales_manager).search(
+            [("id", "in", (mine | other).ids)]), mine | other)
+
+
+class TestPortfolio(StaffCase):
+    def test_my_portfolio_lists_my_customers_with_value_risk_and_next_activity(self):
+        self.env["crm.customer.metrics"].compute_metrics(
+            company_ids=self.env.user.company_id.ids, as_of=datetime.date(2026, 11, 30))
+        self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get("res.partner").id,
+            "res_id": self.cid.id, "user_id": self.anna.id, "summary": "Call back",
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "date_deadline": "2026-12-03"})
+        action = self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action_portfolio")
+        domain = [("partner_id.user_id", "=", self.anna.id)]
+        self.assertIn("'partner_id.user_id', '=', uid", action.domain)
+        rows = self.env["crm.customer.metrics"].sudo(self.anna).search(domain)
+        self.assertIn(self.cid, rows.mapped("partner_id"))
+        self.assertFalse(rows.mapped("partner_id") - (self.ada | self.cid), "only Anna's")
+        cid = rows.filtered(lambda r: r.partner_id == self.cid)
+        self.assertEqual(cid.revenue, 100.0)
+        self.assertEqual(cid.salesperson_id, self.anna)
+        self.assertEqual(cid.next_activity_date, "2026-12-03")
+        self.assertTrue(cid.last_contact)

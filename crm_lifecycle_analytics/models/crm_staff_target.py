@@ -1,0 +1,142 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Monthly targets per salesperson or team, and how far each got: the
+actual figures come from the staff performance report, one query per
+month and measure for all the targets refreshed."""
+import datetime
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+MEASURES = [
+    ("revenue", "Revenue"),
+    ("contacts", "Contacts Made"),
+    ("responses", "Campaign Responses"),
+    ("response_time", "Median Response Time (h)"),
+]
+# the report's field summed for each measure (response time: the median)
+MEASURE_FIELDS = {"revenue": "revenue", "contacts": "outbound_count",
+                  "responses": "campaign_responded"}
+
+
+def month_start(value):
+    value = fields.Date.from_string(value) if isinstance(value, str) else value
+    return fields.Date.to_string(value.replace(day=1))
+
+
+class CrmStaffTarget(models.Model):
+    _name = "crm.staff.target"
+    _description = "Staff Target"
+    _order = "month desc, achievement desc, id"
+    _rec_name = "measure"
+
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, ondelete="cascade",
+        help="Leave empty for a target of the whole team.")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True, ondelete="cascade",
+        help="The team of a team target; for a salesperson's target, the team they were in.")
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True,
+        default=lambda self: self.env.user.company_id)
+    month = fields.Date(required=True, default=lambda self: month_start(
+        fields.Date.context_today(self)), help="The month of the target (its first day).")
+    measure = fields.Selection(MEASURES, required=True, default="revenue")
+    target = fields.Float(required=True, help="The figure to reach in the month; for the "
+                          "response time, the median to stay under.")
+    actual = fields.Float(readonly=True, help="The figure reached, at the last refresh.")
+    achievement = fields.Float(
+        string="Achievement (%)", readonly=True, group_operator="avg",
+        help="Actual over target (for the response time: target over actual), in %.")
+    last_refresh = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("target_positive", "CHECK (target > 0)", "A target must be above zero."),
+    ]
+
+    @api.constrains("user_id", "team_id")
+    def _check_owner(self):
+        for target in self:
+            if not target.user_id and not target.team_id:
+                raise ValidationError(_("A target belongs to a salesperson or a team."))
+
+    @api.model
+    def create(self, vals):
+        if vals.get("month"):
+            vals["month"] = month_start(vals["month"])
+        if vals.get("user_id") and not vals.get("team_id"):
+            vals["team_id"] = self.env["res.users"].browse(vals["user_id"]).sale_team_id.id
+        record = super(CrmStaffTarget, self).create(vals)
+        record.refresh_actuals()
+        return record
+
+    def write(self, vals):
+        if vals.get("month"):
+            vals["month"] = month_start(vals["month"])
+        result = super(CrmStaffTarget, self).write(vals)
+        if {"month", "measure", "target", "user_id", "team_id"} & set(vals):
+            self.refresh_actuals()
+        return result
+
+    def refresh_actuals(self):
+        """Actual and achievement of the targets, from the performance
+        report (sudo: a target's figures are the whole person's or team's)."""
+        Report = self.env["crm.staff.performance"].sudo()
+        groups = defaultdict(lambda: self.browse())
+        for target in self:
+            groups[(target.month, target.measure, bool(target.user_id),
+                    target.company_id.id)] |= target
+        now = fields.Datetime.now()
+        for (month, measure, personal, company_id), targets in groups.items():
+            start = fields.Date.from_string(month)
+            end = (start + datetime.timedelta(days=32)).replace(day=1)
+            key = "user_id" if personal else "team_id"
+            owners = targets.mapped(key).ids
+            domain = [("date", ">=", fields.Date.to_string(start)),
+                      ("date", "<", fields.Date.to_string(end)),
+                      ("company_id", "=", company_id), (key, "in", owners)]
+            if measure == "response_time":
+                actual = {owner: stats[0] for owner, stats in
+                          Report.response_time_percentiles(domain, groupby=key).items()}
+            else:
+                field = MEASURE_FIELDS[measure]
+                actual = {g[key][0]: g[field] for g in
+                          Report.read_group(domain, [key, field], [key]) if g[key]}
+            for target in targets:
+                value = actual.get(target[key].id) or 0.0
+                if measure == "response_time":
+                    ratio = target.target / value if value else 0.0
+                else:
+                    ratio = value / target.target
+                # the figures are facts, whoever asks for them (port>=13:
+                # super().write skips the refresh with a context key)
+                super(CrmStaffTarget, target.sudo()).write({
+                    "actual": value, "achievement": 100.0 * ratio, "last_refresh": now})
+        return True
+
+    @api.model
+    def _cron_refresh(self):
+        """Every night: this month's and last month's targets."""
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        last = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        self.sudo().search([("month", ">=", fields.Date.to_string(last))]).refresh_actuals()
+
+    def action_refresh(self):
+        self.refresh_actuals()
+        return True
+
+    def action_view_rows(self):
+        """The performance rows behind the target's figure."""
+        self.ensure_one()
+        start = fields.Date.from_string(self.month)
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+        key = "user_id" if self.user_id else "team_id"
+        action = self.env.ref("crm_lifecycle_analytics.crm_staff_performance_action").read()[0]
+        action["domain"] = [("date", ">=", fields.Date.to_string(start)),
+                            ("date", "<", fields.Date.to_string(end)),
+                            (key, "=", self[key].id)]
+        action["context"] = {"search_default_group_customer": 1}
+        action["view_mode"] = "tree,pivot,graph"
+        action["views"] = [(False, "tree"), (False, "pivot"), (False, "graph")]
+        return action
