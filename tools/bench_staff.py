@@ -13,7 +13,6 @@ Figures, measured in one run, as a manager (record rules applied):
     quarter (the leaderboard's query).
 """
 import datetime
-import statistics
 import time
 
 SALESPEOPLE = 200
@@ -53,15 +52,6 @@ def salespeople(env, say):
     return users
 
 
-def timed(fn, repeat=3):
-    times = []
-    for _i in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def run(bench, env, say):
     salespeople(env, say)
     cr = env.cr
@@ -81,13 +71,13 @@ def run(bench, env, say):
                                          lazy=False)
     counts = ["outbound_count", "inbound_count", "revenue"]
     pivot(counts)()  # warm the cache
-    t_pivot = timed(pivot(counts))
-    t_response = timed(pivot(counts + ["response_hours"]), repeat=1)
-    t_scan = timed(lambda: cr.execute(
-        "SELECT count(*), sum(amount) FROM crm_touchpoint WHERE date >= %s", (quarter,)))
+    t_pivot = bench.timed(pivot(counts), 3)
+    t_response = bench.timed(pivot(counts + ["response_hours"]), 1)
+    t_scan = bench.timed(lambda: cr.execute(
+        "SELECT count(*), sum(amount) FROM crm_touchpoint WHERE date >= %s", (quarter,)), 3)
     cr.execute("SELECT count(*) FROM crm_touchpoint WHERE date >= %s", (quarter,))
     rows = cr.fetchone()[0]
-    t_pct = timed(lambda: Report.response_time_percentiles(domain), repeat=1)
+    t_pct = bench.timed(lambda: Report.response_time_percentiles(domain), 1)
     say("staff: performance pivot of the quarter (%d touchpoints, %d salespeople), by team, "
         "contacts made and handled and revenue: %.2f s; one scan of the quarter's "
         "touchpoints: %.2f s; ratio %.1fx" % (
