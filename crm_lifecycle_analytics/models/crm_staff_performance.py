@@ -120,6 +120,25 @@ class CrmStaffPerformance(models.Model):
     won_revenue = fields.Float(string="Won Revenue", readonly=True,
                                help="Expected revenue of the leads won.")
 
+    this_quarter = fields.Boolean(
+        string="This Quarter", compute="_compute_this_quarter", search="_search_this_quarter",
+        help="The row's date is in the current calendar quarter (in the user's time zone).")
+
+    @api.model
+    def _quarter_start(self):
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        return today.replace(month=1 + (today.month - 1) // 3 * 3, day=1)
+
+    def _compute_this_quarter(self):
+        start = fields.Date.to_string(self._quarter_start())
+        for row in self:
+            row.this_quarter = bool(row.date and row.date >= start)
+
+    def _search_this_quarter(self, operator, value):
+        inside = (operator == "=") == bool(value)
+        start = fields.Date.to_string(self._quarter_start())
+        return [("date", ">=" if inside else "<", start)]
+
     @api.model_cr
     def init(self):
         cr = self.env.cr

@@ -107,6 +107,16 @@ class TestStaffPerformance(StaffCase):
                                                      ("answered_count", "=", 0)])
         self.assertEqual(unanswered.mapped("partner_id"), self.bob)
 
+    def test_this_quarter_filter(self):
+        today = datetime.date.today()
+        start = today.replace(month=1 + (today.month - 1) // 3 * 3, day=1).isoformat()
+        rows = self.Report.search(self.week)
+        inside = self.Report.search(self.week + [("this_quarter", "=", True)])
+        outside = self.Report.search(self.week + [("this_quarter", "=", False)])
+        self.assertEqual(inside, rows.filtered(lambda r: r.date >= start))
+        self.assertEqual(inside | outside, rows)
+        self.assertFalse(inside & outside)
+
     def test_won_leads_and_campaign_contacts(self):
         lead = self.env["crm.lead"].create({
             "name": "Perf deal", "partner_id": self.ada.id, "user_id": self.anna.id,
