@@ -139,7 +139,6 @@ class CrmStaffPerformance(models.Model):
         start = fields.Date.to_string(self._quarter_start())
         return [("date", ">=" if inside else "<", start)]
 
-    @api.model_cr
     def init(self):
         cr = self.env.cr
         cr.execute(WEEKDAY_SECONDS)
