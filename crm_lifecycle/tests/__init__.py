@@ -11,3 +11,4 @@ from . import test_partner_merge
 from . import test_partner_import
 from . import test_segment
 from . import test_campaign
+from . import test_touchpoint_answer

@@ -5,24 +5,11 @@ with (a touchpoint, a campaign contact or response, a won lead), in a SQL
 view, so that the pivot sums them by person, team, channel and period and
 every figure opens the rows, customers and touchpoints behind it.
 
-Response time: an inbound touchpoint (a purchase needs no answer) is answered by the next outbound
-touchpoint of the same company to the same customer; the time between them
-is counted in weekday hours (Saturdays and Sundays, in UTC, do not count).
+Response time: the weekday hours from an inbound touchpoint to the next
+outbound one with the customer, stored on the touchpoint by crm_lifecycle
+(see crm_touchpoint_answer.py), so the report reads one column.
 """
 from odoo import api, fields, models, tools
-
-# seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
-# form: whole weeks, the weekdays of the last week, and the part of the day
-WEEKDAY_SECONDS = """
-CREATE OR REPLACE FUNCTION crm_lifecycle_weekday_seconds(ts timestamp)
-RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT floor(x.d / 7) * 5 * 86400
-           + LEAST(x.d - floor(x.d / 7) * 7, 5) * 86400
-           + CASE WHEN x.d - floor(x.d / 7) * 7 < 5 THEN x.s - x.d * 86400 ELSE 0 END
-      FROM (SELECT floor(EXTRACT(epoch FROM ts - timestamp '2001-01-01') / 86400) AS d,
-                   EXTRACT(epoch FROM ts - timestamp '2001-01-01') AS s) x
-$$
-"""
 
 # the view; each part's id is its source row's id times 4 plus the part
 VIEW = """
@@ -34,13 +21,7 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
                t.id AS touchpoint_id, NULL::int AS campaign_id, NULL::int AS lead_id,
                (t.direction = 'outbound')::int AS outbound_count,
                (t.direction = 'inbound' AND t.kind <> 'purchase')::int AS inbound_count,
-               CASE WHEN t.direction = 'inbound' AND t.kind <> 'purchase' THEN (
-                   SELECT (crm_lifecycle_weekday_seconds(min(o.date))
-                           - crm_lifecycle_weekday_seconds(t.date)) / 3600.0
-                     FROM crm_touchpoint o
-                    WHERE o.commercial_partner_id = t.commercial_partner_id
-                      AND o.direction = 'outbound' AND o.date >= t.date
-                      AND o.company_id = t.company_id) END AS response_hours,
+               t.response_hours,
                CASE WHEN t.kind = 'purchase' THEN COALESCE(t.amount, 0) ELSE 0 END
                    AS revenue,
                0 AS campaign_contacted, 0 AS campaign_responded, 0 AS leads_won,
@@ -141,12 +122,6 @@ class CrmStaffPerformance(models.Model):
 
     def init(self):
         cr = self.env.cr
-        cr.execute(WEEKDAY_SECONDS)
-        # the next outbound contact of a customer after an inbound one
-        cr.execute("""
-            CREATE INDEX IF NOT EXISTS crm_touchpoint_partner_outbound_idx
-                ON crm_touchpoint (commercial_partner_id, date) WHERE direction = 'outbound'
-        """)
         tools.drop_view_if_exists(cr, self._table)
         cr.execute(VIEW)
 

@@ -1,0 +1,177 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""When was an inbound contact answered, and how fast.
+
+An inbound touchpoint (a purchase needs no answer) is answered by the next
+outbound touchpoint of the same company to the same customer. Its answer
+date and response time (in weekday hours: Saturdays and Sundays, in UTC, do
+not count) are stored on the touchpoint, so that the call-centre queue of
+unanswered contacts and the staff reports read a column instead of looking
+for the next contact row by row.
+
+The columns are kept by the database itself: statement-level triggers with
+transition tables recompute the answers of the customers a statement
+touched, whatever wrote it (the ORM, the set-based capture, imports,
+ingestion, partner merges). One statement of a million rows costs one
+set-based update, a one-row ORM write a few index lookups.
+"""
+from odoo import api, fields, models
+
+# seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
+# form: whole weeks, the weekdays of the last week, and the part of the day
+WEEKDAY_SECONDS = """
+CREATE OR REPLACE FUNCTION crm_lifecycle_weekday_seconds(ts timestamp)
+RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT floor(x.d / 7) * 5 * 86400
+           + LEAST(x.d - floor(x.d / 7) * 7, 5) * 86400
+           + CASE WHEN x.d - floor(x.d / 7) * 7 < 5 THEN x.s - x.d * 86400 ELSE 0 END
+      FROM (SELECT floor(EXTRACT(epoch FROM ts - timestamp '2001-01-01') / 86400) AS d,
+                   EXTRACT(epoch FROM ts - timestamp '2001-01-01') AS s) x
+$$
+"""
+
+# the answers of the touchpoints of some customers ({scope} on t2), written
+# only where they changed
+ANSWER_UPDATE = """
+UPDATE crm_touchpoint t
+   SET answered_date = a.answered,
+       response_hours = (crm_lifecycle_weekday_seconds(a.answered)
+                         - crm_lifecycle_weekday_seconds(a.date)) / 3600.0
+  FROM (SELECT t2.id, t2.date,
+               CASE WHEN t2.direction = 'inbound' AND t2.kind <> 'purchase' THEN (
+                   SELECT min(o.date) FROM crm_touchpoint o
+                    WHERE o.commercial_partner_id = t2.commercial_partner_id
+                      AND o.direction = 'outbound' AND o.date >= t2.date
+                      AND o.company_id IS NOT DISTINCT FROM t2.company_id) END AS answered
+          FROM crm_touchpoint t2
+         WHERE {scope}) a
+ WHERE t.id = a.id
+   AND (t.answered_date, t.response_hours) IS DISTINCT FROM (
+        a.answered, (crm_lifecycle_weekday_seconds(a.answered)
+                     - crm_lifecycle_weekday_seconds(a.date)) / 3600.0)
+"""
+
+ANSWER_CUSTOMERS = """
+CREATE OR REPLACE FUNCTION crm_lifecycle_answer_customers(partners int[])
+RETURNS void LANGUAGE sql AS $$
+""" + ANSWER_UPDATE.format(scope="t2.commercial_partner_id = ANY(partners)") + """
+$$
+"""
+
+# the triggers: the customers of the rows inserted or deleted, or of the
+# rows whose customer, company, date, direction or kind an update changed;
+# the update they make themselves fires the update trigger again, one level
+# down, where it stops
+ANSWER_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_lifecycle_touchpoint_answers() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    partners int[];
+BEGIN
+    IF pg_trigger_depth() > 1 THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(DISTINCT n.commercial_partner_id) INTO partners
+          FROM crm_lifecycle_new_rows n;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT o.commercial_partner_id) INTO partners
+          FROM crm_lifecycle_old_rows o;
+    ELSE
+        SELECT array_agg(DISTINCT p.id) INTO partners
+          FROM crm_lifecycle_new_rows n
+          JOIN crm_lifecycle_old_rows o ON o.id = n.id
+         CROSS JOIN LATERAL (VALUES (n.commercial_partner_id), (o.commercial_partner_id)) p (id)
+         WHERE (n.commercial_partner_id, n.company_id, n.date, n.direction, n.kind)
+               IS DISTINCT FROM
+               (o.commercial_partner_id, o.company_id, o.date, o.direction, o.kind);
+    END IF;
+    IF partners IS NOT NULL THEN
+        PERFORM crm_lifecycle_answer_customers(partners);
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+ANSWER_TRIGGERS = {
+    "crm_touchpoint_answers_ins": "AFTER INSERT ON crm_touchpoint "
+                                  "REFERENCING NEW TABLE AS crm_lifecycle_new_rows",
+    "crm_touchpoint_answers_upd": "AFTER UPDATE ON crm_touchpoint "
+                                  "REFERENCING NEW TABLE AS crm_lifecycle_new_rows "
+                                  "OLD TABLE AS crm_lifecycle_old_rows",
+    "crm_touchpoint_answers_del": "AFTER DELETE ON crm_touchpoint "
+                                  "REFERENCING OLD TABLE AS crm_lifecycle_old_rows",
+}
+
+
+class CrmTouchpoint(models.Model):
+    _inherit = "crm.touchpoint"
+
+    answered_date = fields.Datetime(
+        string="Answered On", readonly=True, copy=False,
+        help="For an inbound contact: when the company next contacted the customer (the "
+             "next outbound touchpoint). Empty while the contact is unanswered.")
+    response_hours = fields.Float(
+        string="Response Time (h)", readonly=True, copy=False, group_operator="avg",
+        help="For an answered inbound contact: weekday hours until the answer (Saturdays "
+             "and Sundays do not count).")
+    awaiting_answer = fields.Boolean(
+        string="Awaiting an Answer", compute="_compute_awaiting_answer",
+        search="_search_awaiting_answer",
+        help="An inbound contact (not a purchase) the company has not answered yet.")
+
+    @api.depends("direction", "kind", "answered_date")
+    def _compute_awaiting_answer(self):
+        for touchpoint in self:
+            touchpoint.awaiting_answer = (
+                touchpoint.direction == "inbound" and touchpoint.kind != "purchase"
+                and not touchpoint.answered_date)
+
+    def _search_awaiting_answer(self, operator, value):
+        awaiting = ["&", "&", ("direction", "=", "inbound"), ("kind", "!=", "purchase"),
+                    ("answered_date", "=", False)]
+        if (operator == "=") == bool(value):
+            return awaiting
+        return ["!"] + awaiting
+
+    def init(self):
+        super(CrmTouchpoint, self).init()
+        cr = self.env.cr
+        cr.execute(WEEKDAY_SECONDS)
+        # the next outbound contact of a customer after an inbound one
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS crm_touchpoint_partner_outbound_idx
+                ON crm_touchpoint (commercial_partner_id, date) WHERE direction = 'outbound'
+        """)
+        cr.execute(ANSWER_CUSTOMERS)
+        cr.execute(ANSWER_TRIGGER_FUNCTION)
+        cr.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'crm_touchpoint'::regclass")
+        existing = {row[0] for row in cr.fetchall()}
+        missing = sorted(set(ANSWER_TRIGGERS) - existing)
+        for name in missing:
+            # trusted constants only
+            query = "CREATE TRIGGER {name} {when} FOR EACH STATEMENT " \
+                    "EXECUTE PROCEDURE crm_lifecycle_touchpoint_answers()"
+            cr.execute(query.format(  # pylint: disable=sql-injection
+                name=name, when=ANSWER_TRIGGERS[name]))
+        if missing:
+            # first install, or the triggers are new: answer the history
+            cr.execute(ANSWER_UPDATE.format(scope="TRUE"))
+
+    # the triggers write other rows than the ones written: forget them
+    @api.model
+    def create(self, vals):
+        record = super(CrmTouchpoint, self).create(vals)
+        self.invalidate_cache(["answered_date", "response_hours"])
+        return record
+
+    def write(self, vals):
+        result = super(CrmTouchpoint, self).write(vals)
+        self.invalidate_cache(["answered_date", "response_hours"])
+        return result
+
+    def unlink(self):
+        result = super(CrmTouchpoint, self).unlink()
+        self.invalidate_cache(["answered_date", "response_hours"])
+        return result

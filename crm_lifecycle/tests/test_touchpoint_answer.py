@@ -1,0 +1,155 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The answer of an inbound contact (the next outbound one) and its response
+time in weekday hours, kept on the touchpoint by the database on every path
+that writes touchpoints."""
+import datetime
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from odoo import fields
+
+from .common import CrmLifecycleCase
+
+MONDAY = datetime.datetime(2026, 11, 2)  # a Monday
+
+
+def at(day, hour=0):
+    """Odoo datetime string `day` days and `hour` hours after MONDAY."""
+    return fields.Datetime.to_string(MONDAY + datetime.timedelta(days=day, hours=hour))
+
+
+def weekday_hours(start, end):
+    """Hours from start to end that fall on Monday to Friday, day by day (the
+    reference the closed form in SQL must agree with)."""
+    total = 0.0
+    cursor = start
+    while cursor < end:
+        midnight = datetime.datetime.combine(cursor.date(), datetime.time()) \
+            + datetime.timedelta(days=1)
+        step_end = min(midnight, end)
+        if cursor.weekday() < 5:
+            total += (step_end - cursor).total_seconds() / 3600.0
+        cursor = step_end
+    return total
+
+
+class TestTouchpointAnswer(CrmLifecycleCase):
+
+    def tp(self, partner, when, direction="inbound", kind="contact", **vals):
+        return self.Touchpoint.create(dict({
+            "partner_id": partner.id, "date": when, "direction": direction, "kind": kind,
+            "channel_id": self.channel["phone"].id}, **vals))
+
+    def test_weekend_is_not_counted(self):
+        call = self.tp(self.customer, at(4, 16))            # Friday 16:00
+        self.assertTrue(call.awaiting_answer)
+        answer = self.tp(self.contact, at(7, 10), "outbound")  # Monday 10:00, a contact of it
+        self.assertEqual(call.answered_date, answer.date)
+        self.assertAlmostEqual(call.response_hours, 8 + 10)
+        self.assertFalse(call.awaiting_answer)
+        self.assertFalse(answer.answered_date, "an outbound contact is not answered")
+        # a Saturday contact waits for Monday morning: only Monday's hours count
+        saturday = self.tp(self.customer, at(5, 11))
+        self.assertAlmostEqual(saturday.response_hours, 10)
+
+    def test_first_answer_counts(self):
+        call = self.tp(self.person, at(1, 9))
+        self.tp(self.person, at(3, 9), "outbound")
+        self.tp(self.person, at(2, 9), "outbound")
+        self.assertAlmostEqual(call.response_hours, 24)
+        earlier = self.tp(self.person, at(0, 9), "outbound")
+        self.assertAlmostEqual(call.response_hours, 24, msg="an earlier contact answers nothing")
+        earlier.date = at(1, 12)
+        self.assertAlmostEqual(call.response_hours, 3, msg="moved after the call, it answers")
+
+    def test_unanswered_and_answers_undone(self):
+        call = self.tp(self.person, at(1, 9))
+        purchase = self.tp(self.person, at(1, 8), kind="purchase", amount=10)
+        self.assertFalse(purchase.awaiting_answer, "a purchase needs no answer")
+        awaiting = self.Touchpoint.search([("awaiting_answer", "=", True),
+                                           ("commercial_partner_id", "=", self.person.id)])
+        self.assertEqual(awaiting, call)
+        answer = self.tp(self.person, at(1, 11), "outbound")
+        self.assertFalse(self.Touchpoint.search([("awaiting_answer", "=", True),
+                                                 ("commercial_partner_id", "=", self.person.id)]))
+        self.assertFalse(purchase.answered_date)
+        answer.unlink()
+        self.assertFalse(call.answered_date)
+        self.assertTrue(call.awaiting_answer)
+        # another company's contact does not answer this company's customer
+        other = self.env["res.company"].create({"name": "Other Company Ltd"})
+        self.tp(self.person, at(1, 12), "outbound", company_id=other.id)
+        self.assertTrue(call.awaiting_answer)
+        # turned into an outbound contact, it is no longer waiting
+        call.direction = "outbound"
+        self.assertFalse(call.response_hours)
+
+    def test_set_based_paths(self):
+        """Ingestion (one statement for many rows) answers like the ORM."""
+        res = self.Touchpoint.ingest([
+            {"source_system": "answers", "external_ref": "in-1", "email": self.person.email,
+             "channel": "email", "date": at(2, 8), "direction": "inbound"},
+            {"source_system": "answers", "external_ref": "out-1", "email": self.person.email,
+             "channel": "email", "date": at(2, 9), "direction": "outbound"},
+        ])
+        self.assertEqual({r["status"] for r in res}, {"created"})
+        call = self.Touchpoint.search([("external_ref", "=", "in-1")])
+        self.assertAlmostEqual(call.response_hours, 1)
+
+    def test_merge_brings_the_answer(self):
+        twin = self.env["res.partner"].create({"name": "Linus P.", "customer": True})
+        call = self.tp(self.person, at(1, 9))
+        self.tp(twin, at(1, 10), "outbound")
+        self.assertTrue(call.awaiting_answer)
+        self.env["crm.partner.merge.log"].merge_partners(self.person.id, [twin.id])
+        self.assertAlmostEqual(call.response_hours, 1)
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(st.lists(st.tuples(
+        st.sampled_from(["create", "create", "create", "move", "turn", "delete"]),
+        st.integers(min_value=0, max_value=1),     # customer
+        st.integers(min_value=0, max_value=13 * 24 - 1),  # hour of the fortnight
+        st.sampled_from(["inbound", "outbound"]),
+        st.sampled_from(["contact", "contact", "purchase"]),
+        st.integers(min_value=0, max_value=1000)), min_size=1, max_size=15))
+    def test_answers_property(self, ops):
+        """Whatever sequence of creates, moves, direction changes and deletes:
+        the stored answers are those of a day-by-day reference."""
+        customers = [self.person, self.customer]
+        self.env.cr.execute("SAVEPOINT hypothesis_example")
+        try:
+            made = self.Touchpoint.browse()
+            for op, who, hour, direction, kind, pick in ops:
+                existing = made.exists()
+                if op == "create" or not existing:
+                    made |= self.tp(customers[who], at(0, hour), direction, kind,
+                                    amount=kind == "purchase" and 5 or 0)
+                elif op == "move":
+                    existing[pick % len(existing)].date = at(0, hour)
+                elif op == "turn":
+                    existing[pick % len(existing)].direction = direction
+                else:
+                    existing[pick % len(existing)].unlink()
+            rows = self.Touchpoint.search(
+                [("commercial_partner_id", "in", [c.id for c in customers])])
+            rows.invalidate_cache()
+            for row in rows:
+                expected = None
+                if row.direction == "inbound" and row.kind != "purchase":
+                    later = [o.date for o in rows
+                             if o.commercial_partner_id == row.commercial_partner_id
+                             and o.direction == "outbound" and o.date >= row.date]
+                    expected = min(later) if later else None
+                self.assertEqual(row.answered_date or None, expected)
+                if expected:
+                    self.assertAlmostEqual(row.response_hours, weekday_hours(
+                        fields.Datetime.from_string(row.date),
+                        fields.Datetime.from_string(expected)), places=6)
+                else:
+                    self.assertFalse(row.response_hours)
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT hypothesis_example")
+            self.Touchpoint.invalidate_cache()
