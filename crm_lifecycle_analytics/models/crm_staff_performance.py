@@ -11,12 +11,14 @@ outbound one with the customer, stored on the touchpoint by crm_lifecycle
 """
 from odoo import api, fields, models, tools
 
-# the view; each part's id is its source row's id times 4 plus the part
+# the view; each part's id is its source row's id times 8 plus the part.
+# Averaged measures (response time, share at risk) are NULL outside their
+# part, so that avg() in the pivot counts only the rows they belong to.
 VIEW = """
 CREATE OR REPLACE VIEW crm_staff_performance AS (
     SELECT x.*, (x.response_hours IS NOT NULL)::int AS answered_count
       FROM (
-        SELECT t.id::bigint * 4 AS id, 'touchpoint'::varchar AS source, t.date, t.user_id,
+        SELECT t.id::bigint * 8 AS id, 'touchpoint'::varchar AS source, t.date, t.user_id,
                t.team_id, t.company_id, t.commercial_partner_id AS partner_id, t.channel_id,
                t.id AS touchpoint_id, NULL::int AS campaign_id, NULL::int AS lead_id,
                (t.direction = 'outbound')::int AS outbound_count,
@@ -24,32 +26,61 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
                t.response_hours,
                CASE WHEN t.kind = 'purchase' THEN COALESCE(t.amount, 0) ELSE 0 END
                    AS revenue,
-               0 AS campaign_contacted, 0 AS campaign_responded, 0 AS leads_won,
-               0 AS won_revenue
+               CASE WHEN t.kind = 'purchase' AND t.cost_amount IS NOT NULL
+                    THEN COALESCE(t.amount, 0) - t.cost_amount ELSE 0 END AS margin,
+               0 AS campaign_members, 0 AS campaign_contacted, 0 AS campaign_responded,
+               0::float8 AS incremental_responses, 0 AS leads_won, 0 AS won_revenue,
+               0 AS customers_owned, 0::float8 AS portfolio_value,
+               NULL::float8 AS at_risk_share, 0 AS quiet_customers
           FROM crm_touchpoint t
          WHERE t.user_id IS NOT NULL
         UNION ALL
-        SELECT m.id::bigint * 4 + 1, 'campaign', m.contact_date, m.user_id, m.team_id,
-               m.company_id, m.partner_id, c.channel_id, NULL, m.campaign_id, NULL,
-               0, 0, NULL, 0, 1, 0, 0, 0
-          FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
-         WHERE m.contact_date IS NOT NULL AND m.user_id IS NOT NULL
+        -- target members assigned to a salesperson: contacted, and the
+        -- response above the control group's rate (incremental)
+        SELECT m.id::bigint * 8 + 1, 'campaign', COALESCE(m.contact_date, c.date_start),
+               m.user_id, m.team_id, m.company_id, m.partner_id, c.channel_id, NULL,
+               m.campaign_id, NULL, 0, 0, NULL, 0, 0,
+               1, (m.contact_date IS NOT NULL)::int, 0,
+               (m.response_date IS NOT NULL)::int - ctl.rate, 0, 0, 0, 0, NULL, 0
+          FROM crm_campaign_member m
+          JOIN crm_campaign c ON c.id = m.campaign_id
+          LEFT JOIN (SELECT campaign_id, avg((response_date IS NOT NULL)::int)::float8 AS rate
+                       FROM crm_campaign_member WHERE split_group = 'control'
+                      GROUP BY campaign_id) ctl ON ctl.campaign_id = m.campaign_id
+         WHERE m.split_group = 'target' AND m.user_id IS NOT NULL
+           AND c.date_start IS NOT NULL
         UNION ALL
-        SELECT m.id::bigint * 4 + 2, 'campaign', m.response_date, m.user_id, m.team_id,
+        SELECT m.id::bigint * 8 + 2, 'campaign', m.response_date, m.user_id, m.team_id,
                m.company_id, m.partner_id, c.channel_id, m.response_touchpoint_id,
-               m.campaign_id, NULL, 0, 0, NULL, 0, 0, 1, 0, 0
+               m.campaign_id, NULL, 0, 0, NULL, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, NULL, 0
           FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
          WHERE m.response_date IS NOT NULL AND m.split_group = 'target'
            AND m.user_id IS NOT NULL
         UNION ALL
-        SELECT l.id::bigint * 4 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
+        SELECT l.id::bigint * 8 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
                l.company_id, p.commercial_partner_id, NULL, NULL, NULL, l.id,
-               0, 0, NULL, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0)
+               0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0), 0, 0, NULL, 0
           FROM crm_lead l
           JOIN crm_stage s ON s.id = l.stage_id
           LEFT JOIN res_partner p ON p.id = l.partner_id
          WHERE l.active AND s.probability = 100 AND l.date_closed IS NOT NULL
            AND l.user_id IS NOT NULL
+        UNION ALL
+        -- the portfolio: the salesperson's customers on the day of their
+        -- latest metrics
+        SELECT cm.id::bigint * 8 + 4, 'portfolio', cm.computed_on::timestamp, p.user_id,
+               p.team_id, cm.company_id, cm.partner_id, NULL, NULL, NULL, NULL,
+               0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
+               1, COALESCE(cm.clv, 0),
+               CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 ELSE 0.0 END,
+               (cm.last_contact IS NULL OR cm.last_contact < cm.computed_on - q.days
+                   * interval '1 day')::int
+          FROM crm_customer_metrics cm
+          JOIN res_partner p ON p.id = cm.partner_id
+         CROSS JOIN (SELECT COALESCE((SELECT NULLIF(value, '')::int FROM ir_config_parameter
+                                       WHERE key = 'crm_lifecycle_analytics.quiet_days'),
+                                     90) AS days) q
+         WHERE p.user_id IS NOT NULL AND p.active
       ) x
 )
 """
@@ -65,7 +96,8 @@ class CrmStaffPerformance(models.Model):
     _rec_name = "date"
 
     source = fields.Selection(
-        [("touchpoint", "Touchpoint"), ("campaign", "Campaign"), ("lead", "Won Lead")],
+        [("touchpoint", "Touchpoint"), ("campaign", "Campaign"), ("lead", "Won Lead"),
+         ("portfolio", "Portfolio")],
         readonly=True)
     date = fields.Datetime(readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -91,15 +123,40 @@ class CrmStaffPerformance(models.Model):
              "customer (averaged in the pivot; the leaderboard shows median and 90th "
              "percentile).")
     revenue = fields.Float(readonly=True, help="Purchases of the customers.")
+    margin = fields.Float(
+        readonly=True,
+        help="Revenue less the cost of goods, for the purchases whose cost of goods is known.")
+    campaign_members = fields.Integer(
+        string="Campaign Targets", readonly=True,
+        help="Target members of launched campaigns assigned to the salesperson.")
     campaign_contacted = fields.Integer(
         string="Campaign Contacts", readonly=True,
         help="Campaign target members contacted by the salesperson.")
     campaign_responded = fields.Integer(
         string="Campaign Responses", readonly=True,
         help="Responses of the target members assigned to the salesperson.")
+    incremental_responses = fields.Float(
+        string="Incremental Responses", readonly=True, digits=(16, 1),
+        help="Responses of the salesperson's target members beyond what the campaign's "
+             "control group says would have come anyway: for each member, responded (1 or 0) "
+             "less the control group's response rate. Campaigns without a control group "
+             "do not count.")
     leads_won = fields.Integer(string="Leads Won", readonly=True)
     won_revenue = fields.Float(string="Won Revenue", readonly=True,
                                help="Expected revenue of the leads won.")
+    customers_owned = fields.Integer(
+        string="Customers Owned", readonly=True,
+        help="Customers whose salesperson this is (as of their latest metrics).")
+    portfolio_value = fields.Float(
+        string="Portfolio Value", readonly=True,
+        help="Sum of the predicted lifetime values of the customers owned.")
+    at_risk_share = fields.Float(
+        string="At Risk or Lapsed (%)", readonly=True, group_operator="avg",
+        help="Share of the customers owned whose lapse risk is At Risk or Lapsed.")
+    quiet_customers = fields.Integer(
+        string="Not Contacted", readonly=True,
+        help="Customers owned that nobody contacted for the number of days set in the "
+             "settings (90 by default) before their latest metrics.")
 
     this_quarter = fields.Boolean(
         string="This Quarter", compute="_compute_this_quarter", search="_search_this_quarter",
@@ -149,9 +206,12 @@ class CrmStaffPerformance(models.Model):
         return {row[0]: (row[1], row[2], row[3]) for row in self.env.cr.fetchall()}
 
     def action_open_source(self):
-        """The record behind the row: its touchpoint, campaign or lead."""
+        """The record behind the row: its touchpoint, campaign or lead, or
+        the customer of a portfolio row."""
         self.ensure_one()
-        if self.touchpoint_id:
+        if self.source == "portfolio":
+            model, res_id = "res.partner", self.partner_id.id
+        elif self.touchpoint_id:
             model, res_id = "crm.touchpoint", self.touchpoint_id.id
         elif self.lead_id:
             model, res_id = "crm.lead", self.lead_id.id

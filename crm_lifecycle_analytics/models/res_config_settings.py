@@ -32,6 +32,12 @@ class ResConfigSettings(models.TransientModel):
         "for these days are compared with the purchases made.",
     )
 
+    lifecycle_quiet_days = fields.Integer(
+        string="Not Contacted For (days)",
+        help="The staff report counts the customers of each salesperson nobody contacted for "
+        "this many days.",
+    )
+
     lifecycle_win_back = fields.Boolean(
         string="Win-Back Activities",
         help="Every night, after the metrics, schedule a Win Back activity for the "
@@ -59,6 +65,7 @@ class ResConfigSettings(models.TransientModel):
                     0.5,
                 ),
                 "lifecycle_holdout_days": ("crm_lifecycle_analytics.holdout_days", 180),
+                "lifecycle_quiet_days": ("crm_lifecycle_analytics.quiet_days", 90),
                 "lifecycle_win_back": ("crm_lifecycle_analytics.win_back", False),
                 "lifecycle_win_back_tiers": (
                     "crm_lifecycle_analytics.win_back_tiers",
@@ -73,6 +80,7 @@ class ResConfigSettings(models.TransientModel):
         "lifecycle_monthly_discount",
         "lifecycle_lapse_threshold",
         "lifecycle_holdout_days",
+        "lifecycle_quiet_days",
     )
     def _check_lifecycle_analytics(self):
         for settings in self:
@@ -91,4 +99,8 @@ class ResConfigSettings(models.TransientModel):
             if not 7 <= settings.lifecycle_holdout_days <= 730:
                 raise ValidationError(
                     _("The holdout period must be between 7 and 730 days.")
+                )
+            if not 1 <= settings.lifecycle_quiet_days <= 3650:
+                raise ValidationError(
+                    _("The number of days without contact must be between 1 and 3650.")
                 )

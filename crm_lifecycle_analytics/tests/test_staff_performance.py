@@ -126,6 +126,52 @@ class TestStaffPerformance(StaffCase):
         self.assertEqual((row.leads_won, row.won_revenue, row.user_id), (1, 1500.0, self.anna))
         self.assertEqual(row.action_open_source()["res_model"], "crm.lead")
 
+    def test_margin_where_the_cost_of_goods_is_known(self):
+        self.env["crm.touchpoint"].create({
+            "partner_id": self.cid.id, "date": "2026-11-27 12:00:00", "direction": "inbound",
+            "kind": "purchase", "amount": 300.0, "cost_amount": 180.0,
+            "user_id": self.anna.id, "team_id": self.north.id,
+            "channel_id": self.channel["order"].id})
+        group = self.Report.read_group(self.week + [("user_id", "=", self.anna.id)],
+                                       ["revenue", "margin"], [])[0]
+        # the first purchase has no known cost: revenue only
+        self.assertEqual((group["revenue"], group["margin"]), (400.0, 120.0))
+
+    def test_incremental_responses_per_salesperson(self):
+        """Campaign targets assigned to each salesperson, against the control
+        group's rate: 1 of 4 control members responded (25 %)."""
+        campaign = self.env["crm.campaign"].create({
+            "name": "Perf calls", "channel_id": self.channel["phone"].id})
+        campaign.write({"state": "running", "date_start": "2026-11-16 08:00:00"})
+        Member = self.env["crm.campaign.member"]
+
+        def member(partner, group, user=None, contacted=None, responded=None):
+            Member.create({"campaign_id": campaign.id, "partner_id": partner.id,
+                           "split_group": group, "user_id": user and user.id,
+                           "team_id": user and (user == self.bert and self.south
+                                                or self.north).id,
+                           "contact_date": contacted, "response_date": responded,
+                           "state": responded and "responded"
+                           or contacted and "contacted" or "planned"})
+        member(self.ada, "target", self.anna, "2026-11-17 10:00:00", "2026-11-18 10:00:00")
+        member(self.cid, "target", self.anna)
+        member(self.bob, "target", self.bert, "2026-11-17 11:00:00", "2026-11-19 10:00:00")
+        for k in range(4):
+            partner = self.env["res.partner"].create({"name": "Perf control %d" % k,
+                                                      "customer": True})
+            member(partner, "control", responded=k == 0 and "2026-11-18 12:00:00" or None)
+        groups = self.Report.read_group(
+            [("campaign_id", "=", campaign.id)],
+            ["user_id", "campaign_members", "campaign_contacted", "campaign_responded",
+             "incremental_responses"], ["user_id"])
+        figures = {g["user_id"][0]: (g["campaign_members"], g["campaign_contacted"],
+                                     g["campaign_responded"], g["incremental_responses"])
+                   for g in groups}
+        self.assertEqual(figures, {
+            self.anna.id: (2, 1, 1, (1 - 0.25) + (0 - 0.25)),
+            self.bert.id: (1, 1, 1, 1 - 0.25),
+        })
+
     def test_drill_down_to_the_touchpoint_and_the_timeline(self):
         row = self.Report.search([("touchpoint_id", "=", self.answer_ada.id)])
         self.assertEqual((row.user_id, row.team_id, row.partner_id),
@@ -193,6 +239,43 @@ class TestStaffTarget(StaffCase):
 
 
 class TestPortfolio(StaffCase):
+    def test_portfolio_measures_per_salesperson(self):
+        Metrics = self.env["crm.customer.metrics"]
+        Metrics.compute_metrics(company_ids=self.env.user.company_id.ids,
+                                as_of=datetime.date(2026, 11, 30))
+        rows = Metrics.search([("partner_id", "in", (self.ada | self.bob | self.cid).ids)])
+        self.assertEqual(len(rows), 3)
+        # known values for the hand computation
+        values = {self.ada: (1000.0, "at_risk"), self.cid: (500.0, "active"),
+                  self.bob: (250.0, "lapsed")}
+        for row in rows:
+            clv, band = values[row.partner_id]
+            row.write({"clv": clv, "lapse_band": band})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_lifecycle_analytics.quiet_days", "7")
+
+        def figures(report):
+            groups = report.read_group(
+                [("source", "=", "portfolio"),
+                 ("partner_id", "in", (self.ada | self.bob | self.cid).ids)],
+                ["user_id", "customers_owned", "portfolio_value", "at_risk_share",
+                 "quiet_customers"], ["user_id"])
+            return {g["user_id"][0]: (g["customers_owned"], g["portfolio_value"],
+                                      g["at_risk_share"], g["quiet_customers"])
+                    for g in groups}
+        # 7 days before the 30th: Ada (the 24th) and Bob (the 25th) were
+        # contacted since, Cid not (called on the 19th; its purchase of the
+        # 26th is not a contact)
+        self.assertEqual(figures(self.Report), {
+            self.anna.id: (2, 1500.0, 50.0, 1),
+            self.bert.id: (1, 250.0, 100.0, 0),
+        })
+        self.assertEqual(set(figures(self.Report.sudo(self.anna))), {self.anna.id})
+        row = self.Report.search([("source", "=", "portfolio"),
+                                  ("partner_id", "=", self.ada.id)])
+        self.assertEqual(row.action_open_source()["res_model"], "res.partner")
+
+
     def test_my_portfolio_lists_my_customers_with_value_risk_and_next_activity(self):
         self.env["crm.customer.metrics"].compute_metrics(
             company_ids=self.env.user.company_id.ids, as_of=datetime.date(2026, 11, 30))
