@@ -275,7 +275,6 @@ class TestPortfolio(StaffCase):
                                   ("partner_id", "=", self.ada.id)])
         self.assertEqual(row.action_open_source()["res_model"], "res.partner")
 
-
     def test_my_portfolio_lists_my_customers_with_value_risk_and_next_activity(self):
         self.env["crm.customer.metrics"].compute_metrics(
             company_ids=self.env.user.company_id.ids, as_of=datetime.date(2026, 11, 30))
