@@ -49,6 +49,24 @@ class CrmStaffTarget(models.Model):
     achievement = fields.Float(
         string="Achievement (%)", readonly=True, group_operator="avg",
         help="Actual over target (for the response time: target over actual), in %.")
+    projected = fields.Float(
+        string="Projected (%)", readonly=True, group_operator="avg",
+        help="The achievement the month is heading for: for the current month, the "
+             "achievement so far carried on at the same pace to the month's end (the median "
+             "response time is not projected); for a past month, its achievement.")
+    previous_achievement = fields.Float(
+        string="Last Month (%)", readonly=True, group_operator="avg",
+        help="The achievement of the same salesperson or team on the same measure the month "
+             "before, when it had a target.")
+    trend = fields.Selection(
+        [("up", "Improving"), ("steady", "Steady"), ("down", "Slipping"), ("new", "New")],
+        readonly=True,
+        help="The projected achievement against last month's: more than 5 points better "
+             "(Improving) or worse (Slipping); New without a target last month.")
+    rank = fields.Integer(
+        readonly=True, group_operator="min",
+        help="Place on the leaderboard of the month and measure, by achievement (1: the "
+             "best), among salespeople or among teams.")
     last_refresh = fields.Datetime(readonly=True)
 
     _sql_constraints = [
@@ -88,9 +106,13 @@ class CrmStaffTarget(models.Model):
             groups[(target.month, target.measure, bool(target.user_id),
                     target.company_id.id)] |= target
         now = fields.Datetime.now()
+        today = fields.Date.from_string(fields.Date.context_today(self))
         for (month, measure, personal, company_id), targets in groups.items():
             start = fields.Date.from_string(month)
             end = (start + datetime.timedelta(days=32)).replace(day=1)
+            # the share of the month gone by (a month to come: nothing yet)
+            elapsed = min(max((today - start).days + 1, 0), (end - start).days) \
+                / float((end - start).days)
             key = "user_id" if personal else "team_id"
             owners = targets.mapped(key).ids
             domain = [("date", ">=", fields.Date.to_string(start)),
@@ -103,17 +125,55 @@ class CrmStaffTarget(models.Model):
                 field = MEASURE_FIELDS[measure]
                 actual = {g[key][0]: g[field] for g in
                           Report.read_group(domain, [key, field], [key]) if g[key]}
+            previous_month = fields.Date.to_string(
+                (start - datetime.timedelta(days=1)).replace(day=1))
+            previous = {t[key].id: t.achievement for t in self.sudo().search([
+                ("month", "=", previous_month), ("measure", "=", measure),
+                ("company_id", "=", company_id), (key, "in", owners),
+                ("user_id", "!=" if personal else "=", False)])}
             for target in targets:
                 value = actual.get(target[key].id) or 0.0
                 if measure == "response_time":
                     ratio = target.target / value if value else 0.0
+                    projected = ratio
                 else:
                     ratio = value / target.target
+                    projected = ratio / elapsed if elapsed else 0.0
+                last = previous.get(target[key].id)
+                if last is None:
+                    trend = "new"
+                elif 100.0 * projected > last + 5:
+                    trend = "up"
+                elif 100.0 * projected < last - 5:
+                    trend = "down"
+                else:
+                    trend = "steady"
                 # the figures are facts, whoever asks for them (port>=13:
                 # super().write skips the refresh with a context key)
                 super(CrmStaffTarget, target.sudo()).write({
-                    "actual": value, "achievement": 100.0 * ratio, "last_refresh": now})
+                    "actual": value, "achievement": 100.0 * ratio,
+                    "projected": 100.0 * projected, "previous_achievement": last or 0.0,
+                    "trend": trend, "last_refresh": now})
+        self._update_ranks()
         return True
+
+    def _update_ranks(self):
+        """Places on the leaderboards of the targets' months and measures
+        (all the targets there, not only these): one statement."""
+        if not self:
+            return
+        # port>=13: flush before this query
+        self.env.cr.execute("""
+            UPDATE crm_staff_target t SET rank = r.rank
+              FROM (SELECT id, rank() OVER (
+                           PARTITION BY month, measure, company_id, user_id IS NULL
+                           ORDER BY achievement DESC NULLS LAST) AS rank
+                      FROM crm_staff_target
+                     WHERE (month, measure) IN (SELECT month, measure FROM crm_staff_target
+                                                 WHERE id = ANY(%s))) r
+             WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
+        """, (self.ids,))
+        self.invalidate_cache(["rank"])
 
     @api.model
     def _cron_refresh(self):

@@ -5,6 +5,7 @@ week of contacts (response times across a weekend, a customer never
 heard from), and who sees which rows."""
 import datetime
 
+from odoo import fields
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
 
 
@@ -197,9 +198,9 @@ class TestStaffPerformance(StaffCase):
 
 
 class TestStaffTarget(StaffCase):
-    def target(self, measure, value, **owner):
+    def target(self, measure, value, month="2026-11-17", **owner):
         return self.env["crm.staff.target"].create(dict(
-            owner, measure=measure, target=value, month="2026-11-17"))
+            owner, measure=measure, target=value, month=month))
 
     def test_achievement_against_hand_computed_figures(self):
         contacts = self.target("contacts", 6.0, user_id=self.anna.id)
@@ -225,6 +226,30 @@ class TestStaffTarget(StaffCase):
         self.assertEqual(board.ids, [contacts.id, team.id])
         rows = self.env["crm.staff.performance"].search(contacts.action_view_rows()["domain"])
         self.assertEqual(sum(rows.mapped("outbound_count")), 4)
+
+    def test_rank_projection_and_trend(self):
+        october = self.target("contacts", 2.0, user_id=self.anna.id, month="2026-10-01")
+        self.assertEqual((october.actual, october.projected), (0.0, 0.0))
+        october.sudo().write({"achievement": 40.0})  # as if October had 0.8 of 2 contacts
+        anna = self.target("contacts", 6.0, user_id=self.anna.id)
+        bert = self.target("contacts", 1.0, user_id=self.bert.id)
+        team = self.target("contacts", 2.0, team_id=self.south.id)
+        # November is over (today is later): projected = achievement
+        self.assertEqual((anna.achievement, anna.projected), (50.0, 50.0))
+        self.assertEqual((anna.previous_achievement, anna.trend), (40.0, "up"))
+        self.assertEqual((bert.achievement, bert.trend), (100.0, "new"))
+        self.assertEqual((bert.rank, anna.rank), (1, 2), "people ranked by achievement")
+        self.assertEqual(team.rank, 1, "teams have their own leaderboard")
+        # a month partly gone by: the pace carried on to its end
+        self.tp(self.ada, fields.Datetime.now(), "outbound", self.anna, self.north)
+        anna_now = self.target("contacts", 10.0, user_id=self.anna.id,
+                               month=fields.Date.context_today(self.env["crm.staff.target"]))
+        today = fields.Date.from_string(fields.Date.context_today(anna_now))
+        start = today.replace(day=1)
+        days = ((start + datetime.timedelta(days=32)).replace(day=1) - start).days
+        self.assertEqual(anna_now.achievement, 10.0)
+        self.assertAlmostEqual(anna_now.projected,
+                               anna_now.achievement * days / (today.day), places=6)
 
     def test_salesperson_sees_own_targets_leader_the_team(self):
         mine = self.target("revenue", 50.0, user_id=self.anna.id)
