@@ -6,6 +6,7 @@ heard from), and who sees which rows."""
 import datetime
 
 from odoo import fields
+
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
 
 
