@@ -491,6 +491,9 @@ def cmd_test(args):
     return finish_test(results, t0, 1 if args.only else 2)
 
 
+I18N_LANGS = ("bg", "id", "ro", "zh_CN")
+
+
 def cmd_pot(args):
     """Regenerate i18n/<module>.pot from a database with the addons."""
     setup("all")
@@ -508,6 +511,15 @@ def cmd_pot(args):
                  "pot-%s.log" % mod)
         shutil.move(tmp_po, out)
         say("wrote %s" % os.path.relpath(out, ROOT))
+        # the translations follow the template: new entries come in empty
+        # (make lint then names them), entries gone are dropped
+        for lang in I18N_LANGS:
+            po = os.path.join(ROOT, mod, "i18n", "%s.po" % lang)
+            if os.path.exists(po):
+                subprocess.check_call(["msgmerge", "--quiet", "--update", "--backup=none",
+                                       "--no-fuzzy-matching", po, out])
+                subprocess.check_call(["msgattrib", "--no-obsolete", "-o", po, po])
+                say("merged %s" % os.path.relpath(po, ROOT))
 
 
 def main(argv=None):

@@ -5,7 +5,9 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN=.local/venv-tools/bin
-PY_PATHS=(crm_lifecycle crm_lifecycle_analytics crm_lifecycle_sale tests tools setup.py)
+ADDONS=(crm_lifecycle crm_lifecycle_analytics crm_lifecycle_sale crm_lifecycle_analytics_sale
+        crm_lifecycle_mass_mailing)
+PY_PATHS=("${ADDONS[@]}" tests tools setup.py)
 rc=0
 echo "== flake8"
 "$BIN/flake8" "${PY_PATHS[@]}" || rc=1
@@ -14,6 +16,6 @@ echo "== isort"
 echo "== README.rst up to date with readme/ fragments"
 "$BIN/python" tools/gen_readme.py --check || rc=1
 echo "== pylint-odoo (11.0)"
-"$BIN/pylint" --rcfile=.pylintrc crm_lifecycle crm_lifecycle_analytics crm_lifecycle_sale || rc=1
+"$BIN/pylint" --rcfile=.pylintrc "${ADDONS[@]}" || rc=1
 if [ "$rc" -eq 0 ]; then echo "lint: clean"; else echo "lint: FAILED"; fi
 exit "$rc"

@@ -12,7 +12,7 @@ CACHE="${CRM_LIFECYCLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crm_lifecycle}"
 PGPORT_LOCAL="${CRM_LIFECYCLE_PGPORT:-55432}"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 APT_PACKAGES=(postgresql postgresql-contrib libpq-dev build-essential libldap2-dev
-    libsasl2-dev libjpeg-dev zlib1g-dev chromium fonts-liberation)
+    libsasl2-dev libjpeg-dev zlib1g-dev chromium fonts-liberation gettext fonts-wqy-zenhei)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -3,8 +3,6 @@
 """Categories bought and cross-sell gaps, against a by-hand derivation."""
 import datetime
 
-from odoo import fields
-
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
 from odoo.addons.crm_lifecycle_analytics_sale.models.crm_customer_metrics import GAP_TOP
 

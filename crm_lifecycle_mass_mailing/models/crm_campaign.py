@@ -35,9 +35,9 @@ class CrmCampaign(models.Model):
         mailing = self.env["mail.mass_mailing"].create(self._mailing_values())
         self.mass_mailing_id = mailing
         self.message_post(body=_(
-            "Mailing %s prepared for the %d customers of the target group: write its "
-            "content and send it from the mailing.") % (html_escape(mailing.name),
-                                                        self.target_count))
+            "Mailing %(mailing)s prepared for the %(count)d customers of the target group: "
+            "write its content and send it from the mailing.") % {
+                "mailing": html_escape(mailing.name), "count": self.target_count})
         return mailing
 
     def _record_mailing_contacts(self):
