@@ -16,6 +16,7 @@
         "security/crm_customer_metrics_security.xml",
         "data/ir_cron.xml",
         "data/mail_activity_type_data.xml",
+        "data/crm_campaign_template_data.xml",
         "views/crm_customer_metrics_views.xml",
         "views/crm_customer_snapshot_views.xml",
         "views/res_partner_views.xml",

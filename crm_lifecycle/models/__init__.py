@@ -3,6 +3,7 @@ from . import crm_touchpoint
 from . import crm_touchpoint_sync
 from . import crm_touchpoint_ingest
 from . import crm_touchpoint_answer
+from . import crm_touchpoint_feedback
 from . import res_partner
 from . import res_config_settings
 from . import mail_activity_type

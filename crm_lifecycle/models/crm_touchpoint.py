@@ -31,6 +31,16 @@ UPSERT_COLUMNS = [
     ("res_model", "varchar"), ("res_id", "int"), ("campaign_id", "int"),
     ("source_system", "varchar"), ("external_ref", "varchar"), ("cost_amount", "numeric"),
 ]
+# feedback columns: written by _upsert (imports, ingestion) and by the
+# sources that carry a score (ratings); the other sources leave them empty
+FEEDBACK_COLUMNS = [
+    ("nps_score", "varchar"), ("csat_score", "varchar"), ("severity", "varchar"),
+    ("resolved_date", "timestamp"),
+]
+NPS_SCORES = [(str(n), str(n)) for n in range(11)]
+CSAT_SCORES = [("1", "1 - Very Unsatisfied"), ("2", "2 - Unsatisfied"), ("3", "3 - Neutral"),
+               ("4", "4 - Satisfied"), ("5", "5 - Very Satisfied")]
+SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SUBJECT_SIZE = 256
 SUMMARY_SIZE = 4000
 
@@ -240,7 +250,8 @@ class CrmTouchpoint(models.Model):
     @api.model
     def _upsert(self, rows):
         """Insert or update touchpoints keyed on (source_system, external_ref)
-        in one statement. `rows` are dicts of UPSERT_COLUMNS values.
+        in one statement. `rows` are dicts of UPSERT_COLUMNS values (and
+        FEEDBACK_COLUMNS, when given).
 
         Returns {(source_system, external_ref): (id, "created"|"updated")};
         rows whose stored values are already equal are left untouched and
@@ -248,8 +259,9 @@ class CrmTouchpoint(models.Model):
         """
         if not rows:
             return {}
-        cols = [c for c, _t in UPSERT_COLUMNS]
-        template = "(%s, %%s::int)" % ", ".join("%%s::%s" % t for _c, t in UPSERT_COLUMNS)
+        columns = UPSERT_COLUMNS + FEEDBACK_COLUMNS
+        cols = [c for c, _t in columns]
+        template = "(%s, %%s::int)" % ", ".join("%%s::%s" % t for _c, t in columns)
         uid = self.env.uid
         values = [tuple(row.get(c) for c in cols) + (uid,) for row in rows]
         updatable = [c for c in cols if c not in ("source_system", "external_ref")]

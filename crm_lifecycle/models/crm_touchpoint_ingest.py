@@ -8,7 +8,7 @@ import numbers
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .crm_touchpoint import DIRECTIONS, KINDS, SUBJECT_SIZE, SUMMARY_SIZE
+from .crm_touchpoint import DIRECTIONS, KINDS, SEVERITIES, SUBJECT_SIZE, SUMMARY_SIZE
 
 MAX_ROWS = 50000
 REF_SIZE = 256
@@ -16,6 +16,17 @@ SOURCE_SIZE = 64
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
                 "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 CUSTOMER_KEYS = ("partner_id", "partner_ref", "email", "phone", "vat")
+
+
+def parse_score(value, low, high):
+    """'7', 7 or 7.0 -> '7' (the selection key); ValueError outside
+    low..high or not a whole number."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Number, str)):
+        raise ValueError
+    number = float(value)
+    if number != int(number) or not low <= number <= high:
+        raise ValueError
+    return str(int(number))
 
 
 def parse_date(value):
@@ -48,6 +59,8 @@ class CrmTouchpoint(models.Model):
         'YYYY-MM-DD[ HH:MM[:SS]]'), channel (code), direction
         (inbound/outbound), kind, subject, summary, amount, cost (the cost
         of goods of a purchase), currency (ISO code), user_login (optional),
+        nps (0-10) and csat (1-5) scores, severity (of a complaint: low,
+        medium, high, critical) and resolved_date (of a complaint),
         and the customer as partner_id or partner_ref / email / phone / vat.
 
         Returns one dict per row, in order: {"external_ref", "status":
@@ -87,6 +100,44 @@ class CrmTouchpoint(models.Model):
         return results
 
     @api.model
+    def _ingest_feedback(self, row, out, kind, index, fail):
+        """The scores, severity and resolution of a feedback or complaint row."""
+        for field, column, low, high in (("nps", "nps_score", 0, 10),
+                                         ("csat", "csat_score", 1, 5)):
+            value = row.get(field)
+            out[column] = None
+            # (0 == False: a score of 0 is a score)
+            if value is None or value is False or value == "":
+                continue
+            try:
+                out[column] = parse_score(value, low, high)
+            except ValueError:
+                fail(index, field, _("a whole number from %(low)d to %(high)d, not %(value)r")
+                     % {"low": low, "high": high, "value": value})
+        severity = row.get("severity")
+        out["severity"] = None
+        if severity not in (None, False, ""):
+            if severity not in dict(SEVERITIES):
+                fail(index, "severity", _("unknown severity %(value)r (known: %(known)s)") % {
+                    "value": severity, "known": ", ".join(code for code, _l in SEVERITIES)})
+            elif kind != "complaint":
+                fail(index, "severity", _("only a complaint has a severity"))
+            else:
+                out["severity"] = severity
+        resolved = row.get("resolved_date")
+        out["resolved_date"] = None
+        if resolved not in (None, False, ""):
+            try:
+                out["resolved_date"] = parse_date(resolved)
+            except (ValueError, TypeError):
+                fail(index, "resolved_date", _("bad date %(value)r (expected YYYY-MM-DD "
+                                               "HH:MM:SS, UTC)") % {"value": resolved})
+            else:
+                if kind != "complaint":
+                    fail(index, "resolved_date", _("only a complaint is resolved"))
+                elif out.get("date") and out["resolved_date"] < out["date"]:
+                    fail(index, "resolved_date", _("before the complaint was made"))
+
     def _ingest_validate(self, rows):
         """Check and convert the rows; return (prepared rows, {index: error})."""
         errors = {}
@@ -191,6 +242,7 @@ class CrmTouchpoint(models.Model):
                 except ValueError:
                     fail(index, "cost", _("the cost of goods of a purchase, a number: "
                                           "%(value)r") % {"value": cost})
+            self._ingest_feedback(row, out, kind, index, fail)
             currency = row.get("currency")
             if currency:
                 if currency not in currencies:

@@ -12,3 +12,4 @@ from . import test_partner_import
 from . import test_segment
 from . import test_campaign
 from . import test_touchpoint_answer
+from . import test_feedback

@@ -10,7 +10,12 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.crm_lifecycle.models.crm_touchpoint import idents, planner_settings
+from odoo.addons.crm_lifecycle.models.crm_touchpoint import (
+    CSAT_SCORES,
+    NPS_SCORES,
+    idents,
+    planner_settings,
+)
 
 from .. import pgcopy
 from ..stats import clv as clv_model, rfm
@@ -18,6 +23,37 @@ from ..stats import clv as clv_model, rfm
 _logger = logging.getLogger(__name__)
 
 SEGMENT_SELECTION = [(code, label) for code, label, _rs, _fs in rfm.SEGMENTS]
+NPS_CATEGORIES = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
+# the latest scores and the open complaints of the customers with any, and a
+# detractor's lapse risk one band up; the other customers' feedback columns
+# were emptied just before
+FEEDBACK_SQL = """
+UPDATE crm_customer_metrics m
+   SET last_nps = f.nps, last_csat = f.csat, open_complaints = f.open_complaints,
+       nps_category = CASE WHEN f.nps::int >= 9 THEN 'promoter'
+                           WHEN f.nps::int >= 7 THEN 'passive'
+                           WHEN f.nps IS NOT NULL THEN 'detractor' END,
+       detractor = COALESCE(f.nps::int <= 6, false),
+       lapse_band = CASE WHEN f.nps::int <= 6 THEN
+                        CASE m.lapse_band WHEN 'active' THEN 'cooling'
+                                          WHEN 'cooling' THEN 'at_risk'
+                                          WHEN 'at_risk' THEN 'lapsed'
+                                          ELSE m.lapse_band END
+                    ELSE m.lapse_band END
+  FROM (SELECT commercial_partner_id AS partner_id,
+               (array_agg(nps_score ORDER BY date DESC, id DESC)
+                    FILTER (WHERE nps_score IS NOT NULL))[1] AS nps,
+               (array_agg(csat_score ORDER BY date DESC, id DESC)
+                    FILTER (WHERE csat_score IS NOT NULL))[1] AS csat,
+               count(*) FILTER (WHERE kind = 'complaint' AND (resolved_date IS NULL
+                                                         OR resolved_date >= %(until)s))
+                   AS open_complaints
+          FROM crm_touchpoint
+         WHERE company_id = %(company)s AND date < %(until)s
+           AND (nps_score IS NOT NULL OR csat_score IS NOT NULL OR kind = 'complaint')
+         GROUP BY commercial_partner_id) f
+ WHERE m.company_id = %(company)s AND m.partner_id = f.partner_id
+"""
 LAPSE_BANDS = [
     ("active", "Active"),
     ("cooling", "Cooling Down"),
@@ -191,6 +227,23 @@ class CrmCustomerMetrics(models.Model):
              "Lapsed (below).")
     contact_count = fields.Integer(
         string="Contacts", readonly=True, help="Touchpoints other than purchases.")
+    last_nps = fields.Selection(
+        NPS_SCORES, string="Latest NPS", readonly=True,
+        help="The customer's latest Net Promoter Score (0-10), from feedback touchpoints, "
+             "surveys or imports.")
+    nps_category = fields.Selection(
+        NPS_CATEGORIES, string="NPS Group", readonly=True,
+        help="From the latest NPS: promoter (9-10), passive (7-8) or detractor (0-6).")
+    detractor = fields.Boolean(
+        readonly=True,
+        help="The latest NPS is 0 to 6. A detractor's lapse risk is raised one band.")
+    last_csat = fields.Selection(
+        CSAT_SCORES, string="Latest CSAT", readonly=True,
+        help="The customer's latest satisfaction score (1-5), from feedback touchpoints, "
+             "ratings, surveys or imports.")
+    open_complaints = fields.Integer(
+        string="Open Complaints", readonly=True,
+        help="Complaints of the customer not resolved on the day of the metrics.")
     inbound_count = fields.Integer(
         string="Inbound Contacts", readonly=True,
         help="Touchpoints the customer started (calls, emails, visits...).")
@@ -337,6 +390,7 @@ class CrmCustomerMetrics(models.Model):
         model = self.env["crm.clv.model"].create(dict(
             model_vals, duration=0.0, check_ids=[(0, 0, line) for line in check]))
         self._write_rows(company, as_of, values)
+        self._write_feedback(company, as_of)
         model.duration = time.time() - t0
         _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
                      data.n_rows, company.name, model.duration)
@@ -438,6 +492,22 @@ class CrmCustomerMetrics(models.Model):
         with planner_settings(cr, enable_nestloop="off", jit="off", work_mem="64MB"):
             self._merge_stage(company, as_of, stage, len(values["partner_id"]))
         cr.execute(sql.SQL("DROP TABLE {}").format(stage))
+
+    def _write_feedback(self, company, as_of):
+        """Latest NPS and CSAT, open complaints and the detractor flag (which
+        raises the lapse risk), from the few touchpoints that carry them: two
+        statements."""
+        cr = self.env.cr
+        cr.execute("""
+            UPDATE crm_customer_metrics
+               SET last_nps = NULL, last_csat = NULL, nps_category = NULL, detractor = false,
+                   open_complaints = 0
+             WHERE company_id = %s AND (last_nps IS NOT NULL OR last_csat IS NOT NULL
+                                        OR open_complaints > 0 OR detractor)
+        """, (company.id,))
+        cr.execute(FEEDBACK_SQL, {
+            "company": company.id,
+            "until": fields.Date.to_string(as_of + datetime.timedelta(days=1))})
 
     def _merge_stage(self, company, as_of, stage, rows):
         cr = self.env.cr

@@ -31,7 +31,15 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
                0 AS campaign_members, 0 AS campaign_contacted, 0 AS campaign_responded,
                0::float8 AS incremental_responses, 0 AS leads_won, 0 AS won_revenue,
                0 AS customers_owned, 0::float8 AS portfolio_value,
-               NULL::float8 AS at_risk_share, 0 AS quiet_customers
+               NULL::float8 AS at_risk_share, 0 AS quiet_customers,
+               CASE WHEN t.nps_score::int >= 9 THEN 100.0 WHEN t.nps_score::int >= 7 THEN 0.0
+                    WHEN t.nps_score IS NOT NULL THEN -100.0 END AS nps,
+               t.csat_score::float8 AS csat,
+               (t.kind = 'complaint')::int AS complaint_count,
+               (t.kind = 'complaint' AND t.resolved_date IS NULL)::int AS open_complaint_count,
+               CASE WHEN t.kind = 'complaint' AND t.resolved_date IS NOT NULL
+                    THEN EXTRACT(epoch FROM t.resolved_date - t.date) / 3600.0
+                    END AS resolution_hours
           FROM crm_touchpoint t
          WHERE t.user_id IS NOT NULL
         UNION ALL
@@ -41,7 +49,8 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
                m.user_id, m.team_id, m.company_id, m.partner_id, c.channel_id, NULL,
                m.campaign_id, NULL, 0, 0, NULL, 0, 0,
                1, (m.contact_date IS NOT NULL)::int, 0,
-               (m.response_date IS NOT NULL)::int - ctl.rate, 0, 0, 0, 0, NULL, 0
+               (m.response_date IS NOT NULL)::int - ctl.rate, 0, 0, 0, 0, NULL, 0,
+               NULL, NULL, 0, 0, NULL
           FROM crm_campaign_member m
           JOIN crm_campaign c ON c.id = m.campaign_id
           LEFT JOIN (SELECT campaign_id, avg((response_date IS NOT NULL)::int)::float8 AS rate
@@ -52,14 +61,16 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         UNION ALL
         SELECT m.id::bigint * 8 + 2, 'campaign', m.response_date, m.user_id, m.team_id,
                m.company_id, m.partner_id, c.channel_id, m.response_touchpoint_id,
-               m.campaign_id, NULL, 0, 0, NULL, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, NULL, 0
+               m.campaign_id, NULL, 0, 0, NULL, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, NULL, 0,
+               NULL, NULL, 0, 0, NULL
           FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
          WHERE m.response_date IS NOT NULL AND m.split_group = 'target'
            AND m.user_id IS NOT NULL
         UNION ALL
         SELECT l.id::bigint * 8 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
                l.company_id, p.commercial_partner_id, NULL, NULL, NULL, l.id,
-               0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0), 0, 0, NULL, 0
+               0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0), 0, 0, NULL, 0,
+               NULL, NULL, 0, 0, NULL
           FROM crm_lead l
           JOIN crm_stage s ON s.id = l.stage_id
           LEFT JOIN res_partner p ON p.id = l.partner_id
@@ -74,7 +85,8 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
                1, COALESCE(cm.clv, 0),
                CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 ELSE 0.0 END,
                (cm.last_contact IS NULL OR cm.last_contact < cm.computed_on - q.days
-                   * interval '1 day')::int
+                   * interval '1 day')::int,
+               NULL, NULL, 0, 0, NULL
           FROM crm_customer_metrics cm
           JOIN res_partner p ON p.id = cm.partner_id
          CROSS JOIN (SELECT COALESCE((SELECT NULLIF(value, '')::int FROM ir_config_parameter
@@ -157,6 +169,20 @@ class CrmStaffPerformance(models.Model):
         string="Not Contacted", readonly=True,
         help="Customers owned that nobody contacted for the number of days set in the "
              "settings (90 by default) before their latest metrics.")
+
+    nps = fields.Float(
+        string="NPS", readonly=True, group_operator="avg",
+        help="Net Promoter Score of the feedback of the customers: the share of promoters "
+             "(9-10) less the share of detractors (0-6), from -100 to 100.")
+    csat = fields.Float(
+        string="CSAT", readonly=True, group_operator="avg",
+        help="Average satisfaction score (1-5) of the feedback of the customers.")
+    complaint_count = fields.Integer(string="Complaints", readonly=True)
+    open_complaint_count = fields.Integer(
+        string="Open Complaints", readonly=True, help="Complaints not resolved yet.")
+    resolution_hours = fields.Float(
+        string="Resolution Time (h)", readonly=True, group_operator="avg",
+        help="Hours from a complaint to its resolution (resolved complaints), averaged.")
 
     this_quarter = fields.Boolean(
         string="This Quarter", compute="_compute_this_quarter", search="_search_this_quarter",

@@ -274,7 +274,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
                    if f.get("name", "").startswith("lifecycle_")}
         self.assertEqual(set(filters), {"lifecycle_champions", "lifecycle_at_risk",
                                         "lifecycle_lapsed", "lifecycle_unprofitable",
-                                        "lifecycle_high_value"})
+                                        "lifecycle_high_value", "lifecycle_detractors"})
         rows = self.Metrics.search([])
         expected = {
             "lifecycle_champions": rows.filtered(lambda m: m.rfm_segment == "champions"),
@@ -283,6 +283,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
             "lifecycle_lapsed": rows.filtered(lambda m: m.lapse_band == "lapsed"),
             "lifecycle_unprofitable": rows.filtered(lambda m: m.profit < 0),
             "lifecycle_high_value": rows.filtered(lambda m: m.value_tier == "high"),
+            "lifecycle_detractors": rows.filtered(lambda m: m.detractor),
         }
         self.assertTrue(expected["lifecycle_high_value"])
         for name, domain in filters.items():
@@ -366,3 +367,63 @@ class TestCustomerMetrics(CrmLifecycleCase):
             self.Metrics.sudo(self.salesman).compute_metrics()
         with self.assertRaises(AccessError):
             self.Metrics.sudo(self.salesman).search([], limit=1).write({"revenue": 1})
+
+    # ------------------------------------------------------------ feedback
+    RAISED = {"active": "cooling", "cooling": "at_risk", "at_risk": "lapsed",
+              "lapsed": "lapsed"}
+
+    def feedback(self, offset, **vals):
+        return self.Touchpoint.create(dict({
+            "partner_id": self.modelled.id, "date": day(offset), "direction": "inbound",
+            "kind": "feedback", "channel_id": self.channel["web"].id,
+            "company_id": self.model_company.id}, **vals))
+
+    def recompute(self):
+        self.Metrics.compute_metrics(company_ids=self.model_company.ids, as_of=AS_OF)
+        return self.Metrics.search([("partner_id", "=", self.modelled.id),
+                                    ("company_id", "=", self.model_company.id)])
+
+    def test_detractor_raises_the_lapse_risk_and_a_promoter_lowers_it_back(self):
+        before = self.recompute()
+        band = before.lapse_band
+        self.assertTrue(band)
+        self.assertFalse(before.last_nps or before.detractor or before.open_complaints)
+        self.feedback(20, nps_score="4", csat_score="2")
+        row = self.recompute()
+        self.assertEqual((row.last_nps, row.nps_category, row.detractor, row.last_csat),
+                         ("4", "detractor", True, "2"))
+        self.assertEqual(row.lapse_band, self.RAISED[band])
+        self.assertEqual(row.p_alive, before.p_alive, "the model itself is unchanged")
+        # a later answer makes the customer a promoter: the band comes back
+        self.feedback(5, nps_score="9")
+        row = self.recompute()
+        self.assertEqual((row.last_nps, row.nps_category, row.detractor, row.last_csat),
+                         ("9", "promoter", False, "2"))
+        self.assertEqual(row.lapse_band, band)
+        # feedback after the day of the metrics does not count yet
+        self.feedback(-2, nps_score="0")
+        self.assertEqual(self.recompute().last_nps, "9")
+
+    def test_open_complaints_on_the_day_of_the_metrics(self):
+        self.feedback(30, kind="complaint", severity="high")
+        self.feedback(20, kind="complaint", resolved_date=day(15))
+        late = self.feedback(10, kind="complaint", resolved_date=day(-3))
+        self.assertEqual(self.recompute().open_complaints, 2,
+                         "the one resolved before the day is closed; the one resolved "
+                         "after it was still open on the day")
+        late.resolved_date = day(2)
+        self.assertEqual(self.recompute().open_complaints, 1)
+
+    def test_segment_of_the_detractors(self):
+        self.feedback(20, nps_score="6")
+        self.recompute()
+        segment = self.env.ref("crm_lifecycle_analytics.crm_segment_detractors")
+        segment.refresh_members()
+        self.assertIn(self.modelled, segment.member_ids.mapped("partner_id"))
+        promoters = self.Metrics.search([("company_id", "=", self.model_company.id),
+                                         ("detractor", "=", False)]).mapped("partner_id")
+        self.assertFalse(promoters & segment.member_ids.mapped("partner_id"))
+        template = self.env.ref(
+            "crm_lifecycle_analytics.crm_campaign_template_win_back_detractors")
+        self.assertEqual((template.state, template.objective, template.segment_ids),
+                         ("draft", "win_back", segment))

@@ -139,6 +139,32 @@ class TestStaffPerformance(StaffCase):
         # the first purchase has no known cost: revenue only
         self.assertEqual((group["revenue"], group["margin"]), (400.0, 120.0))
 
+    def test_nps_csat_and_complaint_resolution_per_salesperson(self):
+        def feedback(partner, user, team, date, **vals):
+            self.env["crm.touchpoint"].create(dict({
+                "partner_id": partner.id, "date": date, "direction": "inbound",
+                "kind": "feedback", "user_id": user.id, "team_id": team.id,
+                "channel_id": self.channel["web"].id}, **vals))
+        feedback(self.ada, self.anna, self.north, "2026-11-17 10:00:00", nps_score="10",
+                 csat_score="4")
+        feedback(self.cid, self.anna, self.north, "2026-11-18 10:00:00", nps_score="3",
+                 csat_score="2")
+        feedback(self.ada, self.anna, self.north, "2026-11-19 10:00:00", nps_score="8")
+        feedback(self.bob, self.bert, self.south, "2026-11-19 10:00:00", nps_score="9")
+        feedback(self.ada, self.anna, self.north, "2026-11-20 10:00:00", kind="complaint",
+                 severity="high", resolved_date="2026-11-21 16:00:00")
+        feedback(self.cid, self.anna, self.north, "2026-11-25 10:00:00", kind="complaint")
+        groups = self.Report.read_group(
+            self.week, ["user_id", "nps", "csat", "complaint_count", "open_complaint_count",
+                        "resolution_hours"], ["user_id"])
+        figures = {g["user_id"][0]: (g["nps"], g["csat"], g["complaint_count"],
+                                     g["open_complaint_count"], g["resolution_hours"])
+                   for g in groups}
+        # Anna: one promoter, one detractor, one passive: NPS 0; CSAT (4 + 2) / 2;
+        # a complaint resolved in 30 hours and one open
+        self.assertEqual(figures[self.anna.id], (0.0, 3.0, 2, 1, 30.0))
+        self.assertEqual((figures[self.bert.id][0], figures[self.bert.id][2]), (100.0, 0))
+
     def test_incremental_responses_per_salesperson(self):
         """Campaign targets assigned to each salesperson, against the control
         group's rate: 1 of 4 control members responded (25 %)."""
