@@ -8,7 +8,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ("crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
-          "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing")
+          "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
+          "crm_lifecycle_rating")
 
 
 def addon_files():

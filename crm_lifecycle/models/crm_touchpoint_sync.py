@@ -39,9 +39,10 @@ class CrmTouchpoint(models.Model):
 
     # ------------------------------------------------------------ engine
     @api.model
-    def _sync_insert(self, select, params):
-        """Upsert the rows of `select` (columns in UPSERT_COLUMNS order)."""
-        cols = [c for c, _t in UPSERT_COLUMNS]
+    def _sync_insert(self, select, params, extra=()):
+        """Upsert the rows of `select` (columns in UPSERT_COLUMNS order, then
+        the `extra` ones of FEEDBACK_COLUMNS a source fills, e.g. a score)."""
+        cols = [c for c, _t in UPSERT_COLUMNS] + list(extra)
         updatable = [c for c in cols if c not in ("source_system", "external_ref")]
 
         query = sql.SQL("""

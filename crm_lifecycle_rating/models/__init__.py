@@ -1,0 +1,2 @@
+from . import crm_touchpoint
+from . import rating_rating

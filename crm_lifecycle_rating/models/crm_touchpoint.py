@@ -1,0 +1,60 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Ratings as feedback touchpoints, set-based like the other sources.
+
+Odoo's rating (11.0) has three faces: 10 satisfied, 5 not satisfied, 1
+highly dissatisfied (0: not rated yet). They become the CSAT scores 5, 3
+and 1 of an inbound feedback touchpoint on the web channel, credited to the
+user whose work was rated, dated when the customer rated."""
+from odoo import api, models
+
+from odoo.addons.crm_lifecycle.models.crm_touchpoint_sync import HTML_TO_TEXT, NOT_INTERNAL
+
+# the rating's value as a CSAT score (1-5)
+CSAT_OF_RATING = "CASE WHEN r.rating >= 10 THEN '5' WHEN r.rating >= 5 THEN '3' ELSE '1' END"
+
+
+class CrmTouchpoint(models.Model):
+    _inherit = "crm.touchpoint"
+
+    @api.model
+    def _sync_ratings(self, ids=None):
+        """Touchpoints of the customers' filled ratings."""
+        p = self._sync_params()
+        ids_filter = self._sync_ids_filter("r.id", ids, p)
+        select = """
+            SELECT r.partner_id AS partner_id, COALESCE(r.write_date, r.create_date) AS date,
+                   %(ch_web)s AS channel_id, 'inbound' AS direction, 'feedback' AS kind,
+                   u.id AS user_id, u.sale_team_id AS team_id,
+                   COALESCE(u.company_id, %(company)s) AS company_id,
+                   left(COALESCE(r.res_name, r.res_model), 256) AS subject,
+                   {summary} AS summary,
+                   NULL::numeric AS amount, NULL::int AS currency_id,
+                   r.res_model AS res_model, r.res_id AS res_id, NULL::int AS campaign_id,
+                   'odoo' AS source_system, 'rating.rating,' || r.id AS external_ref,
+                   NULL::numeric AS cost_amount, {csat} AS csat_score
+              FROM rating_rating r
+              LEFT JOIN LATERAL (
+                    SELECT ru.id, ru.sale_team_id, ru.company_id FROM res_users ru
+                     WHERE ru.partner_id = r.rated_partner_id AND NOT ru.share
+                     ORDER BY ru.id LIMIT 1) u ON TRUE
+             WHERE r.consumed AND r.rating > 0 AND r.partner_id IS NOT NULL AND {ids}
+               AND {not_internal}
+        """.format(summary=HTML_TO_TEXT.format(html="COALESCE(r.feedback, '')"),
+                   csat=CSAT_OF_RATING, ids=ids_filter,
+                   not_internal=NOT_INTERNAL.format(partner="r.partner_id"))
+        count = self._sync_insert(select, p, extra=["csat_score"])
+        ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids, p)
+        self._sync_delete("""
+            t.external_ref LIKE 'rating.rating,%%' AND {ids} AND NOT EXISTS (
+                SELECT 1 FROM rating_rating r
+                 WHERE r.id = split_part(t.external_ref, ',', 2)::int
+                   AND r.consumed AND r.rating > 0 AND r.partner_id IS NOT NULL)
+        """.format(ids=ids_filter), p)
+        return count
+
+    @api.model
+    def _sync_sources(self):
+        sources = super(CrmTouchpoint, self)._sync_sources()
+        sources["ratings"] = self._sync_ratings
+        return sources
