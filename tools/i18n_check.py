@@ -41,9 +41,10 @@ def tags(text):
     return collections.Counter(TAG.findall(text))
 
 
-def check_po(addon, lang, pot):
-    path = os.path.join(ROOT, addon, "i18n", "%s.po" % lang)
-    rel = os.path.relpath(path, ROOT)
+def check_po(addon, lang, pot, root=ROOT):
+    """The problems of <root>/<addon>/i18n/<lang>.po against the template."""
+    path = os.path.join(root, addon, "i18n", "%s.po" % lang)
+    rel = os.path.relpath(path, root)
     if not os.path.exists(path):
         return ["%s: missing (translate the template %s.pot)" % (rel, addon)]
     problems = []
