@@ -17,6 +17,8 @@ set-based update, a one-row ORM write a few index lookups.
 """
 from odoo import api, fields, models
 
+from .crm_touchpoint import planner_settings
+
 # seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
 # form: whole weeks, the weekdays of the last week, and the part of the day
 WEEKDAY_SECONDS = """
@@ -49,6 +51,24 @@ UPDATE crm_touchpoint t
    AND (t.answered_date, t.response_hours) IS DISTINCT FROM (
         a.answered, (crm_lifecycle_weekday_seconds(a.answered)
                      - crm_lifecycle_weekday_seconds(a.date)) / 3600.0)
+"""
+
+# the whole history at once (install): one pass of a window function over
+# the table sorted by customer and date (newest first, so that the running
+# minimum of the outbound dates is the next answer; rows of the same instant
+# are peers and count), instead of a lookup per inbound row
+ANSWER_BACKFILL = """
+UPDATE crm_touchpoint t
+   SET answered_date = a.answered,
+       response_hours = (crm_lifecycle_weekday_seconds(a.answered)
+                         - crm_lifecycle_weekday_seconds(t.date)) / 3600.0
+  FROM (SELECT id, direction, kind,
+               min(CASE WHEN direction = 'outbound' THEN date END) OVER (
+                   PARTITION BY commercial_partner_id, company_id ORDER BY date DESC)
+                   AS answered
+          FROM crm_touchpoint) a
+ WHERE t.id = a.id AND a.direction = 'inbound' AND a.kind <> 'purchase'
+   AND a.answered IS NOT NULL AND t.answered_date IS NULL
 """
 
 ANSWER_CUSTOMERS = """
@@ -157,7 +177,8 @@ class CrmTouchpoint(models.Model):
                 name=name, when=ANSWER_TRIGGERS[name]))
         if missing:
             # first install, or the triggers are new: answer the history
-            cr.execute(ANSWER_UPDATE.format(scope="TRUE"))
+            with planner_settings(cr, work_mem="256MB"):
+                cr.execute(ANSWER_BACKFILL)
 
     # the triggers write other rows than the ones written: forget them
     @api.model

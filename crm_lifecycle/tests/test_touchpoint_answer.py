@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from odoo import fields
 
+from ..models import crm_touchpoint_answer as answer
 from .common import CrmLifecycleCase
 
 MONDAY = datetime.datetime(2026, 11, 2)  # a Monday
@@ -104,6 +105,28 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         self.assertTrue(call.awaiting_answer)
         self.env["crm.partner.merge.log"].merge_partners(self.person.id, [twin.id])
         self.assertAlmostEqual(call.response_hours, 1)
+
+    def test_install_backfill_gives_the_same_answers(self):
+        """The one-pass backfill of an existing history (module install)
+        answers like the triggers did, ties of the same instant included."""
+        self.tp(self.person, at(1, 9))
+        self.tp(self.person, at(1, 9), "outbound")        # same instant: answers
+        self.tp(self.customer, at(4, 16))
+        self.tp(self.contact, at(7, 10), "outbound")
+        self.tp(self.customer, at(8, 9))                  # unanswered
+        other = self.env["res.company"].create({"name": "Other Company Ltd"})
+        self.tp(self.customer, at(8, 10), "outbound", company_id=other.id)
+        cr = self.env.cr
+        query = """SELECT id, answered_date, response_hours FROM crm_touchpoint
+                    WHERE commercial_partner_id IN %s ORDER BY id"""
+        ids = (self.person.id, self.customer.id)
+        cr.execute(query, (ids,))
+        expected = cr.fetchall()
+        self.assertEqual(sum(1 for row in expected if row[1]), 2)
+        cr.execute("UPDATE crm_touchpoint SET answered_date = NULL, response_hours = NULL")
+        cr.execute(answer.ANSWER_BACKFILL)
+        cr.execute(query, (ids,))
+        self.assertEqual(cr.fetchall(), expected)
 
     @settings(max_examples=30, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
