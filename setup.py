@@ -12,7 +12,7 @@ from setuptools import setup
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
           "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
-          "crm_lifecycle_rating"]
+          "crm_lifecycle_rating", "crm_lifecycle_survey"]
 
 
 def addon_packages():

@@ -9,7 +9,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ("crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
           "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
-          "crm_lifecycle_rating")
+          "crm_lifecycle_rating", "crm_lifecycle_survey")
 
 
 def addon_files():

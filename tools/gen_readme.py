@@ -10,7 +10,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
           "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
-          "crm_lifecycle_rating"]
+          "crm_lifecycle_rating", "crm_lifecycle_survey"]
 SECTIONS = [("DESCRIPTION", None), ("CONFIGURE", "Configuration"), ("USAGE", "Usage"),
             ("CONTRIBUTORS", "Contributors")]
 

@@ -27,7 +27,7 @@ import polib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
           "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
-          "crm_lifecycle_rating"]
+          "crm_lifecycle_rating", "crm_lifecycle_survey"]
 LANGS = ["bg", "id", "ro", "zh_CN"]
 PLACEHOLDER = re.compile(r"%\([a-zA-Z_]+\)[sdfr]|%[sdfr]|%%|\{[a-zA-Z_]*\}")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b")

@@ -32,7 +32,7 @@ CONF = os.path.join(LOCAL, "odoo.conf")
 
 ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics", "crm_lifecycle_sale",
           "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
-          "crm_lifecycle_rating"]
+          "crm_lifecycle_rating", "crm_lifecycle_survey"]
 ODOO_MODULES = ["crm", "sale_management", "mass_mailing"]
 DEMO_DB = "crm_lifecycle_demo"
 PG_PORT = os.environ.get("CRM_LIFECYCLE_PGPORT", "55432")

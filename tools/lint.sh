@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN=.local/venv-tools/bin
 ADDONS=(crm_lifecycle crm_lifecycle_analytics crm_lifecycle_sale crm_lifecycle_analytics_sale
-        crm_lifecycle_mass_mailing crm_lifecycle_rating)
+        crm_lifecycle_mass_mailing crm_lifecycle_rating crm_lifecycle_survey)
 PY_PATHS=("${ADDONS[@]}" tests tools setup.py)
 rc=0
 echo "== flake8"

@@ -1,0 +1,2 @@
+from . import survey
+from . import crm_touchpoint
