@@ -87,6 +87,22 @@ class CrmTouchpoint(models.Model):
         return self.env.cr.rowcount
 
     @api.model
+    def _sync_delete_gone(self, model_name, qualifies, ids, params):
+        """Delete the touchpoints made from records of `model_name` (external
+        reference '<model_name>,<id>') among `ids` (all when None) whose
+        record no longer exists or no longer `qualifies` (an SQL condition
+        on the record, aliased `r`)."""
+        table = self.env[model_name]._table
+        params = dict(params, ref_like=model_name + ",%")
+        ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids,
+                                           params)
+        return self._sync_delete("""
+            t.external_ref LIKE %(ref_like)s AND {ids} AND NOT EXISTS (
+                SELECT 1 FROM "{table}" r
+                 WHERE r.id = split_part(t.external_ref, ',', 2)::int AND ({qualifies}))
+        """.format(ids=ids_filter, table=table, qualifies=qualifies), params)
+
+    @api.model
     def _sync_params(self):
         Settings = self.env["res.config.settings"]
         Channel = self.env["crm.touchpoint.channel"]
@@ -200,16 +216,10 @@ class CrmTouchpoint(models.Model):
                 "{ids}", ids_filter)
             count += self._sync_insert(select, p)
         # messages deleted, or no longer qualifying (settings, moved records)
-        p = dict(params)
-        ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids, p)
-        self._sync_delete("""
-            t.external_ref LIKE 'mail.message,%%' AND {ids} AND NOT EXISTS (
-                SELECT 1 FROM mail_message m
-                 WHERE m.id = split_part(t.external_ref, ',', 2)::int
-                   AND ((%(mail_on)s AND m.message_type IN ('email', 'comment')
-                         AND m.subtype_id = %(st_comment)s)
-                     OR (%(activities_on)s AND m.subtype_id = %(st_activity)s)))
-        """.format(ids=ids_filter), p)
+        self._sync_delete_gone("mail.message", """
+            (%(mail_on)s AND r.message_type IN ('email', 'comment')
+             AND r.subtype_id = %(st_comment)s)
+            OR (%(activities_on)s AND r.subtype_id = %(st_activity)s)""", ids, params)
         return count
 
     # ------------------------------------------------------------ meetings

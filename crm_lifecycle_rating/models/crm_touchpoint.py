@@ -10,6 +10,8 @@ from odoo import api, models
 
 from odoo.addons.crm_lifecycle.models.crm_touchpoint_sync import HTML_TO_TEXT, NOT_INTERNAL
 
+# a rating that is customer feedback (`r`: the rating)
+QUALIFIES = "r.consumed AND r.rating > 0 AND r.partner_id IS NOT NULL"
 # the rating's value as a CSAT score (1-5)
 CSAT_OF_RATING = "CASE WHEN r.rating >= 10 THEN '5' WHEN r.rating >= 5 THEN '3' ELSE '1' END"
 
@@ -38,19 +40,13 @@ class CrmTouchpoint(models.Model):
                     SELECT ru.id, ru.sale_team_id, ru.company_id FROM res_users ru
                      WHERE ru.partner_id = r.rated_partner_id AND NOT ru.share
                      ORDER BY ru.id LIMIT 1) u ON TRUE
-             WHERE r.consumed AND r.rating > 0 AND r.partner_id IS NOT NULL AND {ids}
+             WHERE {qualifies} AND {ids}
                AND {not_internal}
         """.format(summary=HTML_TO_TEXT.format(html="COALESCE(r.feedback, '')"),
-                   csat=CSAT_OF_RATING, ids=ids_filter,
+                   csat=CSAT_OF_RATING, ids=ids_filter, qualifies=QUALIFIES,
                    not_internal=NOT_INTERNAL.format(partner="r.partner_id"))
         count = self._sync_insert(select, p, extra=["csat_score"])
-        ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids, p)
-        self._sync_delete("""
-            t.external_ref LIKE 'rating.rating,%%' AND {ids} AND NOT EXISTS (
-                SELECT 1 FROM rating_rating r
-                 WHERE r.id = split_part(t.external_ref, ',', 2)::int
-                   AND r.consumed AND r.rating > 0 AND r.partner_id IS NOT NULL)
-        """.format(ids=ids_filter), p)
+        self._sync_delete_gone("rating.rating", QUALIFIES, ids, p)
         return count
 
     @api.model

@@ -52,13 +52,8 @@ class CrmTouchpoint(models.Model):
                AND {not_internal}
         """.format(ids=ids_filter, not_internal=NOT_INTERNAL.format(partner="ui.partner_id"))
         count = self._sync_insert(select, p, extra=["nps_score", "csat_score"])
-        ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids, p)
-        self._sync_delete("""
-            t.external_ref LIKE 'survey.user_input,%%' AND {ids} AND NOT EXISTS (
-                SELECT 1 FROM survey_user_input ui
-                 WHERE ui.id = split_part(t.external_ref, ',', 2)::int
-                   AND ui.state = 'done' AND ui.partner_id IS NOT NULL)
-        """.format(ids=ids_filter), p)
+        self._sync_delete_gone(
+            "survey.user_input", "r.state = 'done' AND r.partner_id IS NOT NULL", ids, p)
         return count
 
     @api.model
