@@ -82,6 +82,9 @@ def cmd_data(args):
     lifecycle.stop_pid("odoo-bench")
     if not lifecycle.db_exists(DB) or args.fresh:
         lifecycle.copy_db(lifecycle.addons_template(), DB)
+        # the template holds the addons at the current code: no update to run
+        sql("INSERT INTO ir_config_parameter (key, value) "
+            "VALUES ('crm_lifecycle.bench_code', '%s')" % lifecycle.code_hash())
         say("copied the addons template into %s" % DB)
     # each step is skipped when its rows are there: an interrupted run resumes
     steps = [
@@ -120,31 +123,53 @@ def cmd_data(args):
                                                   'crm_touchpoint_external_ref_uniq')
                 LOOP EXECUTE 'DROP INDEX ' || quote_ident(r.indexname); END LOOP; END $$;
             ALTER TABLE crm_touchpoint DROP CONSTRAINT crm_touchpoint_external_ref_uniq;
+            -- the loading skips the triggers: the answers of the inbound
+            -- contacts are computed in the same statement (the window of
+            -- ANSWER_BACKFILL; OFFSET 0 keeps each random date one value),
+            -- then the rows go in in generation order
+            SET work_mem = '1GB';
             INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, date, channel_id,
                                         direction, kind, user_id, team_id, company_id,
                                         subject, amount, currency_id, create_uid, write_uid,
-                                        create_date, write_date)
-            SELECT s.pid, s.pid,
-                   timestamp '2021-12-01' + (random() * interval '1825 days'),
-                   ch.ids[1 + (g %% array_length(ch.ids, 1))],
-                   CASE WHEN random() < 0.5 THEN 'inbound' ELSE 'outbound' END,
-                   CASE WHEN s.g %% 7 = 0 THEN 'purchase' ELSE 'contact' END,
-                   us.ids[1 + (s.g %% array_length(us.ids, 1))],
-                   tm.ids[1 + (g %% array_length(tm.ids, 1))], 1,
-                   'Bench touchpoint ' || g,
-                   CASE WHEN g %% 7 = 0 THEN round((random() * 200)::numeric, 2) END,
-                   1, 1, 1, now(), now()
-              FROM (SELECT g, r.first_id - 1 + CASE
-                      WHEN g <= %(heavy)d * %(heavy_rows)d THEN 1 + (g %% %(heavy)d)
-                      ELSE %(heavy)d + 1 + floor(power(random(), 1.5)
-                                                  * (%(customers)d - %(heavy)d - 1))::int
-                      END AS pid
-                      FROM generate_series(1, %(touchpoints)d) g, bench_range r) s
-              CROSS JOIN (SELECT array_agg(id ORDER BY id) ids
-                            FROM crm_touchpoint_channel) ch
-              CROSS JOIN (SELECT array_agg(id ORDER BY id) ids FROM res_users
-                           WHERE NOT share) us
-              CROSS JOIN (SELECT array_agg(id ORDER BY id) ids FROM crm_team) tm;
+                                        create_date, write_date, answered_date,
+                                        response_hours)
+            SELECT y.pid, y.pid, y.date, y.channel_id, y.direction, y.kind, y.user_id,
+                   y.team_id, 1, 'Bench touchpoint ' || y.g, y.amount, 1, 1, 1, now(), now(),
+                   y.answered, (crm_lifecycle_weekday_seconds(y.answered)
+                                - crm_lifecycle_weekday_seconds(y.date)) / 3600.0
+              FROM (SELECT x.*, CASE WHEN x.direction = 'inbound' AND x.kind <> 'purchase'
+                           THEN min(CASE WHEN x.direction = 'outbound' THEN x.date END)
+                                OVER (PARTITION BY x.pid ORDER BY x.date DESC) END AS answered
+                      FROM (SELECT s.g, s.pid,
+                                   timestamp '2021-12-01' + (random() * interval '1825 days')
+                                       AS date,
+                                   ch.ids[1 + (s.g %% array_length(ch.ids, 1))] AS channel_id,
+                                   CASE WHEN random() < 0.5 THEN 'inbound' ELSE 'outbound' END
+                                       AS direction,
+                                   CASE WHEN s.g %% 7 = 0 THEN 'purchase' ELSE 'contact' END
+                                       AS kind,
+                                   us.ids[1 + (s.g %% array_length(us.ids, 1))] AS user_id,
+                                   tm.ids[1 + (s.g %% array_length(tm.ids, 1))] AS team_id,
+                                   CASE WHEN s.g %% 7 = 0
+                                        THEN round((random() * 200)::numeric, 2) END AS amount
+                              FROM (SELECT g, r.first_id - 1 + CASE
+                                      WHEN g <= %(heavy)d * %(heavy_rows)d
+                                      THEN 1 + (g %% %(heavy)d)
+                                      ELSE %(heavy)d + 1 + floor(
+                                          power(random(), 1.5)
+                                          * (%(customers)d - %(heavy)d - 1))::int
+                                      END AS pid
+                                      FROM generate_series(1, %(touchpoints)d) g,
+                                           bench_range r) s
+                             CROSS JOIN (SELECT array_agg(id ORDER BY id) ids
+                                           FROM crm_touchpoint_channel) ch
+                             CROSS JOIN (SELECT array_agg(id ORDER BY id) ids FROM res_users
+                                          WHERE NOT share) us
+                             CROSS JOIN (SELECT array_agg(id ORDER BY id) ids
+                                           FROM crm_team) tm
+                            OFFSET 0) x) y
+             ORDER BY y.g;
+            RESET work_mem;
             ALTER TABLE crm_touchpoint ADD CONSTRAINT crm_touchpoint_external_ref_uniq
                 UNIQUE (source_system, external_ref);
             DO $$ DECLARE r record; BEGIN
