@@ -464,6 +464,12 @@ class CrmCampaign(models.Model):
             campaign.segment_ids.refresh_members()
             campaign._build_audience()
             campaign.invalidate_cache()
+            if not campaign.target_count and campaign.control_count:
+                raise UserError(_(
+                    "Campaign %(name)s has no one to contact: the %(n)d customers of its "
+                    "audience were all drawn into the control group. Lower the control "
+                    "group share or widen the segments.") % {
+                        "name": campaign.name, "n": campaign.control_count})
             if not campaign.target_count:
                 raise UserError(_(
                     "Campaign %(name)s has no one to contact: its segments are empty or every "

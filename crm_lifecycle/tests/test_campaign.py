@@ -4,6 +4,7 @@
 responses in the window, attribution."""
 import base64
 import csv
+import hashlib
 import io
 import math
 
@@ -287,6 +288,22 @@ class TestCampaignRun(CampaignCase):
         campaign.action_launch()
         with self.assertRaisesRegex(UserError, "cannot change"):
             campaign.holdout_percent = 20.0
+
+    def test_plan_says_why_no_one_is_contacted(self):
+        # a one-customer segment and a seed that draws that customer into the
+        # control group (the draw of the audience query, in Python)
+        customer = self.make_partners(1, "Alone")
+        seed = next(seed for seed in range(1, 100) if int(hashlib.md5(
+            ("%d:%d" % (seed, customer.id)).encode()).hexdigest()[:8], 16) >= 2 ** 31)
+        campaign = self.make_campaign(self.make_segment("Alone", customer),
+                                      holdout_percent=50.0, seed=seed)
+        with self.assertRaisesRegex(UserError, "all drawn into the control group"):
+            campaign.action_plan()
+        self.assertEqual(campaign.state, "draft")
+        empty = self.make_campaign(self.make_segment("Nobody", self.env["res.partner"]),
+                                   name="Nobody")
+        with self.assertRaisesRegex(UserError, "segments are empty or every customer"):
+            empty.action_plan()
 
     def test_cost_per_contact_defaults_to_the_channel(self):
         campaign = self.make_campaign(self.segment, channel="phone")

@@ -1,5 +1,6 @@
 """Playwright fixtures: Debian's headless Chromium, one page per test that
-records console errors and uncaught exceptions."""
+records console errors and uncaught exceptions, and is saved as a
+screenshot (failed_<test>.png in the artifacts) when its test fails."""
 import os
 import shutil
 import tempfile
@@ -32,8 +33,16 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
 @pytest.fixture
-def page(browser, odoo_server):
+def page(browser, odoo_server, artifacts_dir, request):
     # the browser runs in the admin's time zone, as a real user's would: the
     # "This Month" filters are computed in the browser, the server's dates
     # in the user's zone, and both must agree around midnight
@@ -47,5 +56,11 @@ def page(browser, odoo_server):
     page.set_default_timeout(60000)
     try:
         yield page
+        if getattr(request.node, "failed_call", False):
+            try:
+                page.screenshot(
+                    path=os.path.join(artifacts_dir, "failed_%s.png" % request.node.name))
+            except Exception:  # pylint: disable=broad-except
+                pass  # a page that crashed: the failure itself says more
     finally:
         context.close()

@@ -2,8 +2,9 @@
 through `crm.touchpoint.ingest` and watch the campaign's figures change, in
 headless Chromium, as a manager (admin)."""
 import datetime
+import hashlib
 
-from test_smoke import assert_healthy, login, open_app, open_menu, shot
+from test_smoke import assert_healthy, login, open_app, open_menu, pick, shot
 
 
 def stat(page, field):
@@ -11,6 +12,23 @@ def stat(page, field):
     button = page.locator(".oe_button_box .oe_stat_button:has([name=%s])" % field)
     button.wait_for()
     return int(button.locator(".o_stat_value").inner_text().strip() or 0)
+
+
+def draw(seed, partner_id):
+    """The campaign's draw of a customer in [0, 1), as its audience query
+    computes it (the first 32 bits of md5("seed:partner"), shifted)."""
+    bits = int(hashlib.md5(("%s:%s" % (seed, partner_id)).encode()).hexdigest()[:8], 16)
+    return ((bits + 2 ** 31) % 2 ** 32) / 2.0 ** 32
+
+
+def split_seed(partner_ids, holdout):
+    """A seed that puts some of these customers in each group: the demo
+    segment is small, and a random seed could put them all on one side."""
+    for seed in range(1, 1000):
+        control = sum(draw(seed, pid) < holdout for pid in partner_ids)
+        if 0 < control < len(partner_ids):
+            return seed
+    raise AssertionError("no seed splits %s" % partner_ids)
 
 
 def test_plan_launch_and_watch_a_campaign(page, odoo_server, artifacts_dir):
@@ -30,15 +48,15 @@ def test_plan_launch_and_watch_a_campaign(page, odoo_server, artifacts_dir):
     # the form: name, the demo segment, the letter channel, half held out
     page.wait_for_selector(".o_form_view.o_form_editable")
     page.fill(".o_field_widget[name=name]", "Browser spring mailing")
-    tags = page.locator(".o_field_widget[name=segment_ids] input")
-    tags.fill("Demo Companies")
-    page.locator(".ui-autocomplete li:has-text('Demo Companies')").first.click()
-    channel = page.locator(".o_field_widget[name=channel_id] input")
-    channel.fill("Letter")
-    page.locator(".ui-autocomplete li:has-text('Letter')").first.click()
+    pick(page, "segment_ids", "Demo Companies")
+    pick(page, "channel_id", "Letter")
     page.fill(".o_field_widget[name=holdout_percent]", "50")
     page.click(".o_form_button_save")
     page.wait_for_selector(".o_form_view.o_form_readonly")
+    # the seed (a technical field) fixed so that both groups have members
+    companies = rpc("res.partner", "search", [("customer", "=", True), ("is_company", "=", True)])
+    draft = rpc("crm.campaign", "search", [("name", "=", "Browser spring mailing")])
+    rpc("crm.campaign", "write", draft, {"seed": split_seed(companies, 0.5)})
 
     # plan: the audience is drawn, target and control shown
     page.click(".o_form_statusbar button:has-text('Plan')")

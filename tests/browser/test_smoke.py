@@ -63,6 +63,32 @@ def open_menu(page, xmlid):
     page.click(".o_sub_menu a[data-menu-xmlid='%s']" % xmlid)
 
 
+def pick(page, field, text, tries=3):
+    """Choose `text` in the autocomplete of the relational field `field`.
+
+    Picking a value can start an onchange whose answer redraws the form and
+    empties an input typed into meanwhile: type again until the dropdown
+    offers `text`, then check that the field shows it."""
+    widget = page.locator(".o_field_widget[name=%s]" % field)
+    item = page.locator(".ui-autocomplete:visible li:has-text('%s')" % text).first
+    for _attempt in range(tries):
+        widget.locator("input").first.fill(text)
+        try:
+            item.wait_for(state="visible", timeout=15000)
+        except Exception:  # pylint: disable=broad-except
+            continue
+        item.click()
+        page.wait_for_function(
+            """([sel, text]) => {
+                const el = document.querySelector(sel);
+                if (!el) { return false; }
+                const input = el.querySelector('input');
+                return el.innerText.includes(text) || (input && input.value.includes(text));
+            }""", arg=[".o_field_widget[name=%s]" % field, text], timeout=15000)
+        return
+    raise AssertionError("%r is not offered by the field %s" % (text, field))
+
+
 def open_card(page, text):
     """Search the kanban view for `text` and open the first matching card."""
     page.fill(".o_searchview_input", text)
