@@ -80,10 +80,14 @@ class CrmTouchpoint(models.Model):
 
     @api.model
     def _sync_delete(self, where, params):
+        """Delete the captured touchpoints matching `where` (a trusted SQL
+        string or a composed psycopg2.sql object on `t`)."""
+        if isinstance(where, str):
+            where = sql.SQL(where)
         # port>=13: flush before this query
         self.env.cr.execute(sql.SQL(
             "DELETE FROM crm_touchpoint t WHERE t.source_system = 'odoo' AND ({})"
-        ).format(sql.SQL(where)), params)
+        ).format(where), params)
         return self.env.cr.rowcount
 
     @api.model
@@ -92,15 +96,15 @@ class CrmTouchpoint(models.Model):
         reference '<model_name>,<id>') among `ids` (all when None) whose
         record no longer exists or no longer `qualifies` (an SQL condition
         on the record, aliased `r`)."""
-        table = self.env[model_name]._table
         params = dict(params, ref_like=model_name + ",%")
         ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids,
                                            params)
-        return self._sync_delete("""
+        return self._sync_delete(sql.SQL("""
             t.external_ref LIKE %(ref_like)s AND {ids} AND NOT EXISTS (
-                SELECT 1 FROM "{table}" r
+                SELECT 1 FROM {table} r
                  WHERE r.id = split_part(t.external_ref, ',', 2)::int AND ({qualifies}))
-        """.format(ids=ids_filter, table=table, qualifies=qualifies), params)
+        """).format(ids=sql.SQL(ids_filter), table=sql.Identifier(self.env[model_name]._table),
+                    qualifies=sql.SQL(qualifies)), params)
 
     @api.model
     def _sync_params(self):
