@@ -98,13 +98,22 @@ BEGIN
         SELECT array_agg(DISTINCT o.commercial_partner_id) INTO partners
           FROM crm_lifecycle_old_rows o;
     ELSE
-        SELECT array_agg(DISTINCT p.id) INTO partners
-          FROM crm_lifecycle_new_rows n
-          JOIN crm_lifecycle_old_rows o ON o.id = n.id
-         CROSS JOIN LATERAL (VALUES (n.commercial_partner_id), (o.commercial_partner_id)) p (id)
-         WHERE (n.commercial_partner_id, n.company_id, n.date, n.direction, n.kind)
-               IS DISTINCT FROM
-               (o.commercial_partner_id, o.company_id, o.date, o.direction, o.kind);
+        -- the rows whose answer columns changed, old and new versions: the
+        -- two set differences (hashed or sorted, linear), not a join of
+        -- the transition tables, which have no index and no statistics
+        -- (a nested loop there is quadratic in the rows updated)
+        SELECT array_agg(DISTINCT d.commercial_partner_id) INTO partners
+          FROM ((SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_new_rows
+                 EXCEPT
+                 SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_old_rows)
+                UNION ALL
+                (SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_old_rows
+                 EXCEPT
+                 SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_new_rows)) d;
     END IF;
     IF partners IS NOT NULL THEN
         PERFORM crm_lifecycle_answer_customers(partners);

@@ -98,6 +98,33 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         call = self.Touchpoint.search([("external_ref", "=", "in-1")])
         self.assertAlmostEqual(call.response_hours, 1)
 
+    def test_one_statement_updating_many_rows(self):
+        """One UPDATE of many rows, some changing what answers, some not (a
+        salesperson reassigned), answers like row-by-row writes."""
+        calls = self.tp(self.person, at(1, 9)) | self.tp(self.customer, at(1, 10))
+        answers = self.tp(self.person, at(1, 11), "outbound") \
+            | self.tp(self.customer, at(1, 12), "outbound")
+        self.assertEqual(calls.mapped("response_hours"), [2.0, 2.0])
+        self.env.cr.execute("""
+            UPDATE crm_touchpoint
+               SET date = CASE WHEN direction = 'outbound' THEN date + interval '3 hours'
+                               ELSE date END,
+                   user_id = %s
+             WHERE id IN %s
+        """, (self.salesman.id, tuple((calls | answers).ids)))
+        calls.invalidate_cache()
+        self.assertEqual(calls.mapped("response_hours"), [5.0, 5.0])
+        self.env.cr.execute("UPDATE crm_touchpoint SET user_id = NULL WHERE id IN %s",
+                            (tuple((calls | answers).ids),))
+        calls.invalidate_cache()
+        self.assertEqual(calls.mapped("response_hours"), [5.0, 5.0], "nothing moved")
+        # the customer of the second answer changes: the second call waits again
+        self.env.cr.execute("UPDATE crm_touchpoint SET commercial_partner_id = %s "
+                            "WHERE id = %s", (self.person.id, answers[1].id))
+        calls.invalidate_cache()
+        self.assertEqual(calls.mapped("response_hours"), [5.0, 0.0])
+        self.assertTrue(calls[1].awaiting_answer)
+
     def test_merge_brings_the_answer(self):
         twin = self.env["res.partner"].create({"name": "Linus P.", "customer": True})
         call = self.tp(self.person, at(1, 9))
