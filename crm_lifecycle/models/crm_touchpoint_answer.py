@@ -12,8 +12,9 @@ for the next contact row by row.
 The columns are kept by the database itself: statement-level triggers with
 transition tables recompute the answers of the customers a statement
 touched, whatever wrote it (the ORM, the set-based capture, imports,
-ingestion, partner merges). One statement of a million rows costs one
-set-based update, a one-row ORM write a few index lookups.
+ingestion, partner merges), in one window-function pass over those
+customers' touchpoints. One statement of a million rows costs one
+set-based update, a one-row ORM write a read of that customer's history.
 """
 from odoo import api, fields, models
 
