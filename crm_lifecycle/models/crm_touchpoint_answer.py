@@ -77,7 +77,11 @@ UPDATE crm_touchpoint t
 ANSWER_CUSTOMERS = """
 CREATE OR REPLACE FUNCTION crm_lifecycle_answer_customers(partners int[])
 RETURNS void LANGUAGE sql AS $$
-""" + ANSWER_UPDATE.format(scope="t2.commercial_partner_id = ANY(partners)") + """
+""" + ANSWER_UPDATE.format(
+    # a semi-join on the unnested array (hashed, or an index probe per
+    # customer), not "= ANY(partners)": on a parameter that is a linear
+    # search of the array for every row scanned
+    scope="t2.commercial_partner_id IN (SELECT unnest(partners))") + """
 $$
 """
 
