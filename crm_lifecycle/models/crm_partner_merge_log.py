@@ -18,7 +18,9 @@ import psycopg2
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..guard import check_companies
 
 _logger = logging.getLogger(__name__)
 
@@ -238,6 +240,8 @@ class CrmPartnerMergeLog(models.Model):
                               "into it instead, or pick it as the surviving record.")
                             % {"names": ", ".join(users.mapped("partner_id.display_name")),
                                "users": ", ".join(users.mapped("login"))})
+        # sudo: only reads which companies' addresses are among the records
+        # (a manager may not read every company); the answer is a refusal
         company_partners = self.env["res.company"].sudo().search(
             [("partner_id", "in", others.ids)])
         if company_partners:
@@ -260,25 +264,53 @@ class CrmPartnerMergeLog(models.Model):
         values: {field: value} written on the survivor (fields of
         MERGE_FIELDS), e.g. the email of a merged record. Returns the id of
         the merge log. One savepoint: on any error nothing has changed.
+
+        The caller must be a Customer Lifecycle manager allowed by the ORM
+        to change every record of the group (record rules, companies). The
+        records are locked first (in id order, so that two merges of
+        overlapping groups wait for each other instead of crossing) and
+        checked again once locked.
         """
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
-            raise UserError(_("Only Customer Lifecycle managers can merge customers."))
+            raise AccessError(_("Only Customer Lifecycle managers can merge customers."))
         Partner = self.env["res.partner"].with_context(active_test=False)
         survivor = Partner.browse(int(survivor_id)).exists()
         others = Partner.browse([int(i) for i in partner_ids if int(i) != survivor.id]).exists()
         if not survivor:
             raise UserError(_("The surviving customer %s does not exist.") % survivor_id)
-        self._check_mergeable(survivor, others)
         values = dict(values or {})
         unknown = set(values) - set(MERGE_FIELDS)
         if unknown:
             raise UserError(_("These fields cannot be chosen in a merge: %s")
                             % ", ".join(sorted(unknown)))
+        everyone = survivor | others
+        # the ORM's answer for this user: may they change every record?
+        everyone.check_access_rights("write")
+        everyone.check_access_rule("write")
+        check_companies(self.env, everyone.mapped("company_id"))
         with self.env.cr.savepoint():
-            log = self.sudo()._do_merge(survivor.sudo(), others.sudo(), values)
+            self._lock_partners(everyone.ids)
+            self._check_mergeable(survivor, others)
+            # sudo: the engine moves rows of every table pointing to the
+            # records, which the caller may not read one by one; what runs is
+            # derived from the schema and the checked ids only, never from
+            # anything the caller wrote
+            log = self.sudo()._do_merge(survivor.sudo(), others.sudo(), values, self.env.uid)
+            if values:
+                # the values the caller picked are written as the caller
+                survivor.write(values)
         return log.id
 
-    def _do_merge(self, survivor, others, values):
+    @api.model
+    def _lock_partners(self, partner_ids):
+        """Lock the records (FOR UPDATE, in id order) and forget what the
+        cache knows of them: what is checked next is what is committed."""
+        # port>=13: flush before this query
+        self.env.cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "
+                            "ORDER BY id FOR UPDATE", {"ids": sorted(partner_ids)})
+        self.invalidate_cache()  # port>=16: env.invalidate_all()
+
+    def _do_merge(self, survivor, others, values, uid):
         cr = self.env.cr
         old = {}
         for name in values:
@@ -288,6 +320,7 @@ class CrmPartnerMergeLog(models.Model):
             "survivor_id": survivor.id,
             "merged_partner_ids": [(6, 0, others.ids)],
             "old_values": json.dumps(old, sort_keys=True),
+            "user_id": uid,
             "company_id": survivor.company_id.id or self.env.user.company_id.id,
         })
         # port>=13: flush before these queries
@@ -357,8 +390,6 @@ class CrmPartnerMergeLog(models.Model):
              WHERE id = ANY(%s)
         """, (survivor.id, log.id, others.ids))
         self.invalidate_cache()
-        if values:
-            survivor.write(values)
         log.write({"moved_count": moved_count, "kept_count": kept_count})
         # pairs inside the merged group are decided; open pairs of the
         # archived records are no longer relevant
@@ -370,7 +401,7 @@ class CrmPartnerMergeLog(models.Model):
             DELETE FROM crm_partner_duplicate
              WHERE state = 'review'
                AND (partner_a_id = ANY(%(others)s) OR partner_b_id = ANY(%(others)s))
-        """, {"log": log.id, "uid": self.env.uid, "all": everyone, "others": others.ids})
+        """, {"log": log.id, "uid": uid, "all": everyone, "others": others.ids})
         self.invalidate_cache()  # the whole cache; port>=16: env.invalidate_all()
         _logger.info("crm_lifecycle: merged partners %s into %s (%d rows moved, %d kept)",
                      others.ids, survivor.id, moved_count, kept_count)
@@ -415,31 +446,114 @@ class CrmPartnerMergeLog(models.Model):
     # ------------------------------------------------------------ unmerge
     def action_unmerge(self):
         """Undo the merge: the merged records are restored and exactly the
-        rows that moved go back. One savepoint: complete or nothing."""
+        rows that moved go back. One savepoint: complete or nothing.
+
+        Only the merge engine writes logs (users have no create or write
+        right on them), and the unmerge still trusts nothing it reads from
+        one: every line must name a table and column the merge engine would
+        move today (derived from the live schema), its rows must be ids, and
+        only the survivor's fields a merge offers are restored, written as
+        the caller.
+        """
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
-            raise UserError(_("Only Customer Lifecycle managers can unmerge customers."))
+            raise AccessError(_("Only Customer Lifecycle managers can unmerge customers."))
         for log in self:
             if log.state != "merged":
                 raise UserError(_("This merge was already undone."))
-            if log.survivor_id.merged_into_id:
-                raise UserError(_(
-                    "%(name)s was merged again since, into %(into)s: unmerge that merge "
-                    "first.") % {"name": log.survivor_id.display_name,
-                                 "into": log.survivor_id.merged_into_id.display_name})
+            partners = log.survivor_id | log.with_context(active_test=False).merged_partner_ids
+            partners.check_access_rights("write")
+            partners.check_access_rule("write")
+            check_companies(self.env, partners.mapped("company_id") | log.company_id)
             with self.env.cr.savepoint():
-                log.sudo()._do_unmerge()
+                self._lock_partners(partners.ids)
+                if log.survivor_id.merged_into_id:
+                    raise UserError(_(
+                        "%(name)s was merged again since, into %(into)s: unmerge that merge "
+                        "first.") % {"name": log.survivor_id.display_name,
+                                     "into": log.survivor_id.merged_into_id.display_name})
+                old = log._checked_old_values()
+                lines = log._checked_lines()
+                # sudo: moves back rows of tables the caller may not read;
+                # every table, column and row id was checked just above
+                log.sudo()._do_unmerge(lines, self.env.uid)
+                if old:
+                    # the survivor's previous values, written as the caller
+                    log.survivor_id.with_context(active_test=False).write(old)
         return True
 
-    def _do_unmerge(self):
+    def _checked_old_values(self):
+        """The survivor's previous values, limited to the fields a merge
+        offers and to values of their type; UserError otherwise."""
+        self.ensure_one()
+        try:
+            old = json.loads(self.old_values or "{}")
+        except ValueError:
+            old = None
+        if not isinstance(old, dict):
+            raise UserError(_("The previous values of this merge are unreadable: nothing was "
+                              "unmerged."))
+        Partner = self.env["res.partner"]
+        for name, value in old.items():
+            field = Partner._fields.get(name)
+            if name not in MERGE_FIELDS or field is None:
+                raise UserError(_("The previous values of this merge name the field %r, which "
+                                  "a merge does not change: nothing was unmerged.") % name)
+            if field.type == "many2one":
+                ok = value is False or value is None or (
+                    isinstance(value, int) and not isinstance(value, bool))
+            else:
+                ok = value is False or value is None or isinstance(value, str)
+            if not ok:
+                raise UserError(_("The previous value of %(field)s in this merge is not a "
+                                  "value of that field: nothing was unmerged.") % {"field": name})
+        return old
+
+    @api.model
+    def _movable(self):
+        """{(kind, table, column, other column)} the merge engine moves in
+        this database now: the only lines an unmerge may replay."""
+        allowed = set()
+        for table, column, has_id, other in self._partner_columns():
+            allowed.add(("column" if has_id else "relation", table, column,
+                         None if has_id else other))
+        for table, model_column, id_column in self._reference_columns():
+            allowed.add(("reference", table, id_column, model_column))
+        for table, column in self._reference_fields():
+            allowed.add(("reference_field", table, column, None))
+        return allowed
+
+    def _checked_lines(self):
+        """[(line, [row ids])] of the lines to move back, each checked
+        against the live schema; UserError on any line outside it."""
+        self.ensure_one()
+        allowed = self._movable()
+        merged = set(self.with_context(active_test=False).merged_partner_ids.ids)
+        result = []
+        for line in self.line_ids.sorted("id", reverse=True):
+            if line.kind == "kept":
+                continue
+            key = (line.kind, line.table_name, line.column_name, line.other_column or None)
+            try:
+                ids = json.loads(line.row_ids or "[]")
+            except ValueError:
+                ids = None
+            if (key not in allowed or line.old_partner_id not in merged
+                    or not isinstance(ids, list)
+                    or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+                raise UserError(_(
+                    "The merge log line %(line)d (%(table)s.%(column)s) is not one the merge "
+                    "engine writes: nothing was unmerged.") % {
+                    "line": line.id, "table": line.table_name, "column": line.column_name})
+            result.append((line, ids))
+        return result
+
+    def _do_unmerge(self, lines, uid):
         self.ensure_one()
         cr = self.env.cr
         survivor = self.survivor_id
         not_back = 0
         # port>=13: flush before these queries
-        for line in self.line_ids.sorted("id", reverse=True):
-            if line.kind == "kept":
-                continue
-            ids = json.loads(line.row_ids)
+        for line, ids in lines:
             table, col = sql.Identifier(line.table_name), sql.Identifier(line.column_name)
             params = {"old": line.old_partner_id, "new": survivor.id, "ids": ids}
             if line.kind == "column":
@@ -478,14 +592,11 @@ class CrmPartnerMergeLog(models.Model):
              WHERE merge_log_id = %s
         """, (self.id,))
         self.invalidate_cache()  # the whole cache; port>=16: env.invalidate_all()
-        old = json.loads(self.old_values or "{}")
-        if old:
-            survivor.write(old)
         note = self.note or ""
         if not_back:
             note += _("%d rows were changed after the merge and stay where they are.\n") % (
                 not_back)
-        self.write({"state": "reverted", "reverted_uid": self.env.uid,
+        self.write({"state": "reverted", "reverted_uid": uid,
                     "reverted_date": fields.Datetime.now(), "note": note or False})
         _logger.info("crm_lifecycle: unmerged %s from %s", self.merged_partner_ids.ids,
                      survivor.id)

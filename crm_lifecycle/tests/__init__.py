@@ -13,3 +13,4 @@ from . import test_segment
 from . import test_campaign
 from . import test_touchpoint_answer
 from . import test_feedback
+from . import test_security_merge

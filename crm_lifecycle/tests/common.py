@@ -54,6 +54,30 @@ class CrmLifecycleCase(SavepointCase):
             "groups_id": [(6, 0, [cls.env.ref("base.group_user").id])],
         })
 
+    @classmethod
+    def make_other_company(cls):
+        """A second company with its own sales manager, salesperson and
+        customer; sets cls.company_b, cls.manager_b, cls.salesman_b,
+        cls.customer_b."""
+        cls.company_b = cls.env["res.company"].create({"name": "Lifecycle Company B"})
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        for attr, login, group in (("manager_b", "lifecycle_manager_b", "group_sale_manager"),
+                                   ("salesman_b", "lifecycle_salesman_b",
+                                    "group_sale_salesman")):
+            setattr(cls, attr, Users.create({
+                "name": login, "login": login, "email": login + "@example.com",
+                "company_id": cls.company_b.id, "company_ids": [(6, 0, cls.company_b.ids)],
+                "groups_id": [(6, 0, [cls.env.ref("sales_team.%s" % group).id])]}))
+        cls.customer_b = cls.env["res.partner"].create({
+            "name": "Bea Customer B", "customer": True, "company_id": cls.company_b.id,
+            "email": "bea@customer-b.example"})
+
+    @classmethod
+    def make_portal_user(cls):
+        cls.portal = cls.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Portal Pat", "login": "lifecycle_portal_pat",
+            "groups_id": [(6, 0, [cls.env.ref("base.group_portal").id])]})
+
     def touchpoints(self, partner, **filters):
         domain = [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
         domain += [(k, "=", v) for k, v in filters.items()]

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
 from .common import CrmLifecycleCase
@@ -205,7 +205,7 @@ class TestMerge(CrmLifecycleCase):
             self.Log.merge_partners(self.customer.id, [self.contact.id])
         with self.assertRaises(UserError):
             self.Log.merge_partners(self.customer.id, [self.salesman.partner_id.id])
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             self.Log.sudo(self.salesman).merge_partners(self.customer.id, [self.person.id])
         with self.assertRaises(UserError):
             self.Log.merge_partners(self.customer.id, [self.person.id], {"active": False})

@@ -1,0 +1,42 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The checks an entry point of the suite makes before it works for a
+caller: its group, and the companies of the records it was given.
+
+Odoo checks neither for a method called over RPC that then works in SQL or
+as superuser, nor (in 11.0) access rights on transient models: every such
+entry point calls these first, before any work.
+"""
+from odoo import SUPERUSER_ID, _
+from odoo.exceptions import AccessError
+
+USER_GROUP = "crm_lifecycle.crm_lifecycle_group_user"
+MANAGER_GROUP = "crm_lifecycle.crm_lifecycle_group_manager"
+
+
+def is_superuser(env):
+    """True for the superuser environment (crons, sudo())."""
+    return env.uid == SUPERUSER_ID  # port>=13: env.su
+
+
+def check_group(env, xmlid, what):
+    """AccessError unless the user is in the group `xmlid`; `what` says
+    what was refused ('import customer lists')."""
+    if is_superuser(env) or env.user.has_group(xmlid):
+        return
+    group = env.ref(xmlid)
+    raise AccessError(_("Only members of %(group)s may %(what)s.") % {
+        "group": group.sudo().full_name, "what": what})  # sudo: the group's name only
+
+
+def check_companies(env, companies):
+    """AccessError when any of `companies` (records or ids; empty ones
+    ignored) is not one of the user's companies."""
+    if is_superuser(env):
+        return
+    ids = companies.ids if hasattr(companies, "ids") else companies
+    foreign = sorted({int(i) for i in ids or () if i} - set(env.user.company_ids.ids))
+    if foreign:
+        raise AccessError(_(
+            "You are not a member of the company with id %(ids)s: nothing was done for it.")
+            % {"ids": ", ".join(str(i) for i in foreign)})
