@@ -7,7 +7,9 @@ from psycopg2 import sql
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from ..guard import is_superuser, text_problem
 
 _logger = logging.getLogger(__name__)
 
@@ -194,6 +196,7 @@ class CrmTouchpoint(models.Model):
         """Create a touchpoint; one whose (source system, external reference)
         already exists is updated instead, so that importing or feeding the
         same contact twice never duplicates it."""
+        self._check_written_values(vals)
         vals = self._resolve_import_values(dict(vals))
         if vals.get("external_ref") and not vals.get("source_system"):
             vals["source_system"] = "import"
@@ -204,6 +207,32 @@ class CrmTouchpoint(models.Model):
                 record.write(vals)
                 return record
         return super(CrmTouchpoint, self).create(vals)
+
+    @api.model
+    def _lifecycle_reserved_sources(self):
+        """Source systems only Odoo's own capture writes (bridges may add
+        theirs): ingestion and the ORM refuse them."""
+        return {"odoo"}
+
+    def write(self, vals):
+        self._check_written_values(vals)
+        return super(CrmTouchpoint, self).write(vals)
+
+    @api.model
+    def _check_written_values(self, vals):
+        """Through the ORM too: no reserved source system (only capture
+        writes those, in SQL), no text PostgreSQL cannot store."""
+        source = vals.get("source_system")
+        if (source and source in self._lifecycle_reserved_sources()
+                and not is_superuser(self.env)):
+            raise AccessError(_("The source system %(source)r is reserved for the touchpoints "
+                                "Odoo captures itself.") % {"source": source})
+        for name, value in vals.items():
+            problem = text_problem(value)
+            if problem:
+                field = self._fields.get(name)
+                raise ValidationError(_("%(field)s: %(why)s") % {
+                    "field": field.string if field else name, "why": problem})
 
     @api.model
     def _resolve_import_values(self, vals):
@@ -231,19 +260,24 @@ class CrmTouchpoint(models.Model):
         return vals
 
     @api.model
-    def _existing_ids(self, keys):
-        """{(source_system, external_ref): id} of existing touchpoints."""
+    def _existing_ids(self, keys, lock=False):
+        """{(source_system, external_ref): id} of existing touchpoints (of
+        every company: callers check what they may do with them). lock:
+        lock the rows (in id order) until the end of the transaction."""
         if not keys:
             return {}
         sources, refs = zip(*keys)
         # joined on arrays so that each key is one probe of the unique index
         # port>=13: flush before this query
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             SELECT t.source_system, t.external_ref, t.id
-              FROM unnest(%s::varchar[], %s::varchar[]) AS k(source_system, external_ref)
+              FROM unnest(%(sources)s::varchar[], %(refs)s::varchar[])
+                   AS k(source_system, external_ref)
               JOIN crm_touchpoint t ON t.source_system = k.source_system
                                    AND t.external_ref = k.external_ref
-        """, (list(sources), list(refs)))
+             ORDER BY t.id {lock}
+        """).format(lock=sql.SQL("FOR UPDATE OF t" if lock else "")),
+            {"sources": list(sources), "refs": list(refs)})
         return {(s, r): i for s, r, i in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------ bulk SQL

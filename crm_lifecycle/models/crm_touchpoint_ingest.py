@@ -3,11 +3,14 @@
 """Batch ingestion of touchpoints from other systems (call-centre switch,
 web shop, store till...), callable over XML-RPC / JSON-RPC."""
 import datetime
+import math
 import numbers
+import re
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from ..guard import MANAGER_GROUP, permitted_ids, text_problem
 from .crm_touchpoint import DIRECTIONS, KINDS, SEVERITIES, SUBJECT_SIZE, SUMMARY_SIZE
 
 MAX_ROWS = 50000
@@ -21,31 +24,64 @@ CUSTOMER_KEYS = ("partner_id", "partner_ref", "email", "phone", "vat")
 def parse_score(value, low, high):
     """'7', 7 or 7.0 -> '7' (the selection key); ValueError outside
     low..high or not a whole number."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Number, str)):
-        raise ValueError
-    number = float(value)
+    number = parse_number(value)
     if number != int(number) or not low <= number <= high:
         raise ValueError
     return str(int(number))
 
 
+# a UTC offset at the end of a date: Z, +05:00, -0530, +05
+OFFSET_RE = re.compile(r"(Z|[+-]\d{2}(?::?\d{2})?)$")
+
+
 def parse_date(value):
+    """A naive UTC datetime from a datetime, a date or a text
+    'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]' with an optional UTC offset (Z,
+    +HH:MM, -HHMM...), which is converted to UTC; ValueError otherwise."""
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         return value
     if isinstance(value, datetime.date):
         return datetime.datetime.combine(value, datetime.time())
     if not isinstance(value, str):
         raise ValueError
-    text = value.strip().replace("Z", "")
-    if "+" in text[10:]:
-        text = text[:10] + text[10:].split("+")[0]
+    text = value.strip()
+    offset = None
+    if len(text) > 10:
+        head, tail = text[:10], text[10:]
+        match = OFFSET_RE.search(tail)
+        if match:
+            offset, tail = match.group(1), tail[:match.start()]
+        text = head + tail
     text = text.split(".")[0]
     for fmt in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(text, fmt)
+            date = datetime.datetime.strptime(text, fmt)
+            break
         except ValueError:
             continue
-    raise ValueError
+    else:
+        raise ValueError
+    if offset and offset != "Z":
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 14 or minutes > 59:
+            raise ValueError
+        delta = datetime.timedelta(hours=hours, minutes=minutes)
+        date = date - delta if offset[0] == "+" else date + delta
+    return date
+
+
+def parse_number(value):
+    """A finite float from a number or a text; ValueError otherwise (a
+    boolean, Infinity, NaN, '1e400')."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Number, str)):
+        raise ValueError
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError
+    return number
 
 
 class CrmTouchpoint(models.Model):
@@ -74,30 +110,74 @@ class CrmTouchpoint(models.Model):
         if len(rows) > MAX_ROWS:
             raise UserError(_("ingest() takes at most %(max)d rows per call; got %(n)d.")
                             % {"max": MAX_ROWS, "n": len(rows)})
-        prepared, errors = self._ingest_validate(rows)
-        results = []
+        prepared, errors, notes = self._ingest_validate(rows)
+        existing = {}
+        if not errors:
+            keys = {(r["source_system"], r["external_ref"]) for r in prepared}
+            # the existing rows of the batch, locked: what is checked is
+            # what is written over
+            existing = self._existing_ids(keys, lock=True)
+            self._ingest_check_existing(prepared, existing, errors)
         if errors:
-            bad = sorted(errors)
-            for index, row in enumerate(rows):
-                ref = row.get("external_ref") if isinstance(row, dict) else None
-                message = errors.get(index) or _(
-                    "not written: the batch has invalid rows (%(rows)s)") % {
-                    "rows": ", ".join(str(i + 1) for i in bad[:20])}
-                results.append({"external_ref": ref, "status": "error", "id": False,
-                                "error": message})
-            return results
-        keys = {(r["source_system"], r["external_ref"]) for r in prepared}
-        existing = self._existing_ids(keys)
-        written = self._upsert(prepared)
-        for row in prepared:
+            return self._ingest_error_results(rows, errors)
+        with self.env.cr.savepoint():
+            written = self._upsert(prepared)
+            # a row of the batch that another caller created meanwhile was
+            # written over by the upsert: the caller must be allowed that too
+            raced = [i for i, r in enumerate(prepared)
+                     if (r["source_system"], r["external_ref"]) not in existing
+                     and written.get((r["source_system"], r["external_ref"]),
+                                     (0, "updated"))[1] != "created"]
+            if raced:
+                self._ingest_check_existing(
+                    prepared, self._existing_ids(
+                        {(prepared[i]["source_system"], prepared[i]["external_ref"])
+                         for i in raced}), errors)
+                if errors:
+                    raise UserError("\n".join(errors[i] for i in sorted(errors)[:20]))
+        results = []
+        for index, row in enumerate(prepared):
             key = (row["source_system"], row["external_ref"])
             if key in written:
                 rec_id, status = written[key]
             else:
                 rec_id, status = existing.get(key), "unchanged"
-            results.append({"external_ref": row["external_ref"], "status": status,
-                            "id": rec_id, "error": False})
+            result = {"external_ref": row["external_ref"], "status": status,
+                      "id": rec_id, "error": False}
+            if notes.get(index):
+                result["note"] = notes[index]
+            results.append(result)
         return results
+
+    @api.model
+    def _ingest_error_results(self, rows, errors):
+        bad = sorted(errors)
+        results = []
+        for index, row in enumerate(rows):
+            ref = row.get("external_ref") if isinstance(row, dict) else None
+            message = errors.get(index) or _(
+                "not written: the batch has invalid rows (%(rows)s)") % {
+                "rows": ", ".join(str(i + 1) for i in bad[:20])}
+            results.append({"external_ref": ref if isinstance(ref, str) else None,
+                            "status": "error", "id": False, "error": message})
+        return results
+
+    @api.model
+    def _ingest_check_existing(self, prepared, existing, errors):
+        """A row of the batch may change an existing touchpoint only where
+        the caller could change it through `write` (record rules: their own
+        or unassigned rows for a salesperson; companies)."""
+        if not existing:
+            return
+        allowed = permitted_ids(self.browse(sorted(set(existing.values()))), "write")
+        for index, row in enumerate(prepared):
+            rec_id = existing.get((row["source_system"], row["external_ref"]))
+            if rec_id and rec_id not in allowed:
+                errors.setdefault(index, _(
+                    "row %(row)d, field 'external_ref': the touchpoint %(ref)r of %(source)r "
+                    "exists and you may not change it (it belongs to another salesperson or "
+                    "another company)") % {"row": index + 1, "ref": row["external_ref"],
+                                           "source": row["source_system"]})
 
     @api.model
     def _ingest_feedback(self, row, out, kind, index, fail):
@@ -139,8 +219,11 @@ class CrmTouchpoint(models.Model):
                     fail(index, "resolved_date", _("before the complaint was made"))
 
     def _ingest_validate(self, rows):
-        """Check and convert the rows; return (prepared rows, {index: error})."""
+        """Check and convert the rows; return (prepared rows, {index: error},
+        {index: note})."""
         errors = {}
+        reserved = self._lifecycle_reserved_sources()
+        may_credit_others = self.env.user.has_group(MANAGER_GROUP)
 
         def fail(index, field, reason):
             errors.setdefault(index, _("row %(row)d, field %(field)r: %(reason)s") % {
@@ -167,6 +250,14 @@ class CrmTouchpoint(models.Model):
                 customer_keys.append({})
                 continue
             out = {}
+            for field in sorted(row, key=str):
+                problem = text_problem(row[field])
+                if problem:
+                    fail(index, str(field), problem)
+            if index in errors:
+                prepared.append(None)
+                customer_keys.append({})
+                continue
             for field, size in (("source_system", SOURCE_SIZE), ("external_ref", REF_SIZE)):
                 value = row.get(field)
                 if not isinstance(value, str) or not value.strip():
@@ -175,6 +266,10 @@ class CrmTouchpoint(models.Model):
                     fail(index, field, _("longer than %(size)d characters") % {"size": size})
                 else:
                     out[field] = value.strip()
+            if out.get("source_system") in reserved:
+                fail(index, "source_system", _(
+                    "%(source)r is reserved for the touchpoints Odoo captures itself; name "
+                    "your system (e.g. 'callcentre')") % {"source": out["source_system"]})
             if out.get("external_ref"):
                 key = (out.get("source_system"), out["external_ref"])
                 if key in seen:
@@ -220,24 +315,19 @@ class CrmTouchpoint(models.Model):
                 out["amount"] = None
             else:
                 try:
-                    if isinstance(amount, bool) or not isinstance(amount, (numbers.Number, str)):
-                        raise ValueError
-                    out["amount"] = float(amount)
+                    out["amount"] = parse_number(amount)
                     # a return or credit note is a purchase with a negative amount
-                    if out["amount"] != out["amount"] or (
-                            out["amount"] < 0 and out.get("kind") != "purchase"):
+                    if out["amount"] < 0 and out.get("kind") != "purchase":
                         raise ValueError
                 except ValueError:
-                    fail(index, "amount", _("not a number >= 0 (negative only for a purchase "
-                                            "returned): %(value)r") % {"value": amount})
+                    fail(index, "amount", _("not a finite number >= 0 (negative only for a "
+                                            "purchase returned): %(value)r") % {"value": amount})
             cost = row.get("cost")
             out["cost_amount"] = None
             if cost not in (None, False, ""):
                 try:
-                    if isinstance(cost, bool) or not isinstance(cost, (numbers.Number, str)):
-                        raise ValueError
-                    out["cost_amount"] = float(cost)
-                    if out["cost_amount"] != out["cost_amount"] or kind != "purchase":
+                    out["cost_amount"] = parse_number(cost)
+                    if kind != "purchase":
                         raise ValueError
                 except ValueError:
                     fail(index, "cost", _("the cost of goods of a purchase, a number: "
@@ -254,6 +344,10 @@ class CrmTouchpoint(models.Model):
             user = users.get(login) if login else self.env.user
             if login and not user:
                 fail(index, "user_login", _("no user with login %(value)r") % {"value": login})
+            elif user and user != self.env.user and not may_credit_others:
+                fail(index, "user_login", _(
+                    "only a Customer Lifecycle manager may credit a touchpoint to another "
+                    "salesperson (%(value)r)") % {"value": login})
             out["user_id"] = user.id if user else self.env.uid
             out["team_id"] = (user.sale_team_id.id if user else None) or default_team.id or None
             out["company_id"] = company.id
@@ -268,6 +362,8 @@ class CrmTouchpoint(models.Model):
                     key.pop(k)
             customer_keys.append(key)
             prepared.append(out)
+        notes = {}
+        self._ingest_follow_merges(customer_keys, notes)
         matches = self.env["res.partner"]._lifecycle_match_customers(customer_keys)
         for index, (partner_id, error) in enumerate(matches):
             if prepared[index] is None:
@@ -277,4 +373,69 @@ class CrmTouchpoint(models.Model):
                 fail(index, field, _("unknown customer: %(why)s") % {"why": error})
             else:
                 prepared[index]["partner_id"] = partner_id
-        return [p for p in prepared if p is not None], errors
+        self._ingest_check_customers(prepared, customer_keys, errors, notes, fail)
+        return [p for p in prepared if p is not None], errors, notes
+
+    @api.model
+    def _ingest_follow_merges(self, customer_keys, notes):
+        """A partner_id of a record merged into another designates the record
+        kept: the key is replaced and the row's note says so."""
+        ids = {k["partner_id"] for k in customer_keys if k.get("partner_id")}
+        if not ids:
+            return
+        kept = self._merged_into(ids)
+        for index, key in enumerate(customer_keys):
+            if key.get("partner_id") in kept:
+                old = key["partner_id"]
+                key["partner_id"] = kept[old]
+                notes[index] = _("customer %(old)d was merged into %(new)d: written there") % {
+                    "old": old, "new": kept[old]}
+
+    @api.model
+    def _merged_into(self, partner_ids, lock=False):
+        """{id: id of the record it was merged into, at the end of the chain}
+        of those of `partner_ids` that were merged. lock: take a key-share
+        lock on the records first, so that a merge running now finishes
+        before (or waits for) this transaction."""
+        cr = self.env.cr
+        # port>=13: flush before these queries
+        if lock:
+            cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "
+                       "ORDER BY id FOR KEY SHARE", {"ids": sorted(partner_ids)})
+        cr.execute("""
+            WITH RECURSIVE chain (start, id, depth) AS (
+                SELECT p.id, p.merged_into_id, 1 FROM res_partner p
+                 WHERE p.id = ANY(%(ids)s) AND p.merged_into_id IS NOT NULL
+                UNION ALL
+                SELECT c.start, p.merged_into_id, c.depth + 1
+                  FROM chain c JOIN res_partner p ON p.id = c.id
+                 WHERE p.merged_into_id IS NOT NULL AND c.depth < 20
+            )
+            SELECT DISTINCT ON (start) start, id FROM chain ORDER BY start, depth DESC
+        """, {"ids": sorted(partner_ids)})
+        return dict(cr.fetchall())
+
+    @api.model
+    def _ingest_check_customers(self, prepared, customer_keys, errors, notes, fail):
+        """Rows are written only for customers the caller may read; the
+        customers are locked against a merge until the batch is written
+        (a merge that finished meanwhile is followed)."""
+        rows = [(i, p) for i, p in enumerate(prepared) if p and p.get("partner_id")]
+        if not rows:
+            return
+        ids = {p["partner_id"] for _i, p in rows}
+        moved = self._merged_into(ids, lock=True)
+        for index, row in rows:
+            if row["partner_id"] in moved:
+                old = row["partner_id"]
+                row["partner_id"] = moved[old]
+                notes[index] = _("customer %(old)d was merged into %(new)d: written there") % {
+                    "old": old, "new": moved[old]}
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        readable = permitted_ids(Partner.browse(sorted({p["partner_id"] for _i, p in rows})),
+                                 "read")
+        for index, row in rows:
+            if row["partner_id"] not in readable:
+                field = next(iter(customer_keys[index]), "partner_id")
+                fail(index, field, _("you may not read the customer %(id)d") % {
+                    "id": row["partner_id"]})

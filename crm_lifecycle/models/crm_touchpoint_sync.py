@@ -96,15 +96,18 @@ class CrmTouchpoint(models.Model):
         reference '<model_name>,<id>') among `ids` (all when None) whose
         record no longer exists or no longer `qualifies` (an SQL condition
         on the record, aliased `r`)."""
+        # the id part of a well-formed reference, NULL for any other text (a
+        # row of an older version): never a failing cast, whatever the order
+        # PostgreSQL evaluates the conditions in
+        ref_id = "substring(t.external_ref from '^[^,]+,([0-9]{1,9})$')::int"
         params = dict(params, ref_like=model_name + ",%")
-        ids_filter = self._sync_ids_filter("split_part(t.external_ref, ',', 2)::int", ids,
-                                           params)
+        ids_filter = self._sync_ids_filter(ref_id, ids, params)
         return self._sync_delete(sql.SQL("""
-            t.external_ref LIKE %(ref_like)s AND {ids} AND NOT EXISTS (
-                SELECT 1 FROM {table} r
-                 WHERE r.id = split_part(t.external_ref, ',', 2)::int AND ({qualifies}))
+            t.external_ref LIKE %(ref_like)s AND {ref_id} IS NOT NULL AND {ids}
+               AND NOT EXISTS (SELECT 1 FROM {table} r
+                                WHERE r.id = {ref_id} AND ({qualifies}))
         """).format(ids=sql.SQL(ids_filter), table=sql.Identifier(self.env[model_name]._table),
-                    qualifies=sql.SQL(qualifies)), params)
+                    qualifies=sql.SQL(qualifies), ref_id=sql.SQL(ref_id)), params)
 
     @api.model
     def _sync_params(self):
