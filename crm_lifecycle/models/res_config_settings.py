@@ -1,7 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 # default score from which two customers are listed as possible duplicates,
 # chosen from the precision/recall sweep that `make bench` prints
@@ -86,6 +86,10 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
+        # Odoo 11 checks this in execute() only, while set_values() can be
+        # called over RPC on a settings record anyone may create
+        if not self.env.user._is_admin():
+            raise AccessError(_("Only administrators can change the settings."))
         super(ResConfigSettings, self).set_values()
         # sudo: settings are stored as system parameters
         params = self.env["ir.config_parameter"].sudo()

@@ -15,3 +15,4 @@ from . import test_touchpoint_answer
 from . import test_feedback
 from . import test_security_merge
 from . import test_security_ingest
+from . import test_security_wizards

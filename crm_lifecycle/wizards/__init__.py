@@ -1,2 +1,3 @@
+from . import crm_lifecycle_wizard
 from . import crm_partner_merge_wizard
 from . import crm_partner_import

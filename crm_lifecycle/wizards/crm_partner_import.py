@@ -12,11 +12,13 @@ and row key of each row so that importing the same file again changes
 nothing.
 """
 import base64
+import binascii
 import csv
 import hashlib
 import io
 import json
 import re
+import zipfile
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -41,10 +43,19 @@ COLUMNS = {
 VALUE_FIELDS = ("name", "email", "phone", "mobile", "vat", "street", "city", "zip")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 MAX_CANDIDATES = 5
+# bounds of a file: checked before and while it is read, so that a small
+# file cannot make the server read, unpack or pad without end
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50000
+MAX_COLUMNS = 50
+MAX_CELL = 1000
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+MAX_SHEET_ROWS = 1048576  # a spreadsheet's own limit
 
 
 class CrmPartnerImport(models.TransientModel):
     _name = "crm.partner.import"
+    _inherit = ["crm.lifecycle.wizard"]
     _description = "Import a Customer List"
 
     file = fields.Binary(string="File", help="CSV (UTF-8, comma or semicolon) or XLSX, with a "
@@ -80,12 +91,46 @@ class CrmPartnerImport(models.TransientModel):
 
     # ------------------------------------------------------------ reading
     @api.model
+    def _decode_file(self, data):
+        """The bytes of the uploaded file (base64), refused beyond
+        MAX_FILE_BYTES before it is decoded."""
+        if len(data) * 3 // 4 > MAX_FILE_BYTES:
+            raise UserError(_("The file is larger than %(mb)d MB: split it into smaller "
+                              "lists.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+        try:
+            return base64.b64decode(data)
+        except (binascii.Error, ValueError):
+            raise UserError(_("The file could not be read (not a valid upload)."))
+
+    @api.model
     def _read_rows(self, content, filename):
         """[(row number, {column: text}, error)] of the file; row numbers
         as a spreadsheet shows them (header = 1)."""
+        if len(content) > MAX_FILE_BYTES:
+            raise UserError(_("The file is larger than %(mb)d MB: split it into smaller "
+                              "lists.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
         if (filename or "").lower().endswith((".xlsx", ".xlsm")):
             return self._read_xlsx(content)
         return self._read_csv(content)
+
+    @api.model
+    def _too_many_rows(self):
+        return UserError(_("The file has more than %(max)d rows: split it into smaller "
+                           "lists.") % {"max": MAX_ROWS})
+
+    @api.model
+    def _check_width(self, number, row):
+        """A row wider than MAX_COLUMNS or a cell longer than MAX_CELL stops
+        the reading with an error naming the row."""
+        if len(row) > MAX_COLUMNS and any(row[MAX_COLUMNS:]):
+            raise UserError(_("Row %(row)d has a value beyond column %(max)d: a list has at "
+                              "most %(max)d columns.") % {"row": number, "max": MAX_COLUMNS})
+        for col, cell in enumerate(row[:MAX_COLUMNS], 1):
+            if cell and len(cell) > MAX_CELL:
+                raise UserError(_("Row %(row)d, column %(col)d: %(n)d characters, at most "
+                                  "%(max)d.") % {"row": number, "col": col, "n": len(cell),
+                                                 "max": MAX_CELL})
+        return row[:MAX_COLUMNS]
 
     @api.model
     def _read_csv(self, content):
@@ -94,19 +139,33 @@ class CrmPartnerImport(models.TransientModel):
         lines = content.splitlines()
         if not lines:
             raise UserError(_("The file is empty."))
+        if len(lines) > MAX_ROWS + 1:
+            raise self._too_many_rows()
         texts, bad = [], {}
         for number, raw in enumerate(lines, 1):
             try:
-                texts.append(raw.decode("utf-8"))
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
                 bad[number] = _("not UTF-8 text (byte 0x%(byte)02x at position %(pos)d): save "
                                 "the file as CSV UTF-8") % {
                     "byte": raw[err.start], "pos": err.start + 1}
-                texts.append(raw.decode("utf-8", "replace"))
+                text = raw.decode("utf-8", "replace")
+            if "\x00" in text:
+                bad.setdefault(number, _("contains a NUL character (\\x00): not a text "
+                                         "file"))
+                text = text.replace("\x00", "")
+            texts.append(text)
         if 1 in bad:
             raise UserError(_("Row 1 (the header): %s") % bad[1])
         delimiter = ";" if texts[0].count(";") > texts[0].count(",") else ","
-        rows = list(csv.reader(texts, delimiter=delimiter))
+        reader = csv.reader(texts, delimiter=delimiter)
+        rows = []
+        try:
+            for row in reader:
+                rows.append(self._check_width(reader.line_num, row))
+        except csv.Error as err:
+            raise UserError(_("Row %(row)d cannot be read as CSV: %(error)s") % {
+                "row": reader.line_num, "error": err})
         return self._rows_from_table(rows, bad)
 
     @api.model
@@ -116,16 +175,40 @@ class CrmPartnerImport(models.TransientModel):
         except ImportError:  # pragma: no cover
             raise UserError(_("Reading XLSX files needs the python library openpyxl."))
         try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as err:
+            unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(content)).infolist())
+        except (zipfile.BadZipFile, ValueError) as err:
             raise UserError(_("The file is not a readable XLSX workbook: %s") % err)
-        sheet = book.worksheets[0]
-        rows = [["" if v is None else str(v) for v in row]
-                for row in sheet.iter_rows(values_only=True)]
-        return self._rows_from_table(rows, {})
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise UserError(_("The workbook unpacks to more than %(mb)d MB: save the list "
+                              "alone, or as CSV.") % {"mb": MAX_XLSX_UNPACKED // (1024 * 1024)})
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            # the size a sheet declares is not trusted: only its cells count
+            sheet.reset_dimensions()
+            rows, numbers = [], []
+            for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                if number > MAX_SHEET_ROWS:
+                    raise UserError(_("The sheet has rows beyond row %(max)d, a spreadsheet's "
+                                      "limit.") % {"max": MAX_SHEET_ROWS})
+                if not any(v is not None and v != "" for v in row):
+                    continue  # empty rows, and the gaps between rows, are not kept
+                if len(rows) > MAX_ROWS:
+                    raise self._too_many_rows()
+                if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
+                    self._check_width(number, list(row))
+                rows.append(self._check_width(
+                    number, ["" if v is None else str(v) for v in row[:MAX_COLUMNS]]))
+                numbers.append(number)
+        except UserError:
+            raise
+        except Exception as err:  # openpyxl raises many kinds on a broken file
+            raise UserError(_("The file is not a readable XLSX workbook: %s") % err)
+        return self._rows_from_table(rows, {}, numbers)
 
     @api.model
-    def _rows_from_table(self, rows, bad):
+    def _rows_from_table(self, rows, bad, numbers=None):
+        """numbers: the row number of each of `rows` (default: 1, 2...)."""
         if not rows:
             raise UserError(_("The file is empty."))
         header = [h.strip().lower() for h in rows[0]]
@@ -144,7 +227,8 @@ class CrmPartnerImport(models.TransientModel):
             raise UserError(_("The file needs a column with the customer name (one of: %s).")
                             % ", ".join(COLUMNS["name"]))
         result = []
-        for number, row in enumerate(rows[1:], 2):
+        numbers = numbers or range(1, len(rows) + 1)
+        for number, row in zip(numbers[1:], rows[1:]):
             if not any((c or "").strip() for c in row):
                 continue
             values = {key: (row[i].strip() if i < len(row) and row[i] else "")
@@ -194,13 +278,14 @@ class CrmPartnerImport(models.TransientModel):
 
     # ------------------------------------------------------------ preview
     def action_preview(self):
+        self._check_lifecycle_rights()
         self.ensure_one()
         if not self.file:
             raise UserError(_("Choose a file to import."))
         source = (self.source_system or "").strip()
         if not source:
             raise UserError(_("Give the source of the list."))
-        rows = self._read_rows(base64.b64decode(self.file), self.filename)
+        rows = self._read_rows(self._decode_file(self.file), self.filename)
         countries = {}
         for country in self.env["res.country"].search([]):
             countries[country.code.lower()] = country.id
@@ -333,6 +418,7 @@ class CrmPartnerImport(models.TransientModel):
     # ------------------------------------------------------------ applying
     def action_apply(self):
         """Create and update the customers, all or nothing."""
+        self._check_lifecycle_rights()
         self.ensure_one()
         problems = []
         for line in self.line_ids.sorted("row_number"):
@@ -386,6 +472,7 @@ class CrmPartnerImport(models.TransientModel):
 
 class CrmPartnerImportLine(models.TransientModel):
     _name = "crm.partner.import.line"
+    _inherit = ["crm.lifecycle.wizard"]
     _description = "Import a Customer List: Row"
     _order = "row_number"
 

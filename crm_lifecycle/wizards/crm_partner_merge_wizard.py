@@ -13,6 +13,7 @@ def _survivor_order(partner):
 
 class CrmPartnerMergeWizard(models.TransientModel):
     _name = "crm.partner.merge.wizard"
+    _inherit = ["crm.lifecycle.wizard"]
     _description = "Merge Customers"
 
     partner_ids = fields.Many2many(
@@ -28,6 +29,7 @@ class CrmPartnerMergeWizard(models.TransientModel):
 
     @api.model
     def action_open(self, partner_ids, pairs=None):
+        self._check_lifecycle_rights()
         partners = self.env["res.partner"].browse(partner_ids)
         if len(partners) < 2:
             raise UserError(_("Select at least two customers to merge."))
@@ -92,6 +94,7 @@ class CrmPartnerMergeWizard(models.TransientModel):
         self.line_ids = self._line_commands()
 
     def action_merge(self):
+        self._check_lifecycle_rights()
         self.ensure_one()
         values = {}
         for line in self.line_ids:
@@ -115,6 +118,7 @@ class CrmPartnerMergeWizard(models.TransientModel):
 
 class CrmPartnerMergeWizardLine(models.TransientModel):
     _name = "crm.partner.merge.wizard.line"
+    _inherit = ["crm.lifecycle.wizard"]
     _description = "Merge Customers: Value to Keep"
 
     wizard_id = fields.Many2one("crm.partner.merge.wizard", required=True, ondelete="cascade")
@@ -136,6 +140,7 @@ class CrmPartnerMergeWizardLine(models.TransientModel):
 
 class CrmPartnerMergeAutoWizard(models.TransientModel):
     _name = "crm.partner.merge.auto.wizard"
+    _inherit = ["crm.lifecycle.wizard"]
     _description = "Merge All Pairs Above a Score"
 
     min_score = fields.Float(
@@ -174,6 +179,7 @@ class CrmPartnerMergeAutoWizard(models.TransientModel):
 
     def action_merge(self):
         """Merge every group, all in one transaction."""
+        self._check_lifecycle_rights()
         self.ensure_one()
         _pairs, groups = self._groups()
         Wizard = self.env["crm.partner.merge.wizard"]
