@@ -74,3 +74,19 @@ def text_problem(value):
     except UnicodeEncodeError:
         return _("contains an unpaired surrogate: not valid Unicode text")
     return None
+
+
+# what a spreadsheet reads as the start of a formula (OWASP, CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """`value` as the text of a CSV cell a spreadsheet will not run: a cell
+    starting like a formula is prefixed with a quote (so '+32 2 555' reads
+    "'+32 2 555"); empty values give ''."""
+    if value is None or value is False:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text

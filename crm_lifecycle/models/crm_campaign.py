@@ -21,6 +21,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html_sanitize, plaintext2html
+
+from ..guard import check_companies, csv_cell
 
 OBJECTIVES = [
     ("acquisition", "Acquisition"),
@@ -340,8 +343,13 @@ class CrmCampaign(models.Model):
 
     # ------------------------------------------------------------ audience
     def _check_manager(self):
+        """Every action of a campaign: a manager, allowed by the ORM to change
+        these campaigns, in their companies (the actions then work in SQL)."""
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
             raise UserError(_("Only Customer Lifecycle managers can plan and run campaigns."))
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        check_companies(self.env, self.mapped("company_id"))
 
     def _audience_checks(self):
         """The exclusion checks, in order: [(reason, SQL condition)]. The
@@ -556,7 +564,10 @@ class CrmCampaign(models.Model):
              WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
                AND m.state = 'planned' AND m.user_id IS NOT NULL
         """, {"model_id": model.id, "type_id": activity_type.id or None,
-              "summary": self.name, "note": self.description or None,
+              "summary": self.name,
+              # an Html field written in SQL: escaped and sanitised as the ORM would
+              "note": html_sanitize(plaintext2html(self.description)) if self.description
+              else None,
               "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id})
         self.env["mail.activity"].invalidate_cache()
         return self.env.cr.rowcount
@@ -576,11 +587,10 @@ class CrmCampaign(models.Model):
         writer.writerow(EXPORT_COLUMNS)
         for member in members:
             partner = member.partner_id
-            writer.writerow([
-                partner.name or "", partner.email or "", partner.phone or "",
-                partner.mobile or "", partner.street or "", partner.street2 or "",
-                partner.zip or "", partner.city or "", partner.country_id.name or "",
-                member.user_id.name or "", partner.ref or ""])
+            writer.writerow([csv_cell(value) for value in (
+                partner.name, partner.email, partner.phone, partner.mobile, partner.street,
+                partner.street2, partner.zip, partner.city, partner.country_id.name,
+                member.user_id.name, partner.ref)])
         attachment = self.env["ir.attachment"].create({
             "name": _("%s - target list.csv") % self.name,
             "datas_fname": "%s.csv" % (self.name or "campaign"),

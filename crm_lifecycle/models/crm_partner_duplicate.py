@@ -7,6 +7,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..guard import check_companies
 from .crm_touchpoint import planner_settings
 
 _logger = logging.getLogger(__name__)
@@ -338,6 +339,8 @@ class CrmPartnerDuplicate(models.Model):
             partner_ids = [int(i) for i in partner_ids]
             if not partner_ids:
                 return self._open_count()
+            check_companies(self.env, self.env["res.partner"].with_context(
+                active_test=False).browse(partner_ids).exists().mapped("company_id"))
         threshold = self._threshold()
         cr = self.env.cr
         # port>=13: flush before these queries

@@ -1,12 +1,41 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
 import logging
+
+import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.safe_eval import safe_eval
+
+from ..guard import check_companies
+from .crm_touchpoint import planner_settings
 
 _logger = logging.getLogger(__name__)
+
+# a rule is a domain of plain values, as Odoo's domain editor writes it:
+# read as a literal (no expression is evaluated, so `list(range(10**8))`
+# or `[0] * 10**9` cannot take the server's memory), of bounded length
+MAX_RULE_CHARS = 20000
+# the refresh of one segment: a rule that runs longer is stopped
+REFRESH_TIMEOUT = "300s"
+
+
+def parse_rule(text):
+    """The domain of a segment rule; ValueError when it is not a list of
+    plain values or is too long."""
+    text = text or "[]"
+    if len(text) > MAX_RULE_CHARS:
+        raise ValueError(_("the rule is %(n)d characters long, at most %(max)d") % {
+            "n": len(text), "max": MAX_RULE_CHARS})
+    try:
+        domain = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        raise ValueError(_("a rule is a list of conditions with plain values, e.g. "
+                           "[('city', '=', 'Ghent')]; expressions are not evaluated"))
+    if not isinstance(domain, (list, tuple)):
+        raise ValueError(_("a rule is a list of conditions"))
+    return list(domain)
 
 
 class CrmSegment(models.Model):
@@ -50,7 +79,7 @@ class CrmSegment(models.Model):
     def _check_domain(self):
         for segment in self.filtered(lambda s: s.kind == "rule"):
             try:
-                domain = safe_eval(segment.domain or "[]")
+                domain = parse_rule(segment.domain)
                 self.env["res.partner"]._where_calc(domain)
             except Exception as error:  # pylint: disable=broad-except
                 raise ValidationError(_("The rule of segment %(name)s is not a valid domain "
@@ -76,7 +105,7 @@ class CrmSegment(models.Model):
             return ("""SELECT p.id FROM crm_segment_static_partner_rel r
                          JOIN res_partner p ON p.id = r.partner_id AND p.active
                         WHERE r.segment_id = %s""", [self.id])
-        domain = safe_eval(self.domain or "[]") + [
+        domain = parse_rule(self.domain) + [
             "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
         # the partners the rule names, whoever refreshes (no record rules)
         query = self.env["res.partner"].sudo().with_context(active_test=True)._where_calc(domain)
@@ -91,11 +120,18 @@ class CrmSegment(models.Model):
         Returns {segment id: (size, entered, left)}."""
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
             raise UserError(_("Only Customer Lifecycle managers can refresh segments."))
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        check_companies(self.env, self.mapped("company_id"))
         result = {}
         cr = self.env.cr
         now = fields.Datetime.now()
         for segment in self:
-            members_sql, params = segment._members_query()
+            try:
+                members_sql, params = segment._members_query()
+            except ValueError as error:
+                raise UserError(_("The rule of segment %(name)s cannot be used: %(error)s") % {
+                    "name": segment.name, "error": error})
             # port>=13: flush the partners and metrics before this query
             query = """
                 WITH target AS MATERIALIZED ({members}),
@@ -115,10 +151,16 @@ class CrmSegment(models.Model):
                 SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM entered),
                        (SELECT count(*) FROM left_)
             """.format(members=members_sql)
-            cr.execute(query,  # pylint: disable=sql-injection
-                       params + [now, segment.id, segment.id, segment.company_id.id, now,
-                                 segment.id])
-            size, entered, left = cr.fetchone()
+            try:
+                with cr.savepoint(), planner_settings(cr, statement_timeout=REFRESH_TIMEOUT):
+                    cr.execute(query,  # pylint: disable=sql-injection
+                               params + [now, segment.id, segment.id, segment.company_id.id,
+                                         now, segment.id])
+                    size, entered, left = cr.fetchone()
+            except psycopg2.extensions.QueryCanceledError:
+                raise UserError(_("The rule of segment %(name)s ran for more than %(limit)s "
+                                  "and was stopped: make it narrower.") % {
+                                      "name": segment.name, "limit": REFRESH_TIMEOUT})
             self.env["crm.segment.size"].sudo().create({
                 "segment_id": segment.id, "date": now, "size": size, "entered": entered,
                 "left_count": left})
@@ -134,9 +176,16 @@ class CrmSegment(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Nightly, after the customer metrics: every active segment."""
-        segments = self.sudo().search([])
-        return segments.refresh_members()
+        """Nightly, after the customer metrics: every active segment (a
+        segment whose rule fails is logged and the others go on)."""
+        result = {}
+        for segment in self.sudo().search([]):
+            try:
+                result.update(segment.refresh_members())
+            except UserError as error:
+                _logger.warning("crm_lifecycle: segment %s not refreshed: %s", segment.id,
+                                error.name)
+        return result
 
     def action_view_members(self):
         self.ensure_one()

@@ -57,7 +57,12 @@ def idents(names, prefix=None):
 def planner_settings(cr, **settings):
     """Run the block with PostgreSQL settings changed for the transaction
     (SET LOCAL), then put back the values they had. A setting this server
-    does not know (jit before PostgreSQL 11) is left alone."""
+    does not know (jit before PostgreSQL 11) is left alone.
+
+    When the block fails nothing more is run: the transaction is aborted
+    (any statement would hide the real error, a serialization failure that
+    Odoo retries among them), and the rollback that follows, to a savepoint
+    or of the whole transaction, undoes the settings with the rest."""
     saved = {}
     for name, value in settings.items():
         cr.execute("SELECT current_setting(%s, true)", (name,))
@@ -65,11 +70,9 @@ def planner_settings(cr, **settings):
         if current is not None:
             saved[name] = current
             cr.execute("SELECT set_config(%s, %s, true)", (name, value))
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            cr.execute("SELECT set_config(%s, %s, true)", (name, value))
+    yield
+    for name, value in saved.items():
+        cr.execute("SELECT set_config(%s, %s, true)", (name, value))
 
 
 class CrmTouchpoint(models.Model):

@@ -16,3 +16,4 @@ from . import test_feedback
 from . import test_security_merge
 from . import test_security_ingest
 from . import test_security_wizards
+from . import test_security_sinks

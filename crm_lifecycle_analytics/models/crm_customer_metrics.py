@@ -9,7 +9,9 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html_sanitize
 
+from odoo.addons.crm_lifecycle.guard import check_companies
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import (
     CSAT_SCORES,
     NPS_SCORES,
@@ -332,6 +334,7 @@ class CrmCustomerMetrics(models.Model):
             as_of = fields.Date.from_string(as_of)
         companies = (self.env["res.company"].browse(company_ids) if company_ids
                      else self.env.user.company_ids)
+        check_companies(self.env, companies)
         models_ = self.env["crm.clv.model"]
         for company in companies:
             with self.env.cr.savepoint():
@@ -593,6 +596,7 @@ class CrmCustomerMetrics(models.Model):
         tiers = ["high"] if read("lifecycle_win_back_tiers") == "high" else ["high", "medium"]
         activity_type = self.env.ref("crm_lifecycle_analytics.mail_activity_type_win_back")
         companies = company_ids or self.env.user.company_ids.ids
+        check_companies(self.env, companies)
         today = fields.Date.context_today(self)
         if not isinstance(today, datetime.date):  # port>=12: a date already
             today = fields.Date.from_string(today)
@@ -627,8 +631,10 @@ class CrmCustomerMetrics(models.Model):
         """, {
             "model": self.env.ref("base.model_res_partner").id, "type": activity_type.id,
             "summary": activity_type.summary or activity_type.name,
-            "note": _("<p>Probability still active: %(p_alive)s; predicted value: "
-                      "%(value)s; last purchase: %(last)s.</p>"),
+            # an Html field written in SQL: the (translated) text sanitised
+            # as the ORM would; the values filled in are numbers and dates
+            "note": html_sanitize(_("<p>Probability still active: %(p_alive)s; predicted "
+                                    "value: %(value)s; last purchase: %(last)s.</p>")),
             "deadline": fields.Date.to_string(deadline), "uid": self.env.uid,
             "companies": list(companies), "threshold": read("lifecycle_lapse_threshold"),
             "tiers": tiers})

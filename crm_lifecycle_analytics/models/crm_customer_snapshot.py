@@ -6,6 +6,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_lifecycle.guard import check_companies
+
 from .crm_customer_metrics import LAPSE_BANDS, SEGMENT_SELECTION, VALUE_TIERS
 
 _logger = logging.getLogger(__name__)
@@ -80,6 +82,7 @@ class CrmCustomerSnapshot(models.Model):
             month = fields.Date.from_string(month)
         month = fields.Date.to_string(month.replace(day=1))
         companies = company_ids or self.env.user.company_ids.ids
+        check_companies(self.env, companies)
         cr = self.env.cr
         written = 0
         for company_id in companies:

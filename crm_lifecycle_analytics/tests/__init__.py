@@ -6,3 +6,4 @@ from . import test_customer_metrics
 from . import test_pgcopy
 from . import test_campaign_judgement
 from . import test_staff_performance
+from . import test_security_companies
