@@ -90,3 +90,13 @@ def csv_cell(value):
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def try_job_lock(env, job, key):
+    """Take the transaction's advisory lock of `job` (a name) for `key` (a
+    company id...); False when another transaction holds it (the same job
+    is running for that key: the caller says so instead of running it
+    twice). Released at the end of the transaction."""
+    env.cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%(job)s), %(key)s)",
+                   {"job": "crm_lifecycle." + job, "key": int(key)})
+    return env.cr.fetchone()[0]

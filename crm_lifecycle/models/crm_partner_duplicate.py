@@ -7,7 +7,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..guard import check_companies
+from ..guard import check_companies, try_job_lock
 from .crm_touchpoint import planner_settings
 
 _logger = logging.getLogger(__name__)
@@ -341,6 +341,10 @@ class CrmPartnerDuplicate(models.Model):
                 return self._open_count()
             check_companies(self.env, self.env["res.partner"].with_context(
                 active_test=False).browse(partner_ids).exists().mapped("company_id"))
+        # one finder at a time: two would write the same pairs
+        if not try_job_lock(self.env, "duplicates", 0):
+            raise UserError(_("The duplicate finder is running right now: try again when it "
+                              "is done."))
         threshold = self._threshold()
         cr = self.env.cr
         # port>=13: flush before these queries

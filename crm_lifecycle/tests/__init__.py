@@ -17,3 +17,4 @@ from . import test_security_merge
 from . import test_security_ingest
 from . import test_security_wizards
 from . import test_security_sinks
+from . import test_security_locks

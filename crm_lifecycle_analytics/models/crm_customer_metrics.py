@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
-from odoo.addons.crm_lifecycle.guard import check_companies
+from odoo.addons.crm_lifecycle.guard import check_companies, try_job_lock
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import (
     CSAT_SCORES,
     NPS_SCORES,
@@ -337,6 +337,11 @@ class CrmCustomerMetrics(models.Model):
         check_companies(self.env, companies)
         models_ = self.env["crm.clv.model"]
         for company in companies:
+            # two recomputes of one company would both rewrite every row: the
+            # second is refused (a serialization failure otherwise, or worse)
+            if not try_job_lock(self.env, "metrics", company.id):
+                raise UserError(_("The metrics of %(company)s are being recomputed right now: "
+                                  "try again when it is done.") % {"company": company.name})
             with self.env.cr.savepoint():
                 models_ |= self.sudo()._recompute_company(company, as_of)
         self.invalidate_cache()
