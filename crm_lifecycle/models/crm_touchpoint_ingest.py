@@ -121,7 +121,10 @@ class CrmTouchpoint(models.Model):
         if errors:
             return self._ingest_error_results(rows, errors)
         with self.env.cr.savepoint():
-            written = self._upsert(prepared)
+            # rows in key order: two batches sharing keys lock them in the
+            # same order (one waits for the other instead of a deadlock)
+            written = self._upsert(sorted(
+                prepared, key=lambda r: (r["source_system"], r["external_ref"])))
             # a row of the batch that another caller created meanwhile was
             # written over by the upsert: the caller must be allowed that too
             raced = [i for i, r in enumerate(prepared)
