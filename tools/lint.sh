@@ -17,6 +17,8 @@ echo "== README.rst up to date with readme/ fragments"
 "$BIN/python" tools/gen_readme.py --check || rc=1
 echo "== pylint-odoo (11.0)"
 "$BIN/pylint" --rcfile=.pylintrc "${ADDONS[@]}" || rc=1
+echo "== sudo and SQL writes say why"
+"$BIN/python" tools/sql_audit.py || rc=1
 echo "== translations (complete, following the templates, placeholders intact)"
 "$BIN/python" tools/i18n_check.py || rc=1
 if [ "$rc" -eq 0 ]; then echo "lint: clean"; else echo "lint: FAILED"; fi

@@ -426,6 +426,9 @@ class CrmCampaign(models.Model):
                       owner=self.user_id.id or self.env.uid)
         return query, params
 
+    # sql-write: the audience (thousands of members) in a few statements; reached only through
+    # the campaign actions, whose _check_manager holds the caller to the manager group, the
+    # write rule and the companies of the campaign
     def _build_audience(self):
         """Replace the members by the audience drawn now: one DELETE and one
         INSERT ... SELECT. Returns the number of members written."""
@@ -506,6 +509,8 @@ class CrmCampaign(models.Model):
             getattr(campaign, "_execute_%s" % execution)()
         return True
 
+    # sql-write: the campaign's open activities removed in one statement; _check_manager above
+    # holds the caller
     def action_done(self):
         self._check_manager()
         for campaign in self:
@@ -540,6 +545,9 @@ class CrmCampaign(models.Model):
             ("campaign_id", "=", self.id), ("split_group", "=", "target"),
             ("state", "=", "planned")])
 
+    # sql-write: one activity per target member in one statement (no notification per row);
+    # reached through action_launch (_check_manager); the note is escaped and sanitised as the
+    # ORM would
     def _execute_activity(self):
         """A call or visit list: one activity per target member, for its
         assigned salesperson or agent, inserted set-based (no notification
@@ -708,6 +716,9 @@ class CrmCampaignMember(models.Model):
              WHERE contact_message_id IS NOT NULL
         """)
 
+    # sql-write: members marked contacted and their touchpoints written set-based; called by
+    # the launch (_check_manager) and by the capture of a done campaign activity (a system
+    # step)
     def _record_contacts(self, date, touchpoints=True):
         """The target members in `self` were contacted at `date`: set-based,
         they become contacted and, unless the contact is already a

@@ -86,6 +86,8 @@ class CrmCampaignResponse(models.Model):
         self.env.cr.execute(query, params)
         return [row[0] for row in self.env.cr.fetchall()]
 
+    # sql-write: responses are derived data, recomputed from touchpoints already written under
+    # the ORM's rules; takes ids only, no values
     @api.model
     def _match(self, touchpoint_ids=None, campaign_ids=None):
         """Match the responses of these touchpoints (written just now) or of
@@ -178,6 +180,7 @@ class CrmCampaignResponse(models.Model):
         self.env["crm.campaign.member"].invalidate_cache()
         return len(added)
 
+    # sql-write: member states derived from their responses; takes ids only, no values
     @api.model
     def _update_members(self, member_ids):
         """Member state, first response and revenue from their responses."""
@@ -206,6 +209,7 @@ class CrmCampaignResponse(models.Model):
              WHERE m.id = a.id
         """, (list(member_ids),))
 
+    # sql-write: attribution shares derived from the responses; takes ids only, no values
     @api.model
     def _update_attribution(self, touchpoint_ids=None, member_ids=None):
         """Share each touchpoint's responses among the campaigns that had

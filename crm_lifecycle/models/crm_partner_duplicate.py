@@ -355,6 +355,8 @@ class CrmPartnerDuplicate(models.Model):
         self.invalidate_cache()
         return self._open_count()
 
+    # sql-write: the pairs are derived data found set-based; find_duplicates checks the manager
+    # group and the companies of the partners given
     def _find_and_store(self, partner_ids, threshold):
         cr = self.env.cr
         cr.execute(CANDIDATES_SQL)
@@ -428,6 +430,7 @@ class CrmPartnerDuplicate(models.Model):
 
     @api.model
     def _cron_find_duplicates(self):
+        # sudo: the nightly cron works for the whole base; it takes no input
         count = self.sudo().find_duplicates()
         _logger.info("crm_lifecycle: %d possible duplicate pairs to review", count)
 

@@ -178,6 +178,7 @@ class CrmPartnerMergeLog(models.Model):
     def _reference_fields(self):
         """[(table, column)] of the stored reference fields ('model,id')."""
         result = []
+        # sudo: reads the schema (which stored fields are references), no data
         fields_ = self.env["ir.model.fields"].sudo().search([("ttype", "=", "reference"),
                                                              ("store", "=", True)])
         for field in fields_:
@@ -310,6 +311,9 @@ class CrmPartnerMergeLog(models.Model):
                             "ORDER BY id FOR UPDATE", {"ids": sorted(partner_ids)})
         self.invalidate_cache()  # port>=16: env.invalidate_all()
 
+    # sql-write: moves every row pointing to the merged records, in tables of any module;
+    # merge_partners holds the caller to the write rules and companies of every record and
+    # locks them; tables and columns come from the live schema only
     def _do_merge(self, survivor, others, values, uid):
         cr = self.env.cr
         old = {}
@@ -547,6 +551,8 @@ class CrmPartnerMergeLog(models.Model):
             result.append((line, ids))
         return result
 
+    # sql-write: replays a merge backwards; action_unmerge holds the caller as the merge does,
+    # and checks every line against the live schema
     def _do_unmerge(self, lines, uid):
         self.ensure_one()
         cr = self.env.cr

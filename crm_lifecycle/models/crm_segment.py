@@ -107,12 +107,16 @@ class CrmSegment(models.Model):
                         WHERE r.segment_id = %s""", [self.id])
         domain = parse_rule(self.domain) + [
             "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
-        # the partners the rule names, whoever refreshes (no record rules)
+        # sudo: the members are the partners the rule names whoever refreshes
+        # (the nightly cron or a manager), not what one user may read; the rule
+        # is a literal domain checked at save, limited to the segment's company
         query = self.env["res.partner"].sudo().with_context(active_test=True)._where_calc(domain)
         from_clause, where_clause, params = query.get_sql()
         return ('SELECT "res_partner".id FROM %s WHERE %s' % (
             from_clause, where_clause or "TRUE"), list(params))
 
+    # sql-write: memberships in one statement per segment; the manager group, the write rule
+    # and the companies of the segments are checked first
     def refresh_members(self):
         """Bring the members up to date, set-based: one statement per
         segment closes the memberships of the partners who left and opens
@@ -161,11 +165,11 @@ class CrmSegment(models.Model):
                 raise UserError(_("The rule of segment %(name)s ran for more than %(limit)s "
                                   "and was stopped: make it narrower.") % {
                                       "name": segment.name, "limit": REFRESH_TIMEOUT})
-            self.env["crm.segment.size"].sudo().create({
+            self.env["crm.segment.size"].create({
                 "segment_id": segment.id, "date": now, "size": size, "entered": entered,
                 "left_count": left})
             result[segment.id] = (size, entered, left)
-        self.sudo().write({"last_refresh": now})
+        self.write({"last_refresh": now})
         self.env["crm.segment.member"].invalidate_cache()
         self.invalidate_cache(["member_count", "member_ids"])
         return result
@@ -179,6 +183,7 @@ class CrmSegment(models.Model):
         """Nightly, after the customer metrics: every active segment (a
         segment whose rule fails is logged and the others go on)."""
         result = {}
+        # sudo: the nightly cron refreshes every company's segments
         for segment in self.sudo().search([]):
             try:
                 result.update(segment.refresh_members())

@@ -284,6 +284,9 @@ class CrmTouchpoint(models.Model):
         return {(s, r): i for s, r, i in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------ bulk SQL
+    # sql-write: touchpoints in bulk (one statement per 2,000 rows); ingest() checks every row
+    # first as the ORM would (_ingest_check_existing, _ingest_check_customers, reserved
+    # sources, crediting others); demo data runs as the system
     @api.model
     def _upsert(self, rows):
         """Insert or update touchpoints keyed on (source_system, external_ref)
@@ -327,35 +330,6 @@ class CrmTouchpoint(models.Model):
             result[(src, ref)] = (rec_id, "created" if created else "updated")
         self.invalidate_cache()
         return result
-
-    @api.model
-    def _delete_sources(self, source_system, external_refs):
-        """Delete the touchpoints of these source references (set-based)."""
-        if not external_refs:
-            return 0
-        # port>=13: flush before this query
-        self.env.cr.execute(
-            "DELETE FROM crm_touchpoint WHERE source_system = %s AND external_ref IN %s",
-            (source_system, tuple(external_refs)))
-        self.invalidate_cache()
-        return self.env.cr.rowcount
-
-    @api.model
-    def _capture(self, rows, what):
-        """Write captured touchpoints; never fail the user's action.
-
-        Runs in a savepoint: on any error the capture is rolled back and
-        logged, and the caller's transaction goes on.
-        """
-        if not rows:
-            return {}
-        try:
-            with self.env.cr.savepoint():
-                # sudo: capture is a system action done for any user
-                return self.sudo()._upsert(rows)
-        except Exception:  # pylint: disable=broad-except
-            _logger.exception("crm_lifecycle: could not capture touchpoints from %s", what)
-            return {}
 
     # ------------------------------------------------------------ actions
     def action_open_document(self):

@@ -42,6 +42,8 @@ $$
 # and count), not a lookup of the next outbound row per inbound row, so that
 # a statement touching a million customers costs one sort, and a customer
 # with 50,000 touchpoints a sort of those
+# sql-write: the answer columns are derived data kept by the database's own triggers on every
+# write path; no caller input
 ANSWER_UPDATE = """
 UPDATE crm_touchpoint t
    SET answered_date = a.answered,
@@ -62,6 +64,7 @@ UPDATE crm_touchpoint t
 
 # the whole history at once (install): the same window, written where no
 # answer is stored yet
+# sql-write: the answer columns backfilled on install; no caller input
 ANSWER_BACKFILL = """
 UPDATE crm_touchpoint t
    SET answered_date = a.answered,

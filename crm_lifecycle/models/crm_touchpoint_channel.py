@@ -85,6 +85,7 @@ class CrmTouchpointChannel(models.Model):
         ("code_uniq", "unique(code)", "The channel code must be unique."),
     ]
 
+    # sql-write: a module install or update step, no user
     def init(self):
         # channels created before the campaign fields existed
         for code, (execution, reach, policy) in CHANNEL_CAMPAIGN_DEFAULTS.items():

@@ -38,6 +38,9 @@ class CrmTouchpoint(models.Model):
     _inherit = "crm.touchpoint"
 
     # ------------------------------------------------------------ engine
+    # sql-write: touchpoints made from Odoo's documents (capture, rebuild) as the system under
+    # the reserved source 'odoo'; every value comes from the document, none from a user;
+    # action_rebuild checks the manager group
     @api.model
     def _sync_insert(self, select, params, extra=()):
         """Upsert the rows of `select` (columns in UPSERT_COLUMNS order, then
@@ -78,6 +81,7 @@ class CrmTouchpoint(models.Model):
             Response._match(campaign_ids=Response._live_campaigns())
         return count
 
+    # sql-write: only captured rows (source 'odoo') whose document is gone; no caller input
     @api.model
     def _sync_delete(self, where, params):
         """Delete the captured touchpoints matching `where` (a trusted SQL

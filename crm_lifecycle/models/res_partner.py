@@ -97,6 +97,8 @@ class ResPartner(models.Model):
             (r[0], name_key(r[1]) or None, city_key(r[2]) or None) for r in rows])
         return len(rows)
 
+    # sql-write: identity keys derived from the partner's own fields, stored without a second
+    # ORM write of the partner; the values are computed here
     @api.model
     def _update_two_columns(self, col1, col2, values):
         """Write [(id, value1, value2)] into two text columns of res_partner,

@@ -327,6 +327,7 @@ class CrmPartnerImport(models.TransientModel):
                     "state": "preview", "source_system": source})
         return self._reopen()
 
+    # sql-write: a work table of this transaction only
     def _match(self, lines):
         """Decide new / match / ambiguous for `lines`, set-based: the rows go
         into the duplicate finder's comparison table with negative ids, the

@@ -29,6 +29,7 @@ NPS_CATEGORIES = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor"
 # the latest scores and the open complaints of the customers with any, and a
 # detractor's lapse risk one band up; the other customers' feedback columns
 # were emptied just before
+# sql-write: derived metrics, run by _write_feedback (see there)
 FEEDBACK_SQL = """
 UPDATE crm_customer_metrics m
    SET last_nps = f.nps, last_csat = f.csat, open_complaints = f.open_complaints,
@@ -307,13 +308,14 @@ class CrmCustomerMetrics(models.Model):
         self.env.cr.execute("ALTER TABLE crm_customer_metrics SET (fillfactor = 45)")
 
     def _compute_model_id(self):
+        # sudo: finds the model a row was computed with, returned as the user
         Model = self.env["crm.clv.model"].sudo()
         keys = {(m.company_id.id, m.computed_on) for m in self}
         latest = {}
         for company_id, day in keys:
             latest[company_id, day] = Model.search(
                 [("company_id", "=", company_id), ("date", "=", day)], order="id desc",
-                limit=1).sudo(self.env.uid)
+                limit=1).sudo(self.env.uid)  # sudo: back to the user (port>=13: with_user)
         for metrics in self:
             metrics.model_id = latest[metrics.company_id.id, metrics.computed_on]
 
@@ -343,6 +345,8 @@ class CrmCustomerMetrics(models.Model):
                 raise UserError(_("The metrics of %(company)s are being recomputed right now: "
                                   "try again when it is done.") % {"company": company.name})
             with self.env.cr.savepoint():
+                # sudo: the engine rewrites every customer row of the company, a
+                # company the caller manages (checked above); it takes no other input
                 models_ |= self.sudo()._recompute_company(company, as_of)
         self.invalidate_cache()
         return models_
@@ -501,6 +505,8 @@ class CrmCustomerMetrics(models.Model):
             self._merge_stage(company, as_of, stage, len(values["partner_id"]))
         cr.execute(sql.SQL("DROP TABLE {}").format(stage))
 
+    # sql-write: derived metrics written by the engine for a company the caller manages
+    # (compute_metrics checks the group and the companies)
     def _write_feedback(self, company, as_of):
         """Latest NPS and CSAT, open complaints and the detractor flag (which
         raises the lapse risk), from the few touchpoints that carry them: two
@@ -517,6 +523,8 @@ class CrmCustomerMetrics(models.Model):
             "company": company.id,
             "until": fields.Date.to_string(as_of + datetime.timedelta(days=1))})
 
+    # sql-write: derived metrics written in bulk for a company the caller manages
+    # (compute_metrics checks the group and the companies)
     def _merge_stage(self, company, as_of, stage, rows):
         cr = self.env.cr
         params = {
@@ -573,6 +581,7 @@ class CrmCustomerMetrics(models.Model):
 
     @api.model
     def _cron_recompute(self):
+        # sudo: the nightly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
         self.sudo().compute_metrics(company_ids=companies.ids)
         self.env["crm.customer.snapshot"]._cron_snapshot()
@@ -584,9 +593,12 @@ class CrmCustomerMetrics(models.Model):
         setting asks for them."""
         if not self.env["res.config.settings"]._lifecycle_read_param("lifecycle_win_back"):
             return 0
+        # sudo: the nightly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
         return self.sudo().schedule_win_back(company_ids=companies.ids)
 
+    # sql-write: one activity per lapsing valuable customer in one statement; the manager group
+    # and the companies are checked first; the note is sanitised
     @api.model
     def schedule_win_back(self, company_ids=None):
         """Schedule a "Win Back" activity for the salesperson of every

@@ -68,6 +68,8 @@ class CrmCustomerSnapshot(models.Model):
          "A customer has one snapshot per company and month."),
     ]
 
+    # sql-write: a copy of the metrics per month, one statement per company; the manager group
+    # and the companies are checked first
     @api.model
     def take_snapshot(self, company_ids=None, month=None):
         """Snapshot the metrics of the companies' customers for a month
@@ -120,11 +122,13 @@ class CrmCustomerSnapshot(models.Model):
         night of the month (or the first night the job runs in it)."""
         month = fields.Date.to_string(
             fields.Date.from_string(fields.Date.context_today(self)).replace(day=1))
+        # sudo: the monthly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
         self.env.cr.execute("SELECT DISTINCT company_id FROM crm_customer_snapshot "
                             "WHERE month = %s", (month,))
         done = {company_id for company_id, in self.env.cr.fetchall()}
         todo = [c for c in companies.ids if c not in done]
+        # sudo: as above, the cron's own companies list
         return self.sudo().take_snapshot(company_ids=todo, month=month) if todo else 0
 
     @api.model

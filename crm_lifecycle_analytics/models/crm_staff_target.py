@@ -99,7 +99,12 @@ class CrmStaffTarget(models.Model):
 
     def refresh_actuals(self):
         """Actual and achievement of the targets, from the performance
-        report (sudo: a target's figures are the whole person's or team's)."""
+        report. The caller must be allowed to read these targets; what is
+        written are figures computed here, never values the caller gave."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        # sudo: a target's figures are the whole person's or team's, not the
+        # part of the report the caller may read
         Report = self.env["crm.staff.performance"].sudo()
         groups = defaultdict(lambda: self.browse())
         for target in self:
@@ -127,6 +132,7 @@ class CrmStaffTarget(models.Model):
                           Report.read_group(domain, [key, field], [key]) if g[key]}
             previous_month = fields.Date.to_string(
                 (start - datetime.timedelta(days=1)).replace(day=1))
+            # sudo: last month's achievement of the same people or teams
             previous = {t[key].id: t.achievement for t in self.sudo().search([
                 ("month", "=", previous_month), ("measure", "=", measure),
                 ("company_id", "=", company_id), (key, "in", owners),
@@ -148,7 +154,7 @@ class CrmStaffTarget(models.Model):
                     trend = "down"
                 else:
                     trend = "steady"
-                # the figures are facts, whoever asks for them (port>=13:
+                # sudo: the figures are facts, whoever asks for them (port>=13:
                 # super().write skips the refresh with a context key)
                 super(CrmStaffTarget, target.sudo()).write({
                     "actual": value, "achievement": 100.0 * ratio,
@@ -157,6 +163,7 @@ class CrmStaffTarget(models.Model):
         self._update_ranks()
         return True
 
+    # sql-write: ranks derived from the targets' figures (one window function); no caller input
     def _update_ranks(self):
         """Places on the leaderboards of the targets' months and measures
         (all the targets there, not only these): one statement."""
@@ -180,6 +187,7 @@ class CrmStaffTarget(models.Model):
         """Every night: this month's and last month's targets."""
         today = fields.Date.from_string(fields.Date.context_today(self))
         last = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        # sudo: the nightly cron refreshes every company's targets
         self.sudo().search([("month", ">=", fields.Date.to_string(last))]).refresh_actuals()
 
     def action_refresh(self):

@@ -29,6 +29,8 @@ class CrmCustomerMetrics(models.Model):
         self._compute_categories(company, as_of)
         return model
 
+    # sql-write: derived metrics written by the engine for a company the caller manages
+    # (compute_metrics checks the group and the companies)
     def _compute_categories(self, company, as_of):
         """Categories bought and cross-sell gaps of the company's customers:
         set-based, three statements per relation (inside the recompute's

@@ -17,6 +17,8 @@ class CrmTouchpoint(models.Model):
         res["orders"] = self._sync_orders
         return res
 
+    # sql-write: touchpoints made from confirmed orders as the system under the reserved source
+    # 'odoo' (see _sync_insert); no caller input
     @api.model
     def _sync_orders(self, ids=None):
         """Purchase touchpoints of confirmed sale orders, with the product
