@@ -165,7 +165,10 @@ class CrmSegment(models.Model):
                 raise UserError(_("The rule of segment %(name)s ran for more than %(limit)s "
                                   "and was stopped: make it narrower.") % {
                                       "name": segment.name, "limit": REFRESH_TIMEOUT})
-            self.env["crm.segment.size"].create({
+            # sudo: the size row's company (related, stored) is filled after the
+            # insert, which the company rule would refuse; the caller was
+            # checked above and the values are computed here
+            self.env["crm.segment.size"].sudo().create({
                 "segment_id": segment.id, "date": now, "size": size, "entered": entered,
                 "left_count": left})
             result[segment.id] = (size, entered, left)

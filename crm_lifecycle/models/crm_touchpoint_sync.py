@@ -18,6 +18,7 @@ from psycopg2 import sql
 from odoo import _, api, models, tools
 from odoo.exceptions import AccessError
 
+from ..guard import check_companies
 from .crm_touchpoint import UPSERT_COLUMNS, idents
 
 _logger = logging.getLogger(__name__)
@@ -326,6 +327,9 @@ class CrmTouchpoint(models.Model):
         self.check_access_rights("create")
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
             raise AccessError(_("Only lifecycle managers can rebuild the touchpoints."))
+        # the rebuild rewrites the captured history of every company: the
+        # caller must be in all of them (sudo: lists the companies, no data)
+        check_companies(self.env, self.env["res.company"].sudo().search([]))
         # sudo: the rebuild reads every source document, whatever the user sees
         counts = self.sudo()._rebuild_from_sources()
         return {

@@ -7,3 +7,4 @@ from . import test_pgcopy
 from . import test_campaign_judgement
 from . import test_staff_performance
 from . import test_security_companies
+from . import test_security_matrix
