@@ -270,11 +270,16 @@ class CrmTouchpoint(models.Model):
     MATCH_FIELDS = {"partner_id", "date", "direction", "kind", "amount", "campaign_id"}
 
     @api.model
-    def _upsert(self, rows):
-        result = super(CrmTouchpoint, self)._upsert(rows)
-        if result:
-            self.env["crm.campaign.response"]._match(
-                touchpoint_ids=[rec_id for rec_id, _status in result.values()])
+    def _touchpoints_written(self, ids):
+        result = super(CrmTouchpoint, self)._touchpoints_written(ids)
+        Response = self.env["crm.campaign.response"]
+        if ids is None:
+            # a rebuild of the whole history: the launched campaigns again
+            live = Response._live_campaigns()
+            if live:
+                Response._match(campaign_ids=live)
+        elif ids:
+            Response._match(touchpoint_ids=ids)
         return result
 
     @api.model

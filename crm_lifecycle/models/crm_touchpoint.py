@@ -9,7 +9,7 @@ from psycopg2.extras import execute_values
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
-from ..guard import is_superuser, text_problem
+from ..guard import MANAGER_GROUP, is_superuser, permitted_ids, text_problem
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +39,24 @@ FEEDBACK_COLUMNS = [
     ("nps_score", "varchar"), ("csat_score", "varchar"), ("severity", "varchar"),
     ("resolved_date", "timestamp"),
 ]
+# the upsert of every bulk writer (see _upsert_sql); {source} is a FROM item
+# aliased s, {uid} the SQL of the writing user
+# sql-write: run only by _upsert and _sync_insert (see there)
+UPSERT_SQL = """
+    INSERT INTO crm_touchpoint AS t ({cols}, commercial_partner_id,
+                                     create_uid, write_uid, create_date, write_date)
+    SELECT {scols}, p.commercial_partner_id, {uid}, {uid},
+           now() at time zone 'UTC', now() at time zone 'UTC'
+      FROM {source}
+      JOIN res_partner p ON p.id = s.partner_id
+     WHERE s.channel_id IS NOT NULL
+    ON CONFLICT ON CONSTRAINT crm_touchpoint_external_ref_uniq DO UPDATE
+       SET ({upd}, commercial_partner_id, write_uid, write_date)
+         = ({ex_upd}, EXCLUDED.commercial_partner_id, EXCLUDED.write_uid,
+            now() at time zone 'UTC')
+     WHERE ({t_upd}) IS DISTINCT FROM ({ex_upd})
+    RETURNING t.id, t.source_system, t.external_ref, (t.xmax = 0) AS created
+"""
 NPS_SCORES = [(str(n), str(n)) for n in range(11)]
 CSAT_SCORES = [("1", "1 - Very Unsatisfied"), ("2", "2 - Unsatisfied"), ("3", "3 - Neutral"),
                ("4", "4 - Satisfied"), ("5", "5 - Very Satisfied")]
@@ -284,14 +302,37 @@ class CrmTouchpoint(models.Model):
         return {(s, r): i for s, r, i in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------ bulk SQL
-    # sql-write: touchpoints in bulk (one statement per 2,000 rows); ingest() checks every row
-    # first as the ORM would (_ingest_check_existing, _ingest_check_customers, reserved
-    # sources, crediting others); demo data runs as the system
     @api.model
-    def _upsert(self, rows):
+    def _upsert_sql(self, columns, source, uid):
+        """The one statement every bulk writer of touchpoints runs: insert
+        the rows of `source` (a psycopg2.sql FROM item aliased `s` with the
+        `columns`), or update the touchpoint of the same (source_system,
+        external_ref) when a value differs. `uid` is the SQL of the writing
+        user. Returns id, source_system, external_ref, created of the rows
+        written (unchanged rows are left alone and not returned)."""
+        updatable = [c for c in columns if c not in ("source_system", "external_ref")]
+        return sql.SQL(UPSERT_SQL).format(
+            cols=idents(columns), scols=idents(columns, "s"), source=source, uid=uid,
+            upd=idents(updatable), ex_upd=idents(updatable, "excluded"),
+            t_upd=idents(updatable, "t"))
+
+    @api.model
+    def _touchpoints_written(self, ids):
+        """Hook after every bulk write of touchpoints: `ids` of the rows
+        written, or None after a rebuild of the whole history. Response
+        matching plugs in here."""
+        return True
+
+    # sql-write: touchpoints in bulk (one statement per 2,000 rows); a caller other than
+    # the system (capture, rebuild, demo data) is held here to what the ORM would allow
+    # (_upsert_check), and ingest() reports the same checks row by row before
+    @api.model
+    def _upsert(self, rows, existing=None):
         """Insert or update touchpoints keyed on (source_system, external_ref)
         in one statement. `rows` are dicts of UPSERT_COLUMNS values (and
-        FEEDBACK_COLUMNS, when given).
+        FEEDBACK_COLUMNS, when given); `existing`: the {key: id} of the rows
+        that exist, locked by the caller (looked up and locked here if not
+        given).
 
         Returns {(source_system, external_ref): (id, "created"|"updated")};
         rows whose stored values are already equal are left untouched and
@@ -299,37 +340,64 @@ class CrmTouchpoint(models.Model):
         """
         if not rows:
             return {}
+        system = is_superuser(self.env)
+        keys = {(r["source_system"], r["external_ref"]) for r in rows}
+        if not system:
+            if existing is None:
+                existing = self._existing_ids(keys, lock=True)
+            self._upsert_check(rows, existing)
         columns = UPSERT_COLUMNS + FEEDBACK_COLUMNS
         cols = [c for c, _t in columns]
         template = "(%s, %%s::int)" % ", ".join("%%s::%s" % t for _c, t in columns)
-        uid = self.env.uid
-        values = [tuple(row.get(c) for c in cols) + (uid,) for row in rows]
-        updatable = [c for c in cols if c not in ("source_system", "external_ref")]
-
-        # port>=13: flush before this query
-        query = sql.SQL("""
-            INSERT INTO crm_touchpoint AS t ({cols}, commercial_partner_id,
-                                             create_uid, write_uid, create_date, write_date)
-            SELECT {vcols}, p.commercial_partner_id, v.uid, v.uid,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v ({cols}, uid)
-              JOIN res_partner p ON p.id = v.partner_id
-            ON CONFLICT ON CONSTRAINT crm_touchpoint_external_ref_uniq DO UPDATE
-               SET ({upd}, commercial_partner_id, write_uid, write_date)
-                 = ({ex_upd}, EXCLUDED.commercial_partner_id, EXCLUDED.write_uid,
-                    now() at time zone 'UTC')
-             WHERE ({t_upd}) IS DISTINCT FROM ({ex_upd})
-            RETURNING id, source_system, external_ref, (xmax = 0) AS created
-        """).format(
-            cols=idents(cols), vcols=idents(cols, "v"), upd=idents(updatable),
-            ex_upd=idents(updatable, "excluded"), t_upd=idents(updatable, "t"),
-        ).as_string(self.env.cr._obj)
+        values = [tuple(row.get(c) for c in cols) + (self.env.uid,) for row in rows]
+        source = sql.SQL("(VALUES %s) AS s ({cols}, uid)").format(cols=idents(cols))
+        query = self._upsert_sql(cols, source, sql.SQL("s.uid")).as_string(self.env.cr._obj)
         result = {}
+        # port>=13: flush before this query
         for rec_id, src, ref, created in execute_values(
                 self.env.cr, query, values, template=template, page_size=2000, fetch=True):
             result[(src, ref)] = (rec_id, "created" if created else "updated")
+        if not system:
+            # a row another caller created meanwhile was written over by the
+            # upsert: the caller must be allowed that too
+            raced = {k for k in keys if k not in existing and result.get(k, (0, ""))[1]
+                     != "created"}
+            if raced:
+                self._upsert_check([r for r in rows if (r["source_system"],
+                                                        r["external_ref"]) in raced],
+                                   self._existing_ids(raced))
         self.invalidate_cache()
+        self._touchpoints_written([rec_id for rec_id, _status in result.values()])
         return result
+
+    @api.model
+    def _upsert_check(self, rows, existing):
+        """What the ORM would allow the caller, for rows written in SQL:
+        AccessError naming the first row that breaks it. A row is written
+        only for a customer the caller may read, changes an existing
+        touchpoint only where the caller could `write` it, is credited to
+        another salesperson only by a manager, and never uses a reserved
+        source."""
+        reserved = self._lifecycle_reserved_sources()
+        manager = self.env.user.has_group(MANAGER_GROUP)
+        writable = permitted_ids(self.browse(sorted(set(existing.values()))), "write")
+        readable = permitted_ids(self.env["res.partner"].with_context(
+            active_test=False).browse(sorted({r["partner_id"] for r in rows})), "read")
+        for row in rows:
+            key = (row["source_system"], row["external_ref"])
+            why = None
+            if row["source_system"] in reserved:
+                why = _("the source is reserved for Odoo's own capture")
+            elif key in existing and existing[key] not in writable:
+                why = _("the touchpoint exists and you may not change it")
+            elif row["partner_id"] not in readable:
+                why = _("you may not read the customer %(id)d") % {"id": row["partner_id"]}
+            elif row.get("user_id") not in (None, self.env.uid) and not manager:
+                why = _("only a Customer Lifecycle manager may credit another salesperson")
+            if why:
+                raise AccessError(_("Touchpoint %(ref)r of %(source)r not written: %(why)s.")
+                                  % {"ref": row["external_ref"], "source": row["source_system"],
+                                     "why": why})
 
     # ------------------------------------------------------------ actions
     def action_open_document(self):

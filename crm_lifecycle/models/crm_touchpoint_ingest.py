@@ -122,22 +122,12 @@ class CrmTouchpoint(models.Model):
             return self._ingest_error_results(rows, errors)
         with self.env.cr.savepoint():
             # rows in key order: two batches sharing keys lock them in the
-            # same order (one waits for the other instead of a deadlock)
+            # same order (one waits for the other instead of a deadlock);
+            # _upsert checks again what was checked above, and a row another
+            # caller created meanwhile (an error rolls back the savepoint)
             written = self._upsert(sorted(
-                prepared, key=lambda r: (r["source_system"], r["external_ref"])))
-            # a row of the batch that another caller created meanwhile was
-            # written over by the upsert: the caller must be allowed that too
-            raced = [i for i, r in enumerate(prepared)
-                     if (r["source_system"], r["external_ref"]) not in existing
-                     and written.get((r["source_system"], r["external_ref"]),
-                                     (0, "updated"))[1] != "created"]
-            if raced:
-                self._ingest_check_existing(
-                    prepared, self._existing_ids(
-                        {(prepared[i]["source_system"], prepared[i]["external_ref"])
-                         for i in raced}), errors)
-                if errors:
-                    raise UserError("\n".join(errors[i] for i in sorted(errors)[:20]))
+                prepared, key=lambda r: (r["source_system"], r["external_ref"])),
+                existing=existing)
         results = []
         for index, row in enumerate(prepared):
             key = (row["source_system"], row["external_ref"])

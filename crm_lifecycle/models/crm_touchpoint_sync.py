@@ -19,7 +19,7 @@ from odoo import _, api, models, tools
 from odoo.exceptions import AccessError
 
 from ..guard import check_companies
-from .crm_touchpoint import UPSERT_COLUMNS, idents
+from .crm_touchpoint import UPSERT_COLUMNS
 
 _logger = logging.getLogger(__name__)
 
@@ -47,39 +47,22 @@ class CrmTouchpoint(models.Model):
         """Upsert the rows of `select` (columns in UPSERT_COLUMNS order, then
         the `extra` ones of FEEDBACK_COLUMNS a source fills, e.g. a score)."""
         cols = [c for c, _t in UPSERT_COLUMNS] + list(extra)
-        updatable = [c for c in cols if c not in ("source_system", "external_ref")]
-
-        query = sql.SQL("""
-            INSERT INTO crm_touchpoint AS t ({cols}, commercial_partner_id,
-                                             create_uid, write_uid, create_date, write_date)
-            SELECT {scols}, p.commercial_partner_id, %(uid)s, %(uid)s,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM ({select}) AS s
-              JOIN res_partner p ON p.id = s.partner_id
-             WHERE s.channel_id IS NOT NULL
-            ON CONFLICT ON CONSTRAINT crm_touchpoint_external_ref_uniq DO UPDATE
-               SET ({upd}, commercial_partner_id, write_uid, write_date)
-                 = ({ex_upd}, EXCLUDED.commercial_partner_id, EXCLUDED.write_uid,
-                    now() at time zone 'UTC')
-             WHERE ({t_upd}) IS DISTINCT FROM ({ex_upd})
-        """).format(
-            cols=idents(cols), scols=idents(cols, "s"), select=sql.SQL(select),
-            upd=idents(updatable), ex_upd=idents(updatable, "excluded"),
-            t_upd=idents(updatable, "t"))
+        source = sql.SQL("({select}) AS s").format(select=sql.SQL(select))
+        query = self._upsert_sql(cols, source, sql.SQL("%(uid)s"))
         params = dict(params, uid=self.env.uid)
-        Response = self.env["crm.campaign.response"]
         # port>=13: flush before this query
         if "ids" in params:
-            # live capture of a few records: match their campaign responses
-            self.env.cr.execute(query + sql.SQL(" RETURNING t.id"), params)
+            # live capture of a few records
+            self.env.cr.execute(query, params)
             written = [row[0] for row in self.env.cr.fetchall()]
-            Response._match(touchpoint_ids=written)
+            self._touchpoints_written(written)
             return len(written)
-        # a rebuild of the whole history: match the launched campaigns again
-        self.env.cr.execute(query, params)
-        count = self.env.cr.rowcount
-        if count and Response._live_campaigns():
-            Response._match(campaign_ids=Response._live_campaigns())
+        # a rebuild of the whole history: counted, not returned (millions)
+        self.env.cr.execute(sql.SQL("WITH w AS ({}) SELECT count(*) FROM w").format(query),
+                            params)
+        count = self.env.cr.fetchone()[0]
+        if count:
+            self._touchpoints_written(None)
         return count
 
     # sql-write: only captured rows (source 'odoo') whose document is gone; no caller input

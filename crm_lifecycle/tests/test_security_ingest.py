@@ -50,6 +50,28 @@ class TestIngestSecurity(CrmLifecycleCase):
         self.assertEqual(res[0]["status"], "updated")
         self.assertEqual(self.theirs.amount, 130.0)
 
+    def test_the_bulk_write_path_itself_is_guarded(self):
+        """_upsert, under every bulk writer: a caller other than the system
+        is held there too, whatever checked the rows before."""
+        before = self.snapshot(self.theirs)
+        values = {"source_system": "webshop", "external_ref": "order-1", "date":
+                  "2001-01-01 00:00:00", "channel_id": self.channel["web"].id,
+                  "direction": "inbound", "kind": "purchase", "amount": 99999.0,
+                  "partner_id": self.customer.id, "user_id": self.salesman.id,
+                  "company_id": self.env.user.company_id.id}
+        with self.assertRaisesRegex(AccessError, "may not change"):
+            self.Touchpoint.sudo(self.salesman)._upsert([values])
+        with self.assertRaisesRegex(AccessError, "credit another"):
+            self.Touchpoint.sudo(self.salesman)._upsert([dict(
+                values, external_ref="new-1", user_id=self.colleague.id)])
+        with self.assertRaisesRegex(AccessError, "reserved"):
+            self.Touchpoint.sudo(self.salesman)._upsert([dict(
+                values, external_ref="new-2", source_system="odoo")])
+        self.assertEqual(self.snapshot(self.theirs), before)
+        written = self.Touchpoint.sudo(self.colleague)._upsert([dict(
+            values, user_id=self.colleague.id)])
+        self.assertEqual(list(written.values())[0][1], "updated")
+
     def test_other_company_cannot_take_a_row(self):
         before = self.snapshot(self.theirs)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
