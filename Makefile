@@ -5,7 +5,7 @@ PY := .local/venv/bin/python
 TOOLS_PY := .local/venv-tools/bin/python
 PORT ?= 8069
 
-.PHONY: help setup demo demo-data stop test lint pot bench bench-data clean
+.PHONY: help setup demo demo-data stop test lint pot bench bench-data loadtest clean
 
 help:
 	@echo "make demo       install everything, create the demo database, start Odoo on :$(PORT)"
@@ -16,6 +16,8 @@ help:
 	@echo "make pot        regenerate the i18n/<module>.pot files"
 	@echo "make bench-data generate the benchmark database (1 M customers, 20 M touchpoints)"
 	@echo "make bench      print the benchmark figures (needs make bench-data once)"
+	@echo "make loadtest   concurrent ingest, timeline reads and recomputes against a real Odoo"
+	@echo "                (LOADTEST_ARGS=\"--writers 10 --readers 3 --seconds 60\")"
 	@echo "make clean      remove .local/ (databases, logs, links to cached venvs)"
 
 setup:
@@ -41,6 +43,9 @@ bench-data: setup
 
 bench: setup
 	@$(PY) tools/bench.py run
+
+loadtest: setup
+	@$(PY) tools/loadtest.py $(LOADTEST_ARGS)
 
 lint:
 	@bash tools/setup.sh tools
