@@ -24,6 +24,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html_sanitize, plaintext2html
 
 from ..guard import check_companies, csv_cell
+from ..sql import compose
 
 OBJECTIVES = [
     ("acquisition", "Acquisition"),
@@ -388,7 +389,7 @@ class CrmCampaign(models.Model):
                         ELSE COALESCE(s.salesperson_id, %(owner)s) END"""
         else:
             assign = "COALESCE(s.salesperson_id, %(owner)s)"
-        query = """
+        query = compose("""
             WITH seg AS (
                 SELECT p.commercial_partner_id AS partner_id, min(sm.segment_id) AS segment_id
                   FROM crm_segment_member sm
@@ -418,7 +419,7 @@ class CrmCampaign(models.Model):
             )
             SELECT s.partner_id, s.segment_id, s.reason, s.split_group, {assign} AS user_id
               FROM s
-        """.format(reason=reason, extra_joins=extra_joins, assign=assign)
+        """, reason=reason, extra_joins=extra_joins, assign=assign)
         params = dict(extra_params, segment_ids=self.segment_ids.ids,
                       channel_id=self.channel_id.id, company_id=self.company_id.id,
                       seed=str(self.seed), holdout=self.holdout_percent / 100.0,
@@ -442,7 +443,7 @@ class CrmCampaign(models.Model):
         cr = self.env.cr
         # port>=13: flush before these queries
         cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (self.id,))
-        query = """
+        query = compose("""
             INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
                                              segment_id, split_group, state, exclusion_reason,
                                              user_id)
@@ -451,9 +452,9 @@ class CrmCampaign(models.Model):
                    CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END, a.reason,
                    a.user_id
               FROM ({select}) a
-        """.format(select=select)
+        """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
-        cr.execute(query, params)  # pylint: disable=sql-injection
+        cr.execute(query, params)
         count = cr.rowcount
         self.env["crm.campaign.member"].invalidate_cache()
         return count

@@ -19,6 +19,8 @@ no campaign.
 """
 from odoo import api, fields, models
 
+from ..sql import compose
+
 RESPONSE_GROUPS = [("target", "Target"), ("control", "Control"), ("none", "Not a Member")]
 RESPONSE_KINDS = "('lead', 'purchase', 'response')"
 
@@ -119,14 +121,14 @@ class CrmCampaignResponse(models.Model):
                 SELECT t2.id FROM crm_touchpoint t2 JOIN c ON c.utm_campaign_id = t2.campaign_id
                  WHERE t2.date >= c.date_start AND t2.date < c.date_stop)"""
         # port>=13: flush touchpoints and members before these queries
-        cr.execute("""
+        cr.execute(compose("""
             DELETE FROM crm_campaign_response r WHERE {scope}
             RETURNING r.member_id, r.touchpoint_id
-        """.format(scope=scope), params)  # pylint: disable=sql-injection
+        """, scope=scope), params)
         removed = cr.fetchall()
         added = []
         if live:
-            cr.execute("""
+            cr.execute(compose("""
                 WITH c AS MATERIALIZED (
                     SELECT id, utm_campaign_id, company_id, date_start,
                            date_start + response_days * interval '1 day' AS date_stop
@@ -169,8 +171,7 @@ class CrmCampaignResponse(models.Model):
                   LEFT JOIN crm_campaign_member m ON m.id = p.member_id
                 ON CONFLICT (campaign_id, touchpoint_id) DO NOTHING
                 RETURNING member_id, touchpoint_id
-            """.format(tp_filter=tp_filter,  # pylint: disable=sql-injection
-                       kinds=RESPONSE_KINDS), params)
+            """, tp_filter=tp_filter, kinds=RESPONSE_KINDS), params)
             added = cr.fetchall()
         members = {m for m, _t in removed + added if m}
         touchpoints = {t for _m, t in removed + added}

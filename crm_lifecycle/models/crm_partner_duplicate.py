@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..guard import check_companies, try_job_lock
-from .crm_touchpoint import planner_settings
+from ..sql import planner_settings
 
 _logger = logging.getLogger(__name__)
 

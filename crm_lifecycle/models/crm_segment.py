@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..guard import check_companies
-from .crm_touchpoint import planner_settings
+from ..sql import compose, planner_settings
 
 _logger = logging.getLogger(__name__)
 
@@ -154,10 +154,11 @@ class CrmSegment(models.Model):
                     RETURNING 1)
                 SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM entered),
                        (SELECT count(*) FROM left_)
-            """.format(members=members_sql)
+            """
             try:
                 with cr.savepoint(), planner_settings(cr, statement_timeout=REFRESH_TIMEOUT):
-                    cr.execute(query,  # pylint: disable=sql-injection
+                    # the members' SQL is Odoo's own query builder's, from the rule
+                    cr.execute(compose(query, members=members_sql),
                                params + [now, segment.id, segment.id, segment.company_id.id,
                                          now, segment.id])
                     size, entered, left = cr.fetchone()

@@ -1,6 +1,5 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import contextlib
 import logging
 
 from psycopg2 import sql
@@ -10,6 +9,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 from ..guard import MANAGER_GROUP, is_superuser, permitted_ids, text_problem
+from ..sql import idents
 
 _logger = logging.getLogger(__name__)
 
@@ -63,34 +63,6 @@ CSAT_SCORES = [("1", "1 - Very Unsatisfied"), ("2", "2 - Unsatisfied"), ("3", "3
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SUBJECT_SIZE = 256
 SUMMARY_SIZE = 4000
-
-
-def idents(names, prefix=None):
-    """'a, b' or 'p.a, p.b' as SQL identifiers."""
-    return sql.SQL(", ").join(
-        sql.Identifier(prefix, n) if prefix else sql.Identifier(n) for n in names)
-
-
-@contextlib.contextmanager
-def planner_settings(cr, **settings):
-    """Run the block with PostgreSQL settings changed for the transaction
-    (SET LOCAL), then put back the values they had. A setting this server
-    does not know (jit before PostgreSQL 11) is left alone.
-
-    When the block fails nothing more is run: the transaction is aborted
-    (any statement would hide the real error, a serialization failure that
-    Odoo retries among them), and the rollback that follows, to a savepoint
-    or of the whole transaction, undoes the settings with the rest."""
-    saved = {}
-    for name, value in settings.items():
-        cr.execute("SELECT current_setting(%s, true)", (name,))
-        current = cr.fetchone()[0]
-        if current is not None:
-            saved[name] = current
-            cr.execute("SELECT set_config(%s, %s, true)", (name, value))
-    yield
-    for name, value in saved.items():
-        cr.execute("SELECT set_config(%s, %s, true)", (name, value))
 
 
 class CrmTouchpoint(models.Model):

@@ -20,7 +20,7 @@ from psycopg2 import sql
 
 from odoo import api, fields, models
 
-from .crm_touchpoint import planner_settings
+from ..sql import planner_settings
 
 # seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
 # form: whole weeks, the weekdays of the last week, and the part of the day

@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
 from ..guard import csv_cell
-from ..models.crm_touchpoint import planner_settings
+from ..sql import planner_settings
 from .common import CampaignCase
 
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script> Call about the offer"

@@ -12,12 +12,8 @@ from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
 from odoo.addons.crm_lifecycle.guard import check_companies, try_job_lock
-from odoo.addons.crm_lifecycle.models.crm_touchpoint import (
-    CSAT_SCORES,
-    NPS_SCORES,
-    idents,
-    planner_settings,
-)
+from odoo.addons.crm_lifecycle.models.crm_touchpoint import CSAT_SCORES, NPS_SCORES
+from odoo.addons.crm_lifecycle.sql import idents, planner_settings
 
 from .. import pgcopy
 from ..stats import clv as clv_model, rfm

@@ -9,7 +9,11 @@ Response time: the weekday hours from an inbound touchpoint to the next
 outbound one with the customer, stored on the touchpoint by crm_lifecycle
 (see crm_touchpoint_answer.py), so the report reads one column.
 """
+from psycopg2 import sql
+
 from odoo import api, fields, models, tools
+
+from odoo.addons.crm_lifecycle.sql import compose
 
 # the view; each part's id is its source row's id times 8 plus the part.
 # Averaged measures (response time, share at risk) are NULL outside their
@@ -219,16 +223,17 @@ class CrmStaffPerformance(models.Model):
         self._apply_ir_rules(query, "read")
         from_clause, where_clause, params = query.get_sql()
         # port>=13: flush before this query
-        self.env.cr.execute("""
-            SELECT "crm_staff_performance"."{group}",
+        # the FROM and WHERE are Odoo's own query builder's, from the domain
+        self.env.cr.execute(compose("""
+            SELECT "crm_staff_performance".{group},
                    percentile_cont(0.5) WITHIN GROUP (
                        ORDER BY "crm_staff_performance".response_hours),
                    percentile_cont(0.9) WITHIN GROUP (
                        ORDER BY "crm_staff_performance".response_hours),
                    count(*)
               FROM {from_} WHERE {where} GROUP BY 1
-        """.format(group=groupby, from_=from_clause,  # pylint: disable=sql-injection
-                   where=where_clause or "TRUE"), params)
+        """, group=sql.Identifier(groupby), from_=from_clause, where=where_clause or "TRUE"),
+            params)
         return {row[0]: (row[1], row[2], row[3]) for row in self.env.cr.fetchall()}
 
     def action_open_source(self):

@@ -2,9 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
+from psycopg2 import sql
+
 from odoo import fields, models
 
-from odoo.addons.crm_lifecycle.models.crm_touchpoint import planner_settings
+from odoo.addons.crm_lifecycle.sql import planner_settings
 
 # the categories of a segment a customer could be offered: its most bought
 # ones (by number of customers, at least two of them)
@@ -42,10 +44,10 @@ class CrmCustomerMetrics(models.Model):
             for table in ("crm_customer_metrics_categ_rel",
                           "crm_customer_metrics_gap_categ_rel"):
                 # port>=13: flush before these queries
-                cr.execute("""
+                cr.execute(sql.SQL("""
                     DELETE FROM {table} r USING crm_customer_metrics m
                      WHERE r.metrics_id = m.id AND m.company_id = %(company)s
-                """.format(table=table), params)  # pylint: disable=sql-injection
+                """).format(table=sql.Identifier(table)), params)
             # a category counts as bought when a purchase (not a return) of
             # the customer carried it
             cr.execute("""

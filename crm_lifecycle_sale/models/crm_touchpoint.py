@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models, tools
 
+from odoo.addons.crm_lifecycle.sql import compose
+
 
 class CrmTouchpoint(models.Model):
     _inherit = "crm.touchpoint"
@@ -57,7 +59,7 @@ class CrmTouchpoint(models.Model):
         """.format(ids=ids_filter), p)
         ids_filter = self._sync_ids_filter("t.res_id", ids, p)
         # port>=13: flush before this query
-        self.env.cr.execute("""
+        self.env.cr.execute(compose("""
             INSERT INTO crm_touchpoint_product_category_rel (touchpoint_id, categ_id)
             SELECT DISTINCT t.id, pt.categ_id
               FROM crm_touchpoint t
@@ -67,5 +69,5 @@ class CrmTouchpoint(models.Model):
              WHERE t.source_system = 'odoo' AND t.res_model = 'sale.order'
                AND t.external_ref = 'sale.order,' || t.res_id AND {ids}
             ON CONFLICT DO NOTHING
-        """.format(ids=ids_filter), p)  # pylint: disable=sql-injection
+        """, ids=ids_filter), p)
         return count
