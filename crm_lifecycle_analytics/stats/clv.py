@@ -277,6 +277,9 @@ def holdout_check(x, t_x, T, x_holdout, horizon, buckets=7, weights=None):
     w = _weights(weights, len(x))
     params = fit_bgnbd(x, t_x, T, weights=w)
     predicted = expected_purchases(params, horizon, x, t_x, T)
+    # a fit on a few sparse histories can diverge: no check rather than NaN
+    if not (np.all(np.isfinite(list(params.values()))) and np.all(np.isfinite(predicted))):
+        raise ValueError("degenerate fit of the calibration period")
     group = np.minimum(x, buckets).astype(int)
     customers = np.bincount(group, weights=w, minlength=buckets + 1)
     sums_p = np.bincount(group, weights=w * predicted, minlength=buckets + 1)

@@ -219,6 +219,15 @@ class TestHoldoutCheck(unittest.TestCase):
         self.assertAlmostEqual(total_p / total_a, 1.0, delta=0.08)
         self.assertAlmostEqual(params["r"], truth["r"], delta=0.15)
 
+    def test_a_diverging_fit_is_refused_not_nan(self):
+        """Seven sparse histories (found by `make loadtest`: the recompute
+        stored a NaN prediction and failed): no check, a clear ValueError."""
+        x = [1.0, 0.0, 0.0, 2.0, 1.0, 3.0, 0.0]
+        t_x = [73.7296, 0.0, 0.0, 0.2871, 9.2829, 24.1485, 0.0]
+        T = [136.0, 181.0, 81.0, 1.0, 216.0, 208.0, 331.0]
+        with np.errstate(all="ignore"), self.assertRaisesRegex(ValueError, "degenerate"):
+            clv.holdout_check(x, t_x, T, [0.0] * 7, 30.0)
+
     def test_a_wrong_model_shows_in_the_table(self):
         # customers buy four times faster after the cut-off than before:
         # the check must show actual far above predicted
