@@ -1,6 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import math
 
 from psycopg2 import sql
 from psycopg2.extras import execute_values
@@ -220,6 +221,11 @@ class CrmTouchpoint(models.Model):
                 and not is_superuser(self.env)):
             raise AccessError(_("The source system %(source)r is reserved for the touchpoints "
                                 "Odoo captures itself.") % {"source": source})
+        for name in ("amount", "cost_amount"):
+            value = vals.get(name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValidationError(_("%(field)s: %(value)r is not a finite number.") % {
+                    "field": self._fields[name].string, "value": value})
         for name, value in vals.items():
             problem = text_problem(value)
             if problem:

@@ -178,6 +178,10 @@ class TestIngestHygiene(CrmLifecycleCase):
         with self.assertRaises(ValidationError):
             self.Touchpoint.create({"partner_id": self.person.id, "subject": "a\x00b",
                                     "channel_id": self.channel["web"].id})
+        for value in (float("inf"), float("nan")):
+            with self.assertRaises(ValidationError):
+                self.Touchpoint.create({"partner_id": self.person.id, "kind": "purchase",
+                                        "amount": value, "channel_id": self.channel["web"].id})
 
     def test_utc_offsets_are_converted(self):
         cases = {"2026-01-01T10:00:00+05:00": datetime.datetime(2026, 1, 1, 5, 0),
