@@ -65,6 +65,7 @@ class CrmPartnerImport(models.TransientModel):
         string="Source", required=True,
         help="Name of the list, e.g. 'sales_be'. Re-importing a list under the same source "
              "updates the customers it created or matched.")
+    source_label = fields.Char(related="source_system", string="Source", readonly=True)
     state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
                              default="upload", required=True)
     line_ids = fields.One2many("crm.partner.import.line", "import_id", string="Rows")

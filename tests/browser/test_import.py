@@ -1,0 +1,77 @@
+"""Import a departmental customer list from the browser, as a manager
+(admin) would on their first day: choose the file, name the source,
+preview the decisions, import, and import the same file again."""
+import time
+
+from test_smoke import assert_healthy, login, open_app, open_menu, shot
+
+LIST = (b"ref,name,email,phone,city,country\n"
+        b"BR-1,Browser Import Bakery,bakery@browser-import.example,+32 2 555 77 01,Ghent,BE\n"
+        b"BR-2,Browser Import Florist,florist@browser-import.example,,Namur,BE\n")
+
+
+def open_import(page):
+    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    page.wait_for_selector(".o_kanban_view")
+    open_menu(page, "crm_lifecycle.crm_partner_import_menu")
+    dialog = page.locator(".modal:has-text('Import a Customer List')")
+    dialog.wait_for()
+    return dialog
+
+
+def wait_uploaded(page, dialog, timeout=60):
+    """The binary widget shows the file's name once it has read the file."""
+    name = dialog.locator(".o_field_widget[name=file] input:not([type=file])").first
+    deadline = time.time() + timeout
+    while name.input_value() != "bakers.csv":
+        assert time.time() < deadline, "the file was not taken: %r" % name.input_value()
+        page.wait_for_timeout(200)
+
+
+def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_path):
+    rpc = odoo_server.rpc
+    path = tmp_path / "bakers.csv"
+    path.write_bytes(LIST)
+    login(page, odoo_server.url)
+    dialog = open_import(page)
+    dialog.locator("input[name=source_system]").fill("browser_be")
+    dialog.locator("input.o_input_file").set_input_files(str(path))
+    wait_uploaded(page, dialog)
+    shot(page, artifacts_dir, "30_import_upload")
+    dialog.locator("footer button:has-text('Preview'), .modal-footer button:has-text('Preview')") \
+        .first.click()
+    # the preview: one row per line of the file, each with its decision
+    rows = page.locator(".modal .o_field_one2many tr.o_data_row")
+    rows.first.wait_for()
+    assert rows.count() == 2, page.locator(".modal").inner_text()
+    text = page.locator(".modal").inner_text()
+    assert "Browser Import Bakery" in text and "Browser Import Florist" in text
+    assert "browser_be" in text
+    assert_healthy(page, "import preview")
+    shot(page, artifacts_dir, "31_import_preview")
+    page.locator(".modal footer button:has-text('Import'), "
+                 ".modal .modal-footer button:has-text('Import')").first.click()
+    page.locator(".modal .o_field_widget[name=summary]").wait_for()
+    assert_healthy(page, "import done")
+    shot(page, artifacts_dir, "32_import_done")
+    created = rpc("res.partner", "search_read",
+                  [("email", "like", "@browser-import.example")], ["name", "city"])
+    assert sorted(p["name"] for p in created) == ["Browser Import Bakery",
+                                                  "Browser Import Florist"]
+    sources = rpc("crm.partner.source", "search_count", [("source_system", "=", "browser_be")])
+    assert sources == 2
+
+    # the same file again: nothing new, both rows known
+    page.keyboard.press("Escape")
+    page.goto(odoo_server.url + "/web")
+    page.wait_for_selector("#oe_main_menu_navbar")
+    dialog = open_import(page)
+    dialog.locator("input[name=source_system]").fill("browser_be")
+    dialog.locator("input.o_input_file").set_input_files(str(path))
+    wait_uploaded(page, dialog)
+    dialog.locator("footer button:has-text('Preview'), .modal-footer button:has-text('Preview')") \
+        .first.click()
+    page.locator(".modal .o_field_one2many tr.o_data_row").first.wait_for()
+    assert page.locator(".modal tr.o_data_row:has-text('Unchanged')").count() == 2
+    assert rpc("res.partner", "search_count",
+               [("email", "like", "@browser-import.example")]) == 2
