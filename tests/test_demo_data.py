@@ -163,6 +163,14 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
     models_ = odoo_server.rpc("crm.clv.model", "search_read", [("state", "=", "fitted")],
                               fields=["customers"])
     assert models_ and models_[0]["customers"] >= 2000
+    # every generated customer and contact with a phone has its identity
+    # keys, as one created in the form has (the finder and imports use them)
+    generated = [("ref", "=like", "C_____"), ("phone", "!=", False)]
+    with_phone = odoo_server.rpc("res.partner", "search_count", generated)
+    assert with_phone > 2000
+    assert odoo_server.rpc("res.partner", "search_count", generated + [
+        ("phone_e164", "!=", False), ("identity_name_key", "!=", False),
+        ("identity_city_key", "!=", False)]) == with_phone
     # a second run leaves the data alone (make demo reuses the database)
     again = subprocess.run(
         [odoo_python, script, "-c", conf, "-d", odoo_server.db],

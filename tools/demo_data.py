@@ -168,10 +168,21 @@ def plan_orders(purchases, today, seed=SEED, every=SAMPLE_EVERY):
     return customers
 
 
+# countries whose numbers are not ten digits long: (leading digits of a
+# mobile number, length of the national number), so that every generated
+# number is a valid one (phonenumbers: the duplicate finder and the
+# matching of calls use the E.164 form)
+NATIONAL_FORMS = {"+33": ("6", 9), "+40": ("7", 9), "+359": ("88", 9)}
+
+
 def e164(rng, prefix):
     national = "".join(str(rng.randint(0, 9)) for _i in range(9))
     first = str(rng.randint(2, 9))
-    return "%s %s%s %s %s" % (prefix, first, national[:2], national[2:5], national[5:])
+    digits = first + national
+    if prefix in NATIONAL_FORMS:
+        lead, length = NATIONAL_FORMS[prefix]
+        digits = (lead + digits)[:length]
+    return "%s %s %s %s" % (prefix, digits[:3], digits[3:6], digits[6:])
 
 
 def ascii_slug(text):
@@ -384,6 +395,12 @@ def generate(env, today=None, seed=SEED):
           FROM res_partner c
          WHERE c.id = COALESCE(p.parent_id, p.id) AND p.id IN %s
     """, (tuple(partner_ids + contact_ids),))
+    # the identity keys (name, city, phones in E.164) the ORM computes on
+    # create: the duplicate finder, the import and phone matching read them
+    Partner = env["res.partner"]
+    if hasattr(Partner, "_identity_fill_keys"):
+        Partner._identity_fill_keys(partner_ids + contact_ids)
+        Partner._identity_fill_phones(partner_ids + contact_ids)
     xmlids(env, "res.partner", partner_ids, ["partner_%s" % r["ref"] for r in people])
 
     # 3. confirmed sale orders, one per CDNOW customer-day
