@@ -140,6 +140,10 @@ class CrmTouchpoint(models.Model):
         string="Customer Tax ID", store=False, help="Import: find the customer by tax ID.")
     channel_code = fields.Char(
         store=False, help="Import: the channel given by its code (e.g. 'phone').")
+    phone_search = fields.Char(
+        string="Phone Number", compute="_compute_phone_search", search="_search_phone",
+        help="Search only: the touchpoints of the customers and contacts with this phone or "
+             "mobile number, typed in any format.")
 
     _sql_constraints = [
         ("external_ref_uniq", "unique(source_system, external_ref)",
@@ -211,6 +215,16 @@ class CrmTouchpoint(models.Model):
     def write(self, vals):
         self._check_written_values(vals)
         return super(CrmTouchpoint, self).write(vals)
+
+    def _compute_phone_search(self):
+        for touchpoint in self:
+            touchpoint.phone_search = touchpoint.partner_id.phone or False
+
+    def _search_phone(self, operator, value):
+        partners = self.env["res.partner"].with_context(active_test=False).search(
+            [("lifecycle_phone_search", operator, value)])
+        return ["|", ("partner_id", "in", partners.ids),
+                ("commercial_partner_id", "in", partners.ids)]
 
     @api.model
     def _check_written_values(self, vals):

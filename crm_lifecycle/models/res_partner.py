@@ -23,6 +23,11 @@ class ResPartner(models.Model):
     mobile_e164 = fields.Char(
         string="Mobile (E.164)", compute="_compute_phones_e164", store=True, index=True,
         help="Mobile in international E.164 form, used to recognise the customer.")
+    lifecycle_phone_search = fields.Char(
+        string="Phone Number", compute="_compute_lifecycle_phone_search",
+        search="_search_lifecycle_phone",
+        help="Search only: finds the customers and contacts with this phone or mobile "
+             "number, typed in any format (+32 2 555 12 34, 0032 2 5551234...).")
     touchpoint_count = fields.Integer(
         string="Touchpoints", compute="_compute_touchpoint_summary",
         help="Contacts with this customer (with all its contacts for a company).")
@@ -129,6 +134,30 @@ class ResPartner(models.Model):
             (r[0], to_e164(r[1], r[3] or default_region) or None,
              to_e164(r[2], r[3] or default_region) or None) for r in rows])
         return len(rows)
+
+    def _compute_lifecycle_phone_search(self):
+        for partner in self:
+            partner.lifecycle_phone_search = partner.phone or partner.mobile or False
+
+    def _search_lifecycle_phone(self, operator, value):
+        """The partners whose phone or mobile is `value` in any format: the
+        E.164 form of what was typed (the company's country for a national
+        number) against the stored E.164 keys (indexed); text that is no
+        phone number is looked for in the numbers as typed."""
+        if not value or not isinstance(value, str):
+            return [("id", "=", 0)]
+        region = self.env.user.company_id.country_id.code
+        typed = value.strip()
+        if typed.startswith("00"):  # the international prefix of most countries
+            typed = "+" + typed[2:]
+        number = to_e164(typed, region)
+        if number:
+            domain = ["|", ("phone_e164", "=", number), ("mobile_e164", "=", number)]
+        else:
+            domain = ["|", ("phone", "ilike", value.strip()), ("mobile", "ilike", value.strip())]
+        if operator in ("!=", "not ilike", "not like", "not in"):
+            return ["!"] + domain
+        return domain
 
     @api.depends("name", "city")
     def _compute_identity_keys(self):
