@@ -8,3 +8,4 @@ from . import test_campaign_judgement
 from . import test_staff_performance
 from . import test_security_companies
 from . import test_security_matrix
+from . import test_metrics_access

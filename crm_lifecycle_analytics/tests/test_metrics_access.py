@@ -1,0 +1,59 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Who sees whose customer figures: the user's sales group decides, as for
+Staff Performance (own customers / the teams they lead / all)."""
+import datetime
+
+from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
+
+
+class TestMetricsAccess(CrmLifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestMetricsAccess, cls).setUpClass()
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        group = cls.env.ref
+        cls.colleague = Users.create({
+            "name": "Metrics Colleague", "login": "metrics_colleague",
+            "groups_id": [(6, 0, [group("sales_team.group_sale_salesman").id])]})
+        cls.leader = Users.create({
+            "name": "Metrics Leader", "login": "metrics_leader",
+            "groups_id": [(6, 0, [group("sales_team.group_sale_salesman").id])]})
+        cls.all_docs = Users.create({
+            "name": "Metrics All", "login": "metrics_all",
+            "groups_id": [(6, 0, [group("sales_team.group_sale_salesman_all_leads").id])]})
+        team = cls.env["crm.team"].create({"name": "Metrics Team", "user_id": cls.leader.id})
+        Partner = cls.env["res.partner"]
+        cls.mine = Partner.create({"name": "Own Customer", "customer": True,
+                                   "user_id": cls.salesman.id})
+        cls.theirs = Partner.create({"name": "Colleague's Customer", "customer": True,
+                                     "user_id": cls.colleague.id, "team_id": team.id})
+        cls.nobodys = Partner.create({"name": "Unowned Customer", "customer": True})
+        today = datetime.date.today()
+        rows = [{"source_system": "shop", "external_ref": "acc-%d-%d" % (p.id, i),
+                 "channel": "web", "kind": "purchase", "amount": 10.0 * (i + 1),
+                 "date": noon_before(today, 20 * i + 1), "partner_id": p.id}
+                for p in (cls.mine, cls.theirs, cls.nobodys) for i in range(2)]
+        assert all(r["status"] == "created" for r in cls.env["crm.touchpoint"].ingest(rows))
+        cls.env["crm.customer.metrics"].compute_metrics()
+        cls.env["crm.customer.snapshot"].take_snapshot()
+
+    def visible(self, user, model="crm.customer.metrics"):
+        ours = (self.mine | self.theirs | self.nobodys).ids
+        return set(self.env[model].sudo(user).search(
+            [("partner_id", "in", ours)]).mapped("partner_id").ids)
+
+    def test_own_team_all(self):
+        own = {self.mine.id, self.nobodys.id}
+        for model in ("crm.customer.metrics", "crm.customer.snapshot"):
+            everyone = {self.mine.id, self.theirs.id, self.nobodys.id}
+            self.assertEqual(self.visible(self.salesman, model), own, model)
+            self.assertEqual(self.visible(self.leader, model), {self.theirs.id, self.nobodys.id},
+                             model)
+            self.assertEqual(self.visible(self.all_docs, model), everyone, model)
+            self.assertEqual(self.visible(self.sales_manager, model), everyone, model)
+        # the customer filters of the partner list follow the same rule
+        champions = self.env["res.partner"].sudo(self.salesman).search(
+            [("lifecycle_metrics_ids.revenue", ">", 0)])
+        self.assertIn(self.mine, champions)
+        self.assertNotIn(self.theirs, champions)
