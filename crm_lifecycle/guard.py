@@ -15,7 +15,7 @@ MANAGER_GROUP = "crm_lifecycle.crm_lifecycle_group_manager"
 
 
 def is_superuser(env):
-    """True for the superuser environment (crons, sudo())."""
+    """True for the superuser environment (crons, elevated calls)."""
     return env.uid == SUPERUSER_ID  # port>=13: env.su
 
 

@@ -67,6 +67,12 @@ def _free_port():
     return port
 
 
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a free TCP port on the loopback interface."""
+    return _free_port
+
+
 class OdooServer(object):
     def __init__(self, url, db, logfile):
         self.url = url

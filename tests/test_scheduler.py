@@ -6,17 +6,8 @@ import datetime
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_no_module_is_left_pending(odoo_server):
@@ -26,7 +17,7 @@ def test_no_module_is_left_pending(odoo_server):
     assert pending == [], pending
 
 
-def test_the_scheduler_runs_a_due_job(odoo_server, artifacts_dir):
+def test_the_scheduler_runs_a_due_job(odoo_server, artifacts_dir, free_port):
     rpc = odoo_server.rpc
     cron_id = rpc("ir.model.data", "xmlid_to_res_id", "crm_lifecycle.ir_cron_refresh_segments")
     segment = rpc("crm.segment", "create", {"name": "Scheduler Check",
@@ -40,7 +31,7 @@ def test_the_scheduler_runs_a_due_job(odoo_server, artifacts_dir):
     proc = subprocess.Popen(
         [os.environ["CRM_LIFECYCLE_ODOO_PYTHON"], os.environ["CRM_LIFECYCLE_ODOO_BIN"],
          "-c", os.environ["CRM_LIFECYCLE_ODOO_CONF"], "-d", odoo_server.db,
-         "--db-filter", "^%s$" % odoo_server.db, "--http-port", str(_free_port()),
+         "--db-filter", "^%s$" % odoo_server.db, "--http-port", str(free_port()),
          "--max-cron-threads", "1", "--logfile", logfile],
         env=dict(os.environ, ODOO_PRELOAD_ADDONS="no"), stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)

@@ -262,6 +262,8 @@ def bench_timeline(env):
                    GROUP BY 1 ORDER BY 2 DESC LIMIT 1""")
     customer, count = cr.fetchone()
     user = env.ref("base.user_demo")
+    # sudo(user): in Odoo 11, *as* the demo user (record rules apply);
+    # port>=13: with_user(user)
     Touchpoint = env["crm.touchpoint"].sudo(user)
     domain = env["res.partner"].browse(customer)._touchpoint_domain()
     # the SQL the ORM issues for the first page, record rules included

@@ -88,7 +88,8 @@ def run(bench, env, say):
             "name": "Bench Manager", "login": "bench_manager",
             "groups_id": [(6, 0, [env.ref("sales_team.group_sale_manager").id])]})
         cr.commit()
-    # a manager, not the superuser: the record rules are part of the query
+    # sudo(manager): as a manager, not the superuser: the record rules are part
+    # of the query (port>=13: with_user)
     Report = env["crm.staff.performance"].sudo(manager)
 
     def pivot(measures):

@@ -491,6 +491,7 @@ def generate(env, today=None, seed=SEED):
         Metrics.compute_metrics(company_ids=company.ids, as_of=today)
         Snapshot.take_snapshot(company_ids=company.ids, month=today)
         stats["metrics"] = Metrics.search_count([("company_id", "=", company.id)])
+    # sudo: the generator marks its own run (a system parameter, no user input)
     env["ir.config_parameter"].sudo().set_param("crm_lifecycle.demo_data", today.isoformat())
     stats.update({"customers": len(partner_ids), "contacts": len(contact_ids),
                   "orders": len(order_ids), "lines": len(line_rows)})

@@ -23,8 +23,11 @@ class MailActivity(models.Model):
             member = activity.campaign_member_id
             message_id = super(MailActivity, activity).action_feedback(feedback=feedback)
             if member and message_id:
-                # sudo: members are written by the campaign engine for any agent
+                # sudo: members are written by the campaign engine for any agent;
+                # the agent only marks their own activity done, and the member
+                # and the message come from that activity, not from the caller
                 member.sudo().write({"contact_message_id": message_id})
+                # sudo: as above, the contact date of that one member
                 member.sudo()._record_contacts(fields.Datetime.now(), touchpoints=False)
                 Touchpoint._capture_sync("_sync_messages", [message_id],
                                          models_=["res.partner"])

@@ -579,6 +579,7 @@ class CrmCustomerMetrics(models.Model):
     def _cron_recompute(self):
         # sudo: the nightly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
+        # sudo: the cron (no caller) recomputes every company listed above
         self.sudo().compute_metrics(company_ids=companies.ids)
         self.env["crm.customer.snapshot"]._cron_snapshot()
         self._cron_win_back()
@@ -591,6 +592,7 @@ class CrmCustomerMetrics(models.Model):
             return 0
         # sudo: the nightly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
+        # sudo: the cron (no caller) schedules for every company listed above
         return self.sudo().schedule_win_back(company_ids=companies.ids)
 
     # sql-write: one activity per lapsing valuable customer in one statement; the manager group
