@@ -252,8 +252,11 @@ class CrmCustomerMetrics(models.Model):
         help="The customer's salesperson, whose portfolio it is in.")
     next_activity_date = fields.Date(
         string="Next Activity", compute="_compute_next_activity_date",
+        search="_search_next_activity_date",
         help="Deadline of the customer's next scheduled activity (on the customer or one "
              "of its contacts).")
+    phone = fields.Char(related="partner_id.phone", readonly=True,
+                        help="The customer's phone, to call from the list.")
     cost_to_serve = fields.Monetary(
         string="Cost to Serve", readonly=True,
         help="The unit costs of the channels of all the customer's touchpoints.")
@@ -576,6 +579,53 @@ class CrmCustomerMetrics(models.Model):
             row.next_activity_date = deadlines.get(row.partner_id.id) or False
 
     @api.model
+    def _search_next_activity_date(self, operator, value):
+        """Rows with (`!= False`) or without (`= False`) a scheduled
+        activity; other comparisons against the earliest deadline. One
+        subquery over the activities, not a value per row."""
+        deadlines = sql.SQL("""SELECT p.commercial_partner_id FROM mail_activity a
+                                 JOIN res_partner p ON p.id = a.res_id
+                                WHERE a.res_model = 'res.partner'""")
+        if value is False and operator in ("=", "!="):
+            params = ()
+        elif operator in ("<", "<=", ">", ">=", "="):
+            # the operator is one of the five above, never the caller's text
+            deadlines += sql.SQL(" GROUP BY 1 HAVING min(a.date_deadline) {} %s").format(
+                sql.SQL(operator))
+            params = (value,)
+        else:
+            raise UserError(_("Next Activity can be searched as set, not set or compared "
+                              "with a date."))
+        self.env.cr.execute(deadlines, params)
+        partners = [row[0] for row in self.env.cr.fetchall()]
+        inside = "not in" if (value is False and operator == "=") else "in"
+        return [("partner_id", inside, partners)]
+
+    def action_schedule_call(self):
+        """Odoo's own activity dialog on the customer, filled in for a call
+        by the customer's salesperson (the user when there is none)."""
+        self.ensure_one()
+        partner = self.partner_id
+        call = self.env.ref("mail.mail_activity_data_call")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Schedule a Call: %s") % partner.display_name,
+            "res_model": "mail.activity",
+            "view_mode": "form",
+            "views": [(self.env.ref("mail.mail_activity_view_form_popup").id, "form")],
+            "target": "new",
+            "context": {
+                "default_res_model": "res.partner",
+                "default_res_model_id": self.env.ref("base.model_res_partner").id,
+                "default_res_id": partner.id,
+                "default_activity_type_id": call.id,
+                "default_summary": _("Win-back call"),
+                "default_user_id": (partner.user_id or self.env.user).id,
+                "default_date_deadline": fields.Date.context_today(self),
+            },
+        }
+
+    @api.model
     def _cron_recompute(self):
         # sudo: the nightly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
@@ -662,8 +712,9 @@ class CrmCustomerMetrics(models.Model):
     def action_schedule_win_back(self):
         """Schedule now; then show the lapsed customers."""
         self.schedule_win_back()
-        action = self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action").read()[0]
-        action["context"] = {"search_default_lapsed": 1}
+        action = self.env.ref(
+            "crm_lifecycle_analytics.crm_customer_metrics_action_lapsing").read()[0]
+        action["context"] = {}
         return action
 
     @api.model
