@@ -171,6 +171,24 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
     assert odoo_server.rpc("res.partner", "search_count", generated + [
         ("phone_e164", "!=", False), ("identity_name_key", "!=", False),
         ("identity_city_key", "!=", False)]) == with_phone
+    # a leaderboard to look at: every salesperson has this month's revenue
+    # and contact targets, spread around 100 %, with a rank
+    this_month = demo_day.replace(day=1).isoformat()
+    targets = odoo_server.rpc("crm.staff.target", "search_read",
+                              [("month", "=", this_month), ("user_id", "!=", False)],
+                              fields=["measure", "projected", "rank", "display_name"])
+    assert len(targets) >= 12
+    for measure in ("revenue", "contacts"):
+        projected = [t["projected"] for t in targets if t["measure"] == measure]
+        assert min(projected) < 100 < max(projected), (measure, projected)
+    assert all(t["rank"] >= 1 for t in targets)
+    assert all(" · " in t["display_name"] for t in targets), targets[0]
+    # win-back follow-ups are on, scheduled for valuable lapsing customers
+    assert "win-back activities" in out.stdout
+    win_back = odoo_server.rpc("ir.model.data", "xmlid_to_res_id",
+                               "crm_lifecycle_analytics.mail_activity_type_win_back")
+    assert odoo_server.rpc("mail.activity", "search_count",
+                           [("activity_type_id", "=", win_back)]) > 0
     # a second run leaves the data alone (make demo reuses the database)
     again = subprocess.run(
         [odoo_python, script, "-c", conf, "-d", odoo_server.db],

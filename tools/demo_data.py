@@ -491,11 +491,52 @@ def generate(env, today=None, seed=SEED):
         Metrics.compute_metrics(company_ids=company.ids, as_of=today)
         Snapshot.take_snapshot(company_ids=company.ids, month=today)
         stats["metrics"] = Metrics.search_count([("company_id", "=", company.id)])
+    # 7. this month's and last month's targets: a leaderboard to look at
+    stats["targets"] = generate_targets(env, company, staff, today, random.Random(seed + 5))
+    # 8. win-back follow-ups on, as a company using them would have them
+    stats["win_back"] = 0
+    if "crm.customer.metrics" in env:
+        # sudo: the generator turns a setting on (a system parameter, no user input)
+        env["ir.config_parameter"].sudo().set_param("crm_lifecycle_analytics.win_back", "True")
+        stats["win_back"] = env["crm.customer.metrics"].schedule_win_back(
+            company_ids=company.ids)
     # sudo: the generator marks its own run (a system parameter, no user input)
     env["ir.config_parameter"].sudo().set_param("crm_lifecycle.demo_data", today.isoformat())
     stats.update({"customers": len(partner_ids), "contacts": len(contact_ids),
                   "orders": len(order_ids), "lines": len(line_rows)})
     return stats
+
+
+def generate_targets(env, company, staff, today, rng):
+    """Revenue and contact targets of every demo salesperson and team for
+    last month and this one, set from what they did so that the
+    leaderboard spreads from about 70 % to 130 %."""
+    if "crm.staff.target" not in env:
+        return 0
+    Target = env["crm.staff.target"]
+    this_month = today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    targets = Target.browse()
+    for month in (last_month, this_month):
+        for team, users in staff.values():
+            for owner in [{"team_id": team.id}] + [
+                    {"user_id": u.id, "team_id": team.id} for u in users]:
+                for measure in ("revenue", "contacts"):
+                    targets |= Target.create(dict(owner, company_id=company.id,
+                                                  month=month.isoformat(),
+                                                  measure=measure, target=1.0))
+    done = {}
+    for target in targets:
+        # the pace reached so far (nothing yet: last month's), asked again
+        # with some more or less ambition
+        key = (target.user_id.id, target.team_id.id, target.measure)
+        pace = target.actual * target.projected / target.achievement \
+            if target.achievement else done.get(key, 0.0)
+        done[key] = pace
+        step = 100 if target.measure == "revenue" else 1
+        goal = round(pace * rng.uniform(0.75, 1.4) / step) * step
+        target.write({"target": max(goal, step)})
+    return len(targets)
 
 
 CAMPAIGNS = [
@@ -723,7 +764,8 @@ def main(argv=None):
           "%(orders)d confirmed sale orders, %(lines)d order lines, "
           "%(messages)d chatter emails, %(fed_touchpoints)d touchpoints fed by other "
           "systems, %(rebuilt)d touchpoints rebuilt from Odoo documents, "
-          "metrics of %(metrics)d customers, %(campaigns)d campaigns" % stats)
+          "metrics of %(metrics)d customers, %(campaigns)d campaigns, %(targets)d staff "
+          "targets, %(win_back)d win-back activities" % stats)
     return 0
 
 

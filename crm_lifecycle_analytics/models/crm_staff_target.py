@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 MEASURES = [
     ("revenue", "Revenue"),
@@ -18,6 +19,8 @@ MEASURES = [
 # the report's field summed for each measure (response time: the median)
 MEASURE_FIELDS = {"revenue": "revenue", "contacts": "outbound_count",
                   "responses": "campaign_responded"}
+# the report's field with a value in the rows behind a figure
+ROW_FIELDS = dict(MEASURE_FIELDS, response_time="response_hours")
 
 
 def month_start(value):
@@ -190,6 +193,15 @@ class CrmStaffTarget(models.Model):
         # sudo: the nightly cron refreshes every company's targets
         self.sudo().search([("month", ">=", fields.Date.to_string(last))]).refresh_actuals()
 
+    def name_get(self):
+        """'Revenue · Jane Doe · December 2026', in the user's language."""
+        measures = dict(self._fields["measure"]._description_selection(self.env))
+        return [(target.id, " · ".join([
+            measures.get(target.measure, target.measure or ""),
+            (target.user_id or target.team_id).display_name or "",
+            format_date(self.env, target.month, date_format="MMMM y")]))
+            for target in self]
+
     def action_refresh(self):
         self.refresh_actuals()
         return True
@@ -201,10 +213,18 @@ class CrmStaffTarget(models.Model):
         end = (start + datetime.timedelta(days=32)).replace(day=1)
         key = "user_id" if self.user_id else "team_id"
         action = self.env.ref("crm_lifecycle_analytics.crm_staff_performance_action").read()[0]
+        field = ROW_FIELDS[self.measure]
+        # only the rows that make the figure: not every contact of the month
+        # with a zero in it
+        action["name"] = self.display_name
         action["domain"] = [("date", ">=", fields.Date.to_string(start)),
                             ("date", "<", fields.Date.to_string(end)),
-                            (key, "=", self[key].id)]
-        action["context"] = {"search_default_group_customer": 1}
-        action["view_mode"] = "tree,pivot,graph"
-        action["views"] = [(False, "tree"), (False, "pivot"), (False, "graph")]
+                            (key, "=", self[key].id), (field, "!=", 0),
+                            ("source", "!=", "portfolio")]
+        if self.measure == "response_time":
+            action["domain"][-2] = (field, "!=", False)
+        action["context"] = {"pivot_measures": [field], "pivot_row_groupby": ["partner_id"],
+                             "graph_measure": field}
+        action["view_mode"] = "pivot,tree,graph"
+        action["views"] = [(False, "pivot"), (False, "tree"), (False, "graph")]
         return action

@@ -251,8 +251,15 @@ class TestStaffTarget(StaffCase):
         board = self.env["crm.staff.target"].search(
             [("month", "=", "2026-11-01"), ("measure", "=", "contacts")])
         self.assertEqual(board.ids, [contacts.id, team.id])
-        rows = self.env["crm.staff.performance"].search(contacts.action_view_rows()["domain"])
+        action = contacts.action_view_rows()
+        rows = self.env["crm.staff.performance"].search(action["domain"])
         self.assertEqual(sum(rows.mapped("outbound_count")), 4)
+        # only the rows that make the figure (no zero rows), under a
+        # readable name, not the measure's code
+        self.assertEqual(len(rows), 4)
+        self.assertEqual(action["name"], contacts.display_name)
+        self.assertEqual(contacts.display_name, "Contacts Made · %s · November 2026"
+                         % contacts.user_id.name)
 
     def test_rank_projection_and_trend(self):
         october = self.target("contacts", 2.0, user_id=self.anna.id, month="2026-10-01")
