@@ -80,6 +80,32 @@ class CrmPartnerMergeLog(models.Model):
         string="Previous Values", readonly=True,
         help="The survivor's field values before the merge (JSON), restored by Unmerge.")
     note = fields.Text(string="Notes", readonly=True)
+    summary = fields.Char(
+        compute="_compute_summary",
+        help="What the merge moved, in the records' own names: e.g. Touchpoint (3), "
+             "Lead/Opportunity (1), Message (2).")
+
+    @api.depends("line_ids")
+    def _compute_summary(self):
+        for log in self:
+            # a row that pointed at the customer through two columns (a
+            # touchpoint's contact and customer) counts once
+            rows = {"moved": {}, "kept": {}}
+            for line in log.line_ids:
+                target = rows["kept" if line.kind == "kept" else "moved"]
+                target.setdefault(line.record_type, set()).update(
+                    (line.table_name, line.other_column if line.kind == "relation" else "",
+                     row) for row in json.loads(line.row_ids or "[]"))
+            moved = {name: len(ids) for name, ids in rows["moved"].items()}
+            kept = {name: len(ids) for name, ids in rows["kept"].items()}
+            parts = []
+            if moved:
+                parts.append(_("Moved: %(rows)s.") % {"rows": ", ".join(
+                    "%s (%d)" % (name, count) for name, count in sorted(moved.items()))})
+            if kept:
+                parts.append(_("Kept on the merged record: %(rows)s.") % {"rows": ", ".join(
+                    "%s (%d)" % (name, count) for name, count in sorted(kept.items()))})
+            log.summary = " ".join(parts) or _("Nothing else pointed at the merged records.")
 
     # ------------------------------------------------------------ schema
     @api.model
@@ -637,6 +663,45 @@ class CrmPartnerMergeLogLine(models.Model):
                                "table, of the values of the other column).")
     row_count = fields.Integer(string="Count", compute="_compute_old_partner_name")
     note = fields.Char(string="Note")
+
+    record_type = fields.Char(
+        string="Records", compute="_compute_record_type",
+        help="What the moved rows are, e.g. Touchpoint or Message.")
+    field_label = fields.Char(
+        string="Through", compute="_compute_record_type",
+        help="The field of those records that pointed at the merged customer.")
+
+    @api.model
+    def _table_models(self):
+        """{table: model name} of the stored models (the model named after
+        its table first, when several share one)."""
+        tables = {}
+        for name, model in self.env.registry.models.items():
+            if model._abstract or not model._auto or model._transient:
+                continue
+            if tables.get(model._table, "").replace(".", "_") != model._table:
+                tables[model._table] = name
+        return tables
+
+    def _compute_record_type(self):
+        tables = self._table_models()
+        IrModel = self.env["ir.model"]
+        relations = {}
+        for name, model in self.env.registry.models.items():
+            for field in model._fields.values():
+                if field.type == "many2many" and field.store and field.relation:
+                    relations.setdefault(field.relation, (name, field.name))
+        for line in self:
+            model, field_name = tables.get(line.table_name), line.column_name
+            if line.table_name in relations and (line.kind == "relation" or not model):
+                model, field_name = relations[line.table_name]
+            if model and model in self.env:
+                line.record_type = IrModel._get(model).name or model
+                described = self.env[model].fields_get([field_name], ["string"])
+                line.field_label = described.get(field_name, {}).get("string") or field_name
+            else:  # a table outside the ORM: its own name
+                line.record_type = line.table_name
+                line.field_label = line.column_name
 
     def _compute_old_partner_name(self):
         partners = self.env["res.partner"].with_context(active_test=False).browse(

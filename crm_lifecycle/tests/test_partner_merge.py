@@ -139,6 +139,16 @@ class TestMerge(CrmLifecycleCase):
                          {"res_partner_res_partner_category_rel", "mail_followers"})
         self.assertIn("crm_touchpoint", log.line_ids.mapped("table_name"))
         self.assertIn("mail_message", log.line_ids.mapped("table_name"))
+        # said in the records' names, each row once (a touchpoint points at
+        # the customer through two columns)
+        self.assertIn("Customer Touchpoint (6)", log.summary)  # 4 calls, 2 leads
+        self.assertIn("Lead/Opportunity (2)", log.summary)
+        self.assertIn("Message (", log.summary)
+        self.assertNotIn("crm_touchpoint", log.summary)
+        line = log.line_ids.filtered(lambda ln: ln.table_name == "crm_touchpoint")[:1]
+        self.assertEqual(line.record_type, "Customer Touchpoint")
+        self.assertNotIn("_rel", log.summary)
+        self.assertIn(line.field_label, ("Contact", "Customer"))
         self.assertEqual(len(a.child_ids), 3)
         # the records' own pictures (binary field attachments) stay with them
         images = self.env["ir.attachment"].search([
