@@ -24,6 +24,7 @@
         "views/crm_staff_performance_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_customer_activity_wizard_views.xml",
+        "views/crm_segment_views.xml",
     ],
     "demo": [],
     "installable": True,

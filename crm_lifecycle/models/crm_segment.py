@@ -97,6 +97,13 @@ class CrmSegment(models.Model):
         for segment in self:
             segment.member_count = counts.get(segment.id, 0)
 
+    def _rule_filters(self):
+        """Conditions that modules add to the rule (the analytics' lifecycle
+        shortcuts): [(SQL condition on "res_partner".id, parameters)],
+        written by the module, never by the user."""
+        self.ensure_one()
+        return []
+
     def _members_query(self):
         """SQL and parameters of the ids of the partners that belong to the
         segment now (active partners of its company or shared)."""
@@ -112,8 +119,12 @@ class CrmSegment(models.Model):
         # is a literal domain checked at save, limited to the segment's company
         query = self.env["res.partner"].sudo().with_context(active_test=True)._where_calc(domain)
         from_clause, where_clause, params = query.get_sql()
+        where, params = [where_clause or "TRUE"], list(params)
+        for condition, values in self._rule_filters():
+            where.append(condition)
+            params.extend(values)
         return ('SELECT "res_partner".id FROM %s WHERE %s' % (
-            from_clause, where_clause or "TRUE"), list(params))
+            from_clause, " AND ".join("(%s)" % w for w in where)), params)
 
     # sql-write: memberships in one statement per segment; the manager group, the write rule
     # and the companies of the segments are checked first
