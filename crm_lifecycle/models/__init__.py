@@ -10,6 +10,7 @@ from . import mail_activity_type
 from . import mail_message
 from . import calendar_event
 from . import crm_lead
+from . import crm_lifecycle_tile
 from . import utm
 from . import crm_partner_duplicate
 from . import crm_partner_merge_log

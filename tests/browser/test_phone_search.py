@@ -34,6 +34,8 @@ def test_find_a_caller_by_phone(page, odoo_server, artifacts_dir):
 
     login(page, odoo_server.url)
     open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    open_menu(page, "crm_lifecycle.res_partner_menu_customer")
+    page.wait_for_selector(".breadcrumb li.active:text-is('Customers')")
     page.wait_for_selector(".o_kanban_view")
     cards = page.locator(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)")
     for typed in NUMBERS:

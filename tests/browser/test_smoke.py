@@ -113,8 +113,24 @@ def test_login_contacts_partner_form_and_lifecycle_menu(page, odoo_server, artif
     assert_healthy(page, "partner form")
     shot(page, artifacts_dir, "02_partner_form")
 
-    # the Customer Lifecycle app: customers, then Configuration > Channels
+    # the Customer Lifecycle app opens on its Overview: a tile per question
+    # of the day, each with its count; then customers, Configuration > Channels
     open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    page.wait_for_selector(".breadcrumb li.active:text-is('Overview')")
+    tiles = page.locator(".o_kanban_view .o_lifecycle_tile")
+    tiles.first.wait_for()
+    names = tiles.all_inner_texts()
+    for name in ("My Activities Due", "Lapsing, Nothing Planned", "Campaigns Running",
+                 "Duplicates to Review", "Open Complaints", "My Portfolio"):
+        assert any(name in text for text in names), (name, names)
+    running = odoo_server.rpc("crm.campaign", "search_count", [("state", "=", "running")])
+    tile = tiles.filter(has_text="Campaigns Running")
+    assert tile.locator(".o_lifecycle_tile_count").inner_text().strip() == str(running)
+    shot(page, artifacts_dir, "03_lifecycle_overview")
+    tile.locator(".o_lifecycle_tile_link").click()
+    page.wait_for_selector(".breadcrumb li.active:text-is('Campaigns Running')")
+    assert_healthy(page, "Overview")
+    open_menu(page, "crm_lifecycle.res_partner_menu_customer")
     page.wait_for_selector(".breadcrumb li.active:text-is('Customers')")
     page.wait_for_selector(".o_kanban_view .o_kanban_record")
     assert_healthy(page, "Customer Lifecycle")
@@ -146,6 +162,8 @@ def test_customer_timeline_from_smart_button(page, odoo_server, artifacts_dir):
     assert expected >= 3, "the install should have made Agrolait's touchpoints"
     login(page, odoo_server.url)
     open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    open_menu(page, "crm_lifecycle.res_partner_menu_customer")
+    page.wait_for_selector(".breadcrumb li.active:text-is('Customers')")
     page.wait_for_selector(".o_kanban_view .o_kanban_record")
     open_card(page, "Agrolait")
     button = page.locator(".oe_button_box .oe_stat_button:has([name=touchpoint_count])")
