@@ -24,6 +24,19 @@ def translated(lang, msgid):
     return entry.msgstr
 
 
+def assert_labels_fit(page, where):
+    """No smart-button label of the page is cut off (Odoo ends a label too
+    long for the button with an ellipsis)."""
+    page.locator(".oe_button_box .o_stat_text").first.wait_for()
+    cut = page.evaluate("""() => Array.from(
+        document.querySelectorAll('.oe_button_box .oe_stat_button:not(.o_invisible_modifier) '
+                                  + '.o_stat_text, .oe_button_box .oe_stat_button '
+                                  + '.o_stat_value'))
+        .filter(el => el.offsetParent && el.scrollWidth > el.clientWidth + 1)
+        .map(el => el.textContent.trim())""")
+    assert not cut, "smart-button labels cut off on %s: %s" % (where, cut)
+
+
 def test_menu_partner_form_and_campaign_form_in_four_languages(page, odoo_server,
                                                                artifacts_dir):
     rpc = odoo_server.rpc
@@ -54,6 +67,7 @@ def test_menu_partner_form_and_campaign_form_in_four_languages(page, odoo_server
             tab.wait_for()
             tab.click()
             assert_healthy(page, "partner form in %s" % code)
+            assert_labels_fit(page, "partner form in %s" % code)
             shot(page, artifacts_dir, "lang_%s_partner" % code)
 
             # a campaign's form: its groups and fields
@@ -66,6 +80,7 @@ def test_menu_partner_form_and_campaign_form_in_four_languages(page, odoo_server
             assert page.locator(".o_form_view label.o_form_label:text-is('Control Group (%)')") \
                 .count() == 0, "the English label is still shown in %s" % code
             assert_healthy(page, "campaign form in %s" % code)
+            assert_labels_fit(page, "campaign form in %s" % code)
             shot(page, artifacts_dir, "lang_%s_campaign" % code)
     finally:
         rpc("res.users", "write", [admin], {"lang": "en_US"})
