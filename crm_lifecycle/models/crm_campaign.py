@@ -300,8 +300,42 @@ class CrmCampaign(models.Model):
         if self.channel_id:
             self.cost_per_contact = self.channel_id.unit_cost
 
+    def _holdout_error(self, value):
+        """The message for a control group share out of range (the database
+        constraint holdout_range: at least 0 and below 100), or None."""
+        if value is None or value is False or 0.0 <= float(value) < 100.0:
+            return None
+        return _("%(field)s must be at least 0 and below 100: it is the share of the "
+                 "audience held out and never contacted (100 would leave no one to contact). "
+                 "%(value)s was entered.") % {
+                     "field": self._fields["holdout_percent"]._description_string(self.env),
+                     "value": "%g" % float(value)}
+
+    @api.onchange("holdout_percent")
+    def _onchange_holdout_percent(self):
+        message = self._holdout_error(self.holdout_percent)
+        if message:
+            return {"warning": {"title": _("Control group share out of range"),
+                                "message": message}}
+        return None
+
+    @api.constrains("holdout_percent")
+    def _check_holdout_percent(self):
+        for campaign in self:
+            message = campaign._holdout_error(campaign.holdout_percent)
+            if message:
+                raise ValidationError(message)
+
+    def _check_holdout_vals(self, vals):
+        """Before the database constraint: a clear message on the field."""
+        if "holdout_percent" in vals:
+            message = self._holdout_error(vals["holdout_percent"])
+            if message:
+                raise ValidationError(message)
+
     @api.model
     def create(self, vals):
+        self._check_holdout_vals(vals)
         if "cost_per_contact" not in vals and vals.get("channel_id"):
             vals["cost_per_contact"] = self.env["crm.touchpoint.channel"].browse(
                 vals["channel_id"]).unit_cost
@@ -313,6 +347,7 @@ class CrmCampaign(models.Model):
         return {"segment_ids", "channel_id", "holdout_percent", "seed", "company_id"}
 
     def write(self, vals):
+        self._check_holdout_vals(vals)
         locked = self._locked_after_launch()
         if locked & set(vals) and self.filtered(lambda c: c.state in ("running", "done")):
             raise UserError(_("The audience, channel, control group and seed of a launched "
