@@ -481,11 +481,11 @@ class CrmCampaign(models.Model):
         query = compose("""
             INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
                                              segment_id, split_group, state, exclusion_reason,
-                                             user_id)
+                                             user_id, response_rate)
             SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id, a.segment_id,
                    a.split_group,
                    CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END, a.reason,
-                   a.user_id
+                   a.user_id, 0
               FROM ({select}) a
         """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
@@ -732,6 +732,11 @@ class CrmCampaignMember(models.Model):
     revenue = fields.Monetary(
         readonly=True, currency_field="currency_id",
         help="Purchases of the customer within the response window.")
+    response_rate = fields.Float(
+        string="Response Rate (%)", readonly=True, digits=(5, 2), group_operator="avg",
+        help="100 when the member responded within the window, 0 otherwise: averaged over a "
+             "group (the target or control group of a campaign) it is the group's response "
+             "rate, which compares groups of different sizes where counts do not.")
     currency_id = fields.Many2one(
         "res.currency", related="company_id.currency_id", readonly=True)
     campaign_state = fields.Selection(
@@ -739,8 +744,15 @@ class CrmCampaignMember(models.Model):
     channel_id = fields.Many2one(
         "crm.touchpoint.channel", related="campaign_id.channel_id", readonly=True)
 
+    # sql-write: the response rate of members drawn before the field existed, derived from
+    # their own response date (module install or update, no user input)
     def init(self):
         cr = self.env.cr
+        cr.execute("""
+            UPDATE crm_campaign_member
+               SET response_rate = CASE WHEN response_date IS NULL THEN 0 ELSE 100 END
+             WHERE response_rate IS NULL
+        """)
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS crm_campaign_member_uniq
                 ON crm_campaign_member (campaign_id, partner_id)

@@ -193,6 +193,7 @@ class CrmCampaignResponse(models.Model):
                SET response_date = a.first_date,
                    response_touchpoint_id = a.first_touchpoint,
                    revenue = COALESCE(a.revenue, 0),
+                   response_rate = CASE WHEN a.first_date IS NULL THEN 0 ELSE 100 END,
                    state = CASE WHEN m.state = 'excluded' THEN 'excluded'
                                 WHEN a.converted THEN 'converted'
                                 WHEN a.first_date IS NOT NULL THEN 'responded'
