@@ -38,6 +38,9 @@ OBJECTIVES = [
 STATES = [
     ("draft", "Draft"),
     ("planned", "Planned"),
+    # launched, but nothing has reached the target group yet (a mailing still
+    # to send, calls still to make): no figure to judge it by
+    ("launched", "Launched, Not Yet Sent"),
     ("running", "Running"),
     ("done", "Done"),
     ("cancel", "Cancelled"),
@@ -158,7 +161,10 @@ class CrmCampaign(models.Model):
              "gives the same split.")
     state = fields.Selection(
         STATES, default="draft", required=True, readonly=True, copy=False,
-        track_visibility="onchange")
+        track_visibility="onchange",
+        help="Launched, Not Yet Sent: the campaign was launched but no target customer has "
+             "been contacted yet (a mailing to send, calls or visits to make). It becomes "
+             "Running with the first contact.")
     member_ids = fields.One2many("crm.campaign.member", "campaign_id", string="Members")
     export_attachment_id = fields.Many2one(
         "ir.attachment", string="Target List", readonly=True, copy=False,
@@ -196,6 +202,11 @@ class CrmCampaign(models.Model):
     exclusion_summary = fields.Char(
         string="Exclusions", compute="_compute_figures",
         help="Audience members excluded, by reason.")
+    contact_status = fields.Char(
+        string="Sending", compute="_compute_figures",
+        help="What a launched campaign still waits for before it reaches anyone (its mailing "
+             "to be sent, its calls or visits to be done), and how many target customers "
+             "have been contacted.")
 
     _sql_constraints = [
         ("holdout_range", "CHECK (holdout_percent >= 0 AND holdout_percent < 100)",
@@ -205,10 +216,11 @@ class CrmCampaign(models.Model):
     ]
 
     def init(self):
-        # response matching looks the running campaigns up on every write
+        # response matching looks the launched campaigns up on every write
+        self.env.cr.execute("DROP INDEX IF EXISTS crm_campaign_live_idx")
         self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS crm_campaign_live_idx
-                ON crm_campaign (state) WHERE state IN ('running', 'done')
+            CREATE INDEX IF NOT EXISTS crm_campaign_launched_idx
+                ON crm_campaign (state) WHERE state IN ('launched', 'running', 'done')
         """)
 
     # ------------------------------------------------------------ compute
@@ -293,6 +305,22 @@ class CrmCampaign(models.Model):
             campaign.exclusion_summary = ", ".join(
                 "%s: %d" % (reasons.get(reason, reason), count)
                 for reason, count in fig.get("exclusions", []))
+            campaign.contact_status = campaign._contact_status() or False
+
+    def _contact_status(self):
+        """The line a launched campaign shows while nothing has reached its
+        target group; False otherwise (bridges name what is awaited)."""
+        self.ensure_one()
+        if self.state != "launched":
+            return False
+        values = {"contacted": self.contacted_count, "target": self.target_count,
+                  "open": self.activity_count}
+        if self.execution == "activity":
+            return _("Waiting for the first call or visit to be done: %(contacted)d of "
+                     "%(target)d target customers contacted, %(open)d open activities. No "
+                     "verdict before the first contact.") % values
+        return _("Nothing sent yet: %(contacted)d of %(target)d target customers contacted. "
+                 "No verdict before the first contact.") % values
 
     # ------------------------------------------------------------ ORM
     @api.onchange("channel_id")
@@ -349,13 +377,14 @@ class CrmCampaign(models.Model):
     def write(self, vals):
         self._check_holdout_vals(vals)
         locked = self._locked_after_launch()
-        if locked & set(vals) and self.filtered(lambda c: c.state in ("running", "done")):
+        if locked & set(vals) and self.filtered(
+                lambda c: c.state in ("launched", "running", "done")):
             raise UserError(_("The audience, channel, control group and seed of a launched "
                               "campaign cannot change: its figures rest on them."))
         return super(CrmCampaign, self).write(vals)
 
     def unlink(self):
-        if self.filtered(lambda c: c.state in ("running", "done")):
+        if self.filtered(lambda c: c.state in ("launched", "running", "done")):
             raise UserError(_("A launched campaign cannot be deleted; archive it instead."))
         utm = self.mapped("utm_campaign_id")
         result = super(CrmCampaign, self).unlink()
@@ -535,12 +564,15 @@ class CrmCampaign(models.Model):
 
     def action_launch(self):
         """Contact the target group through the channel; the control group is
-        never contacted. Responses count from now on."""
+        never contacted. Responses count from now on. The campaign is
+        Launched, Not Yet Sent until its first contact (at once for an
+        export, when the mailing is sent, with the first call or visit done)
+        and Running from then on."""
         self._check_manager()
         for campaign in self:
             if campaign.state != "planned":
                 raise UserError(_("Only a planned campaign can be launched."))
-            campaign.write({"state": "running", "date_start": fields.Datetime.now()})
+            campaign.write({"state": "launched", "date_start": fields.Datetime.now()})
             execution = campaign.channel_id.campaign_execution or "export"
             getattr(campaign, "_execute_%s" % execution)()
         return True
@@ -550,7 +582,7 @@ class CrmCampaign(models.Model):
     def action_done(self):
         self._check_manager()
         for campaign in self:
-            if campaign.state != "running":
+            if campaign.state not in ("launched", "running"):
                 raise UserError(_("Only a running campaign can be closed."))
         # open call or visit activities of the campaign are no longer due
         self.env.cr.execute("""
@@ -562,7 +594,7 @@ class CrmCampaign(models.Model):
 
     def action_cancel(self):
         self._check_manager()
-        if self.filtered(lambda c: c.state in ("running", "done")):
+        if self.filtered(lambda c: c.state in ("launched", "running", "done")):
             raise UserError(_("A launched campaign cannot be cancelled; close it instead."))
         self.write({"state": "cancel"})
         return True
@@ -573,6 +605,11 @@ class CrmCampaign(models.Model):
             raise UserError(_("Only a planned or cancelled campaign can go back to draft."))
         self.write({"state": "draft"})
         return True
+
+    def _mark_contacted(self):
+        """The first contact of a launched campaign was made: it is running
+        (and may be judged) from now on."""
+        self.filtered(lambda c: c.state == "launched").write({"state": "running"})
 
     # ------------------------------------------------------------ execution
     def _target_members(self):
@@ -782,9 +819,10 @@ class CrmCampaignMember(models.Model):
                SET contact_date = %s,
                    state = CASE WHEN state = 'planned' THEN 'contacted' ELSE state END
              WHERE id = ANY(%s) AND split_group = 'target' AND contact_date IS NULL
-            RETURNING id
+            RETURNING id, campaign_id
         """, (date, members.ids))
-        contacted = [row[0] for row in cr.fetchall()]
+        rows = cr.fetchall()
+        contacted = [row[0] for row in rows]
         if touchpoints and contacted:
             self.env["crm.touchpoint"]._sync_insert("""
                 SELECT m.partner_id, m.contact_date AS date, c.channel_id,
@@ -803,6 +841,8 @@ class CrmCampaignMember(models.Model):
         # a response that came after the contact is now the campaign's doing
         self.env["crm.campaign.response"]._update_attribution(member_ids=contacted)
         self.invalidate_cache()
+        # a launched campaign that has now reached someone is running
+        self.env["crm.campaign"].browse({row[1] for row in rows})._mark_contacted()
         return len(contacted)
 
     def action_open_partner(self):
