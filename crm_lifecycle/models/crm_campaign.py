@@ -38,6 +38,9 @@ OBJECTIVES = [
 STATES = [
     ("draft", "Draft"),
     ("planned", "Planned"),
+    # launched, but nothing has reached the target group yet (a mailing still
+    # to send, calls still to make): no figure to judge it by
+    ("launched", "Launched, Not Yet Sent"),
     ("running", "Running"),
     ("done", "Done"),
     ("cancel", "Cancelled"),
@@ -158,7 +161,10 @@ class CrmCampaign(models.Model):
              "gives the same split.")
     state = fields.Selection(
         STATES, default="draft", required=True, readonly=True, copy=False,
-        track_visibility="onchange")
+        track_visibility="onchange",
+        help="Launched, Not Yet Sent: the campaign was launched but no target customer has "
+             "been contacted yet (a mailing to send, calls or visits to make). It becomes "
+             "Running with the first contact.")
     member_ids = fields.One2many("crm.campaign.member", "campaign_id", string="Members")
     export_attachment_id = fields.Many2one(
         "ir.attachment", string="Target List", readonly=True, copy=False,
@@ -196,6 +202,11 @@ class CrmCampaign(models.Model):
     exclusion_summary = fields.Char(
         string="Exclusions", compute="_compute_figures",
         help="Audience members excluded, by reason.")
+    contact_status = fields.Char(
+        string="Sending", compute="_compute_figures",
+        help="What a launched campaign still waits for before it reaches anyone (its mailing "
+             "to be sent, its calls or visits to be done), and how many target customers "
+             "have been contacted.")
 
     _sql_constraints = [
         ("holdout_range", "CHECK (holdout_percent >= 0 AND holdout_percent < 100)",
@@ -205,10 +216,11 @@ class CrmCampaign(models.Model):
     ]
 
     def init(self):
-        # response matching looks the running campaigns up on every write
+        # response matching looks the launched campaigns up on every write
+        self.env.cr.execute("DROP INDEX IF EXISTS crm_campaign_live_idx")
         self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS crm_campaign_live_idx
-                ON crm_campaign (state) WHERE state IN ('running', 'done')
+            CREATE INDEX IF NOT EXISTS crm_campaign_launched_idx
+                ON crm_campaign (state) WHERE state IN ('launched', 'running', 'done')
         """)
 
     # ------------------------------------------------------------ compute
@@ -293,6 +305,22 @@ class CrmCampaign(models.Model):
             campaign.exclusion_summary = ", ".join(
                 "%s: %d" % (reasons.get(reason, reason), count)
                 for reason, count in fig.get("exclusions", []))
+            campaign.contact_status = campaign._contact_status() or False
+
+    def _contact_status(self):
+        """The line a launched campaign shows while nothing has reached its
+        target group; False otherwise (bridges name what is awaited)."""
+        self.ensure_one()
+        if self.state != "launched":
+            return False
+        values = {"contacted": self.contacted_count, "target": self.target_count,
+                  "open": self.activity_count}
+        if self.execution == "activity":
+            return _("Waiting for the first call or visit to be done: %(contacted)d of "
+                     "%(target)d target customers contacted, %(open)d open activities. No "
+                     "verdict before the first contact.") % values
+        return _("Nothing sent yet: %(contacted)d of %(target)d target customers contacted. "
+                 "No verdict before the first contact.") % values
 
     # ------------------------------------------------------------ ORM
     @api.onchange("channel_id")
@@ -300,8 +328,42 @@ class CrmCampaign(models.Model):
         if self.channel_id:
             self.cost_per_contact = self.channel_id.unit_cost
 
+    def _holdout_error(self, value):
+        """The message for a control group share out of range (the database
+        constraint holdout_range: at least 0 and below 100), or None."""
+        if value is None or value is False or 0.0 <= float(value) < 100.0:
+            return None
+        return _("%(field)s must be at least 0 and below 100: it is the share of the "
+                 "audience held out and never contacted (100 would leave no one to contact). "
+                 "%(value)s was entered.") % {
+                     "field": self._fields["holdout_percent"]._description_string(self.env),
+                     "value": "%g" % float(value)}
+
+    @api.onchange("holdout_percent")
+    def _onchange_holdout_percent(self):
+        message = self._holdout_error(self.holdout_percent)
+        if message:
+            return {"warning": {"title": _("Control group share out of range"),
+                                "message": message}}
+        return None
+
+    @api.constrains("holdout_percent")
+    def _check_holdout_percent(self):
+        for campaign in self:
+            message = campaign._holdout_error(campaign.holdout_percent)
+            if message:
+                raise ValidationError(message)
+
+    def _check_holdout_vals(self, vals):
+        """Before the database constraint: a clear message on the field."""
+        if "holdout_percent" in vals:
+            message = self._holdout_error(vals["holdout_percent"])
+            if message:
+                raise ValidationError(message)
+
     @api.model
     def create(self, vals):
+        self._check_holdout_vals(vals)
         if "cost_per_contact" not in vals and vals.get("channel_id"):
             vals["cost_per_contact"] = self.env["crm.touchpoint.channel"].browse(
                 vals["channel_id"]).unit_cost
@@ -313,14 +375,16 @@ class CrmCampaign(models.Model):
         return {"segment_ids", "channel_id", "holdout_percent", "seed", "company_id"}
 
     def write(self, vals):
+        self._check_holdout_vals(vals)
         locked = self._locked_after_launch()
-        if locked & set(vals) and self.filtered(lambda c: c.state in ("running", "done")):
+        if locked & set(vals) and self.filtered(
+                lambda c: c.state in ("launched", "running", "done")):
             raise UserError(_("The audience, channel, control group and seed of a launched "
                               "campaign cannot change: its figures rest on them."))
         return super(CrmCampaign, self).write(vals)
 
     def unlink(self):
-        if self.filtered(lambda c: c.state in ("running", "done")):
+        if self.filtered(lambda c: c.state in ("launched", "running", "done")):
             raise UserError(_("A launched campaign cannot be deleted; archive it instead."))
         utm = self.mapped("utm_campaign_id")
         result = super(CrmCampaign, self).unlink()
@@ -446,11 +510,11 @@ class CrmCampaign(models.Model):
         query = compose("""
             INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
                                              segment_id, split_group, state, exclusion_reason,
-                                             user_id)
+                                             user_id, response_rate)
             SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id, a.segment_id,
                    a.split_group,
                    CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END, a.reason,
-                   a.user_id
+                   a.user_id, 0
               FROM ({select}) a
         """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
@@ -500,12 +564,15 @@ class CrmCampaign(models.Model):
 
     def action_launch(self):
         """Contact the target group through the channel; the control group is
-        never contacted. Responses count from now on."""
+        never contacted. Responses count from now on. The campaign is
+        Launched, Not Yet Sent until its first contact (at once for an
+        export, when the mailing is sent, with the first call or visit done)
+        and Running from then on."""
         self._check_manager()
         for campaign in self:
             if campaign.state != "planned":
                 raise UserError(_("Only a planned campaign can be launched."))
-            campaign.write({"state": "running", "date_start": fields.Datetime.now()})
+            campaign.write({"state": "launched", "date_start": fields.Datetime.now()})
             execution = campaign.channel_id.campaign_execution or "export"
             getattr(campaign, "_execute_%s" % execution)()
         return True
@@ -515,7 +582,7 @@ class CrmCampaign(models.Model):
     def action_done(self):
         self._check_manager()
         for campaign in self:
-            if campaign.state != "running":
+            if campaign.state not in ("launched", "running"):
                 raise UserError(_("Only a running campaign can be closed."))
         # open call or visit activities of the campaign are no longer due
         self.env.cr.execute("""
@@ -527,7 +594,7 @@ class CrmCampaign(models.Model):
 
     def action_cancel(self):
         self._check_manager()
-        if self.filtered(lambda c: c.state in ("running", "done")):
+        if self.filtered(lambda c: c.state in ("launched", "running", "done")):
             raise UserError(_("A launched campaign cannot be cancelled; close it instead."))
         self.write({"state": "cancel"})
         return True
@@ -538,6 +605,11 @@ class CrmCampaign(models.Model):
             raise UserError(_("Only a planned or cancelled campaign can go back to draft."))
         self.write({"state": "draft"})
         return True
+
+    def _mark_contacted(self):
+        """The first contact of a launched campaign was made: it is running
+        (and may be judged) from now on."""
+        self.filtered(lambda c: c.state == "launched").write({"state": "running"})
 
     # ------------------------------------------------------------ execution
     def _target_members(self):
@@ -697,6 +769,11 @@ class CrmCampaignMember(models.Model):
     revenue = fields.Monetary(
         readonly=True, currency_field="currency_id",
         help="Purchases of the customer within the response window.")
+    response_rate = fields.Float(
+        string="Response Rate (%)", readonly=True, digits=(5, 2), group_operator="avg",
+        help="100 when the member responded within the window, 0 otherwise: averaged over a "
+             "group (the target or control group of a campaign) it is the group's response "
+             "rate, which compares groups of different sizes where counts do not.")
     currency_id = fields.Many2one(
         "res.currency", related="company_id.currency_id", readonly=True)
     campaign_state = fields.Selection(
@@ -704,8 +781,15 @@ class CrmCampaignMember(models.Model):
     channel_id = fields.Many2one(
         "crm.touchpoint.channel", related="campaign_id.channel_id", readonly=True)
 
+    # sql-write: the response rate of members drawn before the field existed, derived from
+    # their own response date (module install or update, no user input)
     def init(self):
         cr = self.env.cr
+        cr.execute("""
+            UPDATE crm_campaign_member
+               SET response_rate = CASE WHEN response_date IS NULL THEN 0 ELSE 100 END
+             WHERE response_rate IS NULL
+        """)
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS crm_campaign_member_uniq
                 ON crm_campaign_member (campaign_id, partner_id)
@@ -735,9 +819,10 @@ class CrmCampaignMember(models.Model):
                SET contact_date = %s,
                    state = CASE WHEN state = 'planned' THEN 'contacted' ELSE state END
              WHERE id = ANY(%s) AND split_group = 'target' AND contact_date IS NULL
-            RETURNING id
+            RETURNING id, campaign_id
         """, (date, members.ids))
-        contacted = [row[0] for row in cr.fetchall()]
+        rows = cr.fetchall()
+        contacted = [row[0] for row in rows]
         if touchpoints and contacted:
             self.env["crm.touchpoint"]._sync_insert("""
                 SELECT m.partner_id, m.contact_date AS date, c.channel_id,
@@ -756,6 +841,8 @@ class CrmCampaignMember(models.Model):
         # a response that came after the contact is now the campaign's doing
         self.env["crm.campaign.response"]._update_attribution(member_ids=contacted)
         self.invalidate_cache()
+        # a launched campaign that has now reached someone is running
+        self.env["crm.campaign"].browse({row[1] for row in rows})._mark_contacted()
         return len(contacted)
 
     def action_open_partner(self):

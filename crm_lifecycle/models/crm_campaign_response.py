@@ -77,10 +77,11 @@ class CrmCampaignResponse(models.Model):
     # ------------------------------------------------------------ matching
     @api.model
     def _live_campaigns(self, campaign_ids=None):
-        """Launched campaigns (running, or done with late data still in the
-        window possible)."""
+        """Launched campaigns (launched and not yet sent, running, or done
+        with late data still in the window possible)."""
         query = """SELECT id FROM crm_campaign
-                    WHERE state IN ('running', 'done') AND date_start IS NOT NULL"""
+                    WHERE state IN ('launched', 'running', 'done')
+                      AND date_start IS NOT NULL"""
         params = ()
         if campaign_ids is not None:
             query += " AND id = ANY(%s)"
@@ -193,6 +194,7 @@ class CrmCampaignResponse(models.Model):
                SET response_date = a.first_date,
                    response_touchpoint_id = a.first_touchpoint,
                    revenue = COALESCE(a.revenue, 0),
+                   response_rate = CASE WHEN a.first_date IS NULL THEN 0 ELSE 100 END,
                    state = CASE WHEN m.state = 'excluded' THEN 'excluded'
                                 WHEN a.converted THEN 'converted'
                                 WHEN a.first_date IS NOT NULL THEN 'responded'

@@ -11,6 +11,7 @@ from . import test_partner_merge
 from . import test_partner_import
 from . import test_segment
 from . import test_campaign
+from . import test_campaign_state
 from . import test_touchpoint_answer
 from . import test_feedback
 from . import test_security_merge

@@ -5,7 +5,10 @@
 Forecast: how each segment answered the earlier campaigns of the company on
 the same channel, smoothed towards the channel's overall rate (a segment
 with little history gets the channel's rate, one with much history its
-own), times the target members of each segment.
+own), times the target members of each segment. A first campaign on a
+channel learns from the best prior there is: the campaigns running on the
+channel (their responses so far), else the campaigns on any channel; the
+forecast basis says which.
 
 Judgement: the target group against the holdout control group (uplift with
 its interval and p-value, incremental responses and revenue, costs per
@@ -20,6 +23,9 @@ from ..stats import uplift
 
 # weight, in members, of the channel's rate in a segment's smoothed rate
 SMOOTHING_MEMBERS = 50.0
+# the priors of a forecast, best first: the closed campaigns on the channel,
+# then the running ones on it too, then the campaigns on any channel
+FORECAST_SCOPES = ("closed", "channel", "any")
 
 
 class CrmCampaign(models.Model):
@@ -35,13 +41,16 @@ class CrmCampaign(models.Model):
     forecast_rate = fields.Float(
         string="Forecast Response Rate (%)", compute="_compute_forecast", digits=(16, 2),
         help="Expected share of the target group responding, from how the segments answered "
-             "the earlier campaigns on this channel.")
+             "the earlier campaigns on this channel (or the best prior available: see "
+             "Forecast Basis).")
     forecast_responses = fields.Float(
         string="Forecast Responses", compute="_compute_forecast", digits=(16, 1))
     forecast_revenue = fields.Monetary(string="Forecast Revenue", compute="_compute_forecast")
     forecast_basis = fields.Char(
         string="Forecast Basis", compute="_compute_forecast",
-        help="The earlier campaigns and members the forecast learns from.")
+        help="The earlier campaigns the forecast learns from: the closed campaigns on this "
+             "channel; without any, the campaigns running on it (their responses so far); "
+             "without any, the campaigns on other channels.")
 
     # judgement: target against control
     uplift = fields.Float(
@@ -54,7 +63,14 @@ class CrmCampaign(models.Model):
                                digits=(16, 2), help="Upper bound of the 95 % interval.")
     relative_uplift = fields.Float(
         string="Relative Uplift (%)", compute="_compute_judgement", digits=(16, 1),
-        help="How much more often the target group responded than the control group.")
+        help="How much more often the target group responded than the control group. "
+             "Undefined (0 here, n/a on the form) while no control member has responded: "
+             "see Relative Uplift Defined.")
+    relative_uplift_defined = fields.Boolean(
+        compute="_compute_judgement",
+        help="The control group has a response rate above zero, so the relative uplift "
+             "(target rate over control rate) means something; otherwise only the uplift "
+             "in points does.")
     p_value = fields.Float(
         string="p-value", compute="_compute_judgement", digits=(16, 6),
         help="Chance of an uplift at least this large if the campaign changed nothing "
@@ -154,6 +170,8 @@ class CrmCampaign(models.Model):
             campaign.uplift = pct(rates.difference)
             campaign.uplift_low = pct(rates.low)
             campaign.uplift_high = pct(rates.high)
+            # target rate over a control rate of 0: undefined, not 0
+            campaign.relative_uplift_defined = rates.relative is not None
             campaign.relative_uplift = pct(rates.relative)
             campaign.p_value = rates.p_value if rates.p_value is not None else 1.0
             campaign.significant = bool(
@@ -172,6 +190,12 @@ class CrmCampaign(models.Model):
             campaign.attributed_revenue_first = attributed[2]
             campaign.attributed_revenue_linear = attributed[3]
             campaign.judgement_summary = campaign._verdict(verdict)
+            if campaign.date_start and not campaign.contacted_count:
+                # launched, nothing sent yet: no judgement of what did not happen
+                campaign.judgement_summary = _(
+                    "No verdict yet: nothing has been sent, %(contacted)d of %(target)d target "
+                    "customers contacted.") % {
+                        "contacted": campaign.contacted_count, "target": campaign.target_count}
 
     def _verdict(self, verdict):
         """One line a marketer reads: what the campaign changed, and how sure
@@ -212,23 +236,31 @@ class CrmCampaign(models.Model):
         share = 1.0 - (self.holdout_percent or 0.0) / 100.0
         return {segment: n * share for segment, n in cr.fetchall()}
 
-    def _history(self):
-        """How the target groups of the company's earlier campaigns on this
-        channel answered: ({segment id: (members, responded, revenue)},
-        (the same for all segments together), number of campaigns)."""
+    def _history(self, scope="closed"):
+        """How the target groups of the company's earlier campaigns answered:
+        ({segment id: (members, responded, revenue)}, (the same for all
+        segments together), number of campaigns). `scope`, from the best
+        prior to the widest (FORECAST_SCOPES): the closed campaigns on this
+        channel (their whole target groups); these and the running ones on
+        this channel (by the target members contacted so far); the same on
+        any channel."""
         self.ensure_one()
         cr = self.env.cr
+        # port>=13: flush before this query
         cr.execute("""
             SELECT GROUPING(m.segment_id) = 1, m.segment_id, count(*),
                    count(*) FILTER (WHERE m.response_date IS NOT NULL),
                    COALESCE(sum(m.revenue), 0), count(DISTINCT m.campaign_id)
               FROM crm_campaign k
               JOIN crm_campaign_member m ON m.campaign_id = k.id AND m.split_group = 'target'
-             WHERE k.state = 'done' AND k.channel_id = %(channel)s AND k.id <> %(id)s
-               AND k.company_id = %(company)s
+             WHERE (k.state = 'done'
+                    OR (%(running)s AND k.state = 'running' AND m.contact_date IS NOT NULL))
+               AND (%(channel)s::int IS NULL OR k.channel_id = %(channel)s::int)
+               AND k.id <> %(id)s AND k.company_id = %(company)s
                AND (%(start)s::timestamp IS NULL OR k.date_start < %(start)s::timestamp)
              GROUP BY ROLLUP (m.segment_id)
-        """, {"channel": self.channel_id.id, "id": self.id or 0,
+        """, {"channel": self.channel_id.id if scope != "any" else None,
+              "running": scope != "closed", "id": self.id or 0,
               "company": self.company_id.id, "start": self.date_start or None})
         by_segment, total, campaigns = {}, (0, 0, 0.0), 0
         for is_total, segment, n, responded, revenue, n_campaigns in cr.fetchall():
@@ -239,14 +271,19 @@ class CrmCampaign(models.Model):
         return by_segment, total, campaigns
 
     def _forecast(self):
-        """(rate, responses, revenue, campaigns learnt from) of the campaign."""
+        """(rate, responses, revenue, campaigns learnt from, scope) of the
+        campaign: from the best prior that has members (FORECAST_SCOPES),
+        scope None when there is none."""
         self.ensure_one()
         if not self.channel_id:
-            return 0.0, 0.0, 0.0, 0
-        history, total, campaigns = self._history()
+            return 0.0, 0.0, 0.0, 0, None
+        for scope in FORECAST_SCOPES:
+            history, total, campaigns = self._history(scope)
+            if total[0]:
+                break
+        else:
+            return 0.0, 0.0, 0.0, 0, None
         expected = self._target_by_segment()
-        if not total[0]:
-            return 0.0, 0.0, 0.0, 0
         prior_rate = total[1] / total[0]
         prior_revenue = total[2] / total[0]
         responses = revenue = 0.0
@@ -256,18 +293,28 @@ class CrmCampaign(models.Model):
             responses += members * (responded + SMOOTHING_MEMBERS * prior_rate) / weight
             revenue += members * (amount + SMOOTHING_MEMBERS * prior_revenue) / weight
         size = sum(expected.values())
-        return (responses / size if size else prior_rate), responses, revenue, campaigns
+        return (responses / size if size else prior_rate), responses, revenue, campaigns, scope
+
+    def _forecast_basis(self, campaigns, scope):
+        """The line saying what the forecast learnt from."""
+        if scope == "closed":
+            return _("%d earlier campaigns on this channel") % campaigns
+        if scope == "channel":
+            return _("No closed campaign on this channel yet: learnt from %(count)d running "
+                     "campaigns on this channel, by their responses so far") % {
+                         "count": campaigns}
+        if scope == "any":
+            return _("No campaign on this channel yet: learnt from %(count)d campaigns on "
+                     "other channels") % {"count": campaigns}
+        return _("No earlier campaign to learn from")
 
     def _compute_forecast(self):
         for campaign in self:
             rate = responses = revenue = 0.0
-            campaigns = 0
+            campaigns, scope = 0, None
             if isinstance(campaign.id, int):
-                rate, responses, revenue, campaigns = campaign._forecast()
+                rate, responses, revenue, campaigns, scope = campaign._forecast()
             campaign.forecast_rate = 100.0 * rate
             campaign.forecast_responses = responses
             campaign.forecast_revenue = revenue
-            if campaigns:
-                campaign.forecast_basis = _("%d earlier campaigns on this channel") % campaigns
-            else:
-                campaign.forecast_basis = _("No earlier campaign on this channel to learn from")
+            campaign.forecast_basis = campaign._forecast_basis(campaigns, scope)

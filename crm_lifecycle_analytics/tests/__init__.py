@@ -5,6 +5,7 @@ from . import test_stats_uplift
 from . import test_customer_metrics
 from . import test_pgcopy
 from . import test_campaign_judgement
+from . import test_campaign_priors
 from . import test_staff_performance
 from . import test_security_companies
 from . import test_security_matrix

@@ -40,6 +40,16 @@ class CrmCampaign(models.Model):
                 "mailing": html_escape(mailing.name), "count": self.target_count})
         return mailing
 
+    def _contact_status(self):
+        """A launched email campaign waits for its mailing to be sent."""
+        status = super(CrmCampaign, self)._contact_status()
+        if status and self.mass_mailing_id:
+            return _("Waiting for the mailing to be sent: %(contacted)d of %(target)d target "
+                     "customers contacted. No verdict before the first email goes out; send "
+                     "it from the Mailing button.") % {
+                         "contacted": self.contacted_count, "target": self.target_count}
+        return status
+
     def _record_mailing_contacts(self):
         """The target members the campaign's mailing went to (emails not
         cancelled) are contacted now: one query, then the set-based contact

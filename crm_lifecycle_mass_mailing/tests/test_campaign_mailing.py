@@ -60,3 +60,25 @@ class TestCampaignMailing(CampaignCase):
         self.assertEqual(Partner.search([("lifecycle_target_campaign_ids", "=", campaign.id)]),
                          target)
         self.assertIn(campaign, target[0].lifecycle_target_campaign_ids)
+
+    def test_true_state_before_and_after_the_mailing_is_sent(self):
+        campaign = self.launch()
+        target = self.members(campaign, split_group="target")
+        # launched, nothing sent: no Running, no verdict, a line saying what is awaited
+        self.assertEqual(campaign.state, "launched")
+        self.assertEqual(campaign.contacted_count, 0)
+        self.assertEqual(
+            campaign.contact_status,
+            "Waiting for the mailing to be sent: 0 of %d target customers contacted. No "
+            "verdict before the first email goes out; send it from the Mailing button."
+            % len(target))
+        if "judgement_summary" in campaign._fields:  # with the analytics addon
+            self.assertIn("nothing has been sent", campaign.judgement_summary)
+        # sent: running, every target member contacted, the verdict is shown
+        campaign.mass_mailing_id.send_mail()
+        campaign.invalidate_cache()
+        self.assertEqual(campaign.state, "running")
+        self.assertEqual(campaign.contacted_count, len(target))
+        self.assertFalse(campaign.contact_status)
+        if "judgement_summary" in campaign._fields:
+            self.assertNotIn("nothing has been sent", campaign.judgement_summary)
