@@ -203,17 +203,22 @@ class CrmCampaign(models.Model):
         rates = verdict.rates
         if rates.difference is None or rates.low is None:
             return _("No verdict yet: the target and control groups both need members.")
-        values = {"uplift": 100.0 * rates.difference, "low": 100.0 * rates.low,
-                  "high": 100.0 * rates.high,
-                  "p": rates.p_value if rates.p_value is not None else 1.0}
+        # the numbers written the way the user's language writes them
+        lang = self.env["res.lang"]._lang_get(self.env.context.get("lang") or "en_US") or \
+            self.env["res.lang"]._lang_get("en_US")
+        def number(value, digits=2):
+            return lang.format("%%.%df" % digits, value, grouping=True)
+        values = {"uplift": number(100.0 * rates.difference), "low": number(100.0 * rates.low),
+                  "high": number(100.0 * rates.high),
+                  "p": number(rates.p_value if rates.p_value is not None else 1.0, 3)}
         if rates.low > 0:
-            return _("The campaign raised the response rate by %(uplift).2f points "
-                     "(95 %% interval %(low).2f to %(high).2f, p = %(p).3f).") % values
+            return _("The campaign raised the response rate by %(uplift)s points "
+                     "(95 %% interval %(low)s to %(high)s, p = %(p)s).") % values
         if rates.high < 0:
-            return _("The campaign lowered the response rate by %(uplift).2f points "
-                     "(95 %% interval %(low).2f to %(high).2f, p = %(p).3f).") % values
-        return _("No clear effect yet: uplift %(uplift).2f points, 95 %% interval "
-                 "%(low).2f to %(high).2f (p = %(p).3f).") % values
+            return _("The campaign lowered the response rate by %(uplift)s points "
+                     "(95 %% interval %(low)s to %(high)s, p = %(p)s).") % values
+        return _("No clear effect yet: uplift %(uplift)s points, 95 %% interval "
+                 "%(low)s to %(high)s (p = %(p)s).") % values
 
     # ------------------------------------------------------------ forecast
     def _target_by_segment(self):

@@ -51,6 +51,15 @@ class TestCampaignJudgement(CampaignCase):
         self.assertTrue(campaign.uplift_low < uplift < campaign.uplift_high)
         self.assertTrue(campaign.significant)
         self.assertIn("raised the response rate", campaign.judgement_summary)
+        self.assertIn("by %.2f points" % uplift, campaign.judgement_summary)
+        # in a Romanian screen the numbers are written as the language's
+        # settings write them (as Odoo writes its own number fields there)
+        self.env["res.lang"].with_context(active_test=False).search(
+            [("code", "=", "ro_RO")]).write({"active": True, "decimal_point": ",",
+                                             "thousands_sep": "."})
+        romanian = campaign.with_context(lang="ro_RO")
+        romanian.invalidate_cache()
+        self.assertIn(("%.2f" % uplift).replace(".", ","), romanian.judgement_summary)
         self.assertAlmostEqual(campaign.relative_uplift,
                                100.0 * ((x_t / n_t) / (x_c / n_c) - 1), places=1)
         # revenue per member, Welch's test on every member's revenue
