@@ -206,6 +206,7 @@ class CrmCampaign(models.Model):
         # the numbers written the way the user's language writes them
         lang = self.env["res.lang"]._lang_get(self.env.context.get("lang") or "en_US") or \
             self.env["res.lang"]._lang_get("en_US")
+
         def number(value, digits=2):
             return lang.format("%%.%df" % digits, value, grouping=True)
         values = {"uplift": number(100.0 * rates.difference), "low": number(100.0 * rates.low),
