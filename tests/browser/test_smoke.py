@@ -170,6 +170,32 @@ def test_customer_timeline_from_smart_button(page, odoo_server, artifacts_dir):
     button.wait_for()
     assert str(expected) in button.inner_text()
     shot(page, artifacts_dir, "06_customer_form")
+
+    # a complaint logged from the form's header: labelled fields, a severity
+    page.click(".o_form_statusbar button:has-text('Log a Touchpoint')")
+    dialog = page.locator(".modal:has(.o_field_widget[name=subject])")
+    dialog.wait_for()
+    labels = dialog.locator("label.o_form_label").all_inner_texts()
+    for label in ("Subject", "What Was Said", "Channel"):
+        assert any(text.startswith(label) for text in labels), (label, labels)
+    pick(page, "channel_id", "Phone Call")
+    dialog.locator(".o_field_widget[name=kind]").select_option(label="Complaint")
+    dialog.locator(".o_field_widget[name=severity]").select_option(label="High")
+    dialog.locator(".o_field_widget[name=subject]").fill("Delivery arrived broken")
+    shot(page, artifacts_dir, "06b_log_touchpoint")
+    dialog.locator(".modal-footer button:has-text('Log')").click()
+    dialog.wait_for(state="detached")
+    logged = odoo_server.rpc("crm.touchpoint", "search_read",
+                             [("subject", "=", "Delivery arrived broken")],
+                             ["kind", "severity", "commercial_partner_id"])
+    assert [(t["kind"], t["severity"], t["commercial_partner_id"][1]) for t in logged] == \
+        [("complaint", "high", "Agrolait")], logged
+    expected += 1
+    page.reload()
+    button.wait_for()
+    page.wait_for_function(
+        "n => document.querySelector('.oe_button_box [name=touchpoint_count]')"
+        ".innerText.includes(String(n))", arg=expected)
     button.click()
     page.wait_for_selector(".breadcrumb li.active:has-text('Touchpoints of')")
     page.wait_for_selector(".o_list_view tr.o_data_row")
