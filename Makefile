@@ -5,13 +5,14 @@ PY := .local/venv/bin/python
 TOOLS_PY := .local/venv-tools/bin/python
 PORT ?= 8069
 
-.PHONY: help setup demo demo-data stop test lint pot bench bench-data loadtest clean
+.PHONY: help setup demo demo-data stop test test-18 lint pot bench bench-data loadtest clean
 
 help:
 	@echo "make demo       install everything, create the demo database, start Odoo on :$(PORT)"
 	@echo "make stop       stop the Odoo server and the PostgreSQL cluster started by make demo"
 	@echo "make demo-data  regenerate the demo customers and sale orders"
 	@echo "make test       run every test (addons with pytest-odoo, browser tests)"
+	@echo "make test-18    the ported addons and their tests on an Odoo 18 core (ODOO18_SRC=...)"
 	@echo "make lint       flake8, isort and pylint-odoo"
 	@echo "make pot        regenerate the i18n/<module>.pot files"
 	@echo "make bench-data generate the benchmark database (1 M customers, 20 M touchpoints)"
@@ -53,3 +54,6 @@ lint:
 
 clean: stop
 	rm -rf .local
+
+test-18: setup
+	@$(TOOLS_PY) tools/odoo18.py

@@ -1,10 +1,9 @@
-from odoo import SUPERUSER_ID, api
-
+from . import compat
 from . import models
 from . import wizards
 
 
-def post_init_hook(cr, registry):
+def post_init_hook(cr, registry=None):
     """Make touchpoints from the history already in the database."""
-    env = api.Environment(cr, SUPERUSER_ID, {})
+    env = compat.hook_env(cr, registry)
     env["crm.touchpoint"]._rebuild_from_sources()

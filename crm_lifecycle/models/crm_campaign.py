@@ -23,6 +23,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html_sanitize, plaintext2html
 
+from .. import compat
 from ..guard import check_companies, csv_cell
 from ..sql import compose
 
@@ -91,7 +92,7 @@ class CrmCampaign(models.Model):
         help="Leads, orders, mailings and touchpoints carrying this UTM campaign are "
              "attributed to the campaign.")
     objective = fields.Selection(
-        OBJECTIVES, required=True, default="retention", track_visibility="onchange",
+        OBJECTIVES, required=True, default="retention", **compat.TRACKING,
         help="What the campaign is for; earlier campaigns with the same channel give the "
              "forecast.")
     description = fields.Text(help="The offer and the message.")
@@ -103,7 +104,7 @@ class CrmCampaign(models.Model):
         "res.currency", related="company_id.currency_id", readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Owner", default=lambda self: self.env.user,
-        track_visibility="onchange", help="Who plans and answers for the campaign.")
+        **compat.TRACKING, help="Who plans and answers for the campaign.")
     team_id = fields.Many2one(
         "crm.team", string="Sales Channel",
         default=lambda self: self.env["crm.team"]._get_default_team_id(),
@@ -114,7 +115,7 @@ class CrmCampaign(models.Model):
         help="The audience: the customers of these segments (companies for their contacts).")
     channel_id = fields.Many2one(
         "crm.touchpoint.channel", string="Channel", required=True, ondelete="restrict",
-        track_visibility="onchange",
+        **compat.TRACKING,
         help="How the target customers are reached. The channel's consent rule and what "
              "a customer needs on file decide who is excluded.")
     execution = fields.Selection(
@@ -131,7 +132,7 @@ class CrmCampaign(models.Model):
              "the owner for customers without one.")
     date_planned = fields.Date(
         string="Planned Start", required=True, default=fields.Date.context_today,
-        track_visibility="onchange")
+        **compat.TRACKING)
     date_planned_end = fields.Date(string="Planned End")
     date_start = fields.Datetime(
         string="Launched On", readonly=True, copy=False,
@@ -161,7 +162,7 @@ class CrmCampaign(models.Model):
              "gives the same split.")
     state = fields.Selection(
         STATES, default="draft", required=True, readonly=True, copy=False,
-        track_visibility="onchange",
+        **compat.TRACKING,
         help="Launched, Not Yet Sent: the campaign was launched but no target customer has "
              "been contacted yet (a mailing to send, calls or visits to make). It becomes "
              "Running with the first contact.")
@@ -520,7 +521,7 @@ class CrmCampaign(models.Model):
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
         cr.execute(query, params)
         count = cr.rowcount
-        self.env["crm.campaign.member"].invalidate_cache()
+        compat.invalidate_all(self.env)
         return count
 
     def action_build_audience(self):
@@ -539,7 +540,7 @@ class CrmCampaign(models.Model):
                 raise UserError(_("Only a draft campaign can be planned."))
             campaign.segment_ids.refresh_members()
             campaign._build_audience()
-            campaign.invalidate_cache()
+            compat.invalidate_all(self.env)
             if not campaign.target_count and campaign.control_count:
                 raise UserError(_(
                     "Campaign %(name)s has no one to contact: the %(n)d customers of its "
@@ -650,7 +651,7 @@ class CrmCampaign(models.Model):
               "note": html_sanitize(plaintext2html(self.description)) if self.description
               else None,
               "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id})
-        self.env["mail.activity"].invalidate_cache()
+        compat.invalidate_all(self.env)
         return self.env.cr.rowcount
 
     def _execute_mailing(self):
@@ -840,7 +841,7 @@ class CrmCampaignMember(models.Model):
             """, {"ids": contacted})
         # a response that came after the contact is now the campaign's doing
         self.env["crm.campaign.response"]._update_attribution(member_ids=contacted)
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         # a launched campaign that has now reached someone is running
         self.env["crm.campaign"].browse({row[1] for row in rows})._mark_contacted()
         return len(contacted)

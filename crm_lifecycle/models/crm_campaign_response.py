@@ -19,6 +19,7 @@ no campaign.
 """
 from odoo import api, fields, models
 
+from .. import compat
 from ..sql import compose
 
 RESPONSE_GROUPS = [("target", "Target"), ("control", "Control"), ("none", "Not a Member")]
@@ -178,8 +179,8 @@ class CrmCampaignResponse(models.Model):
         touchpoints = {t for _m, t in removed + added}
         self._update_members(members)
         self._update_attribution(touchpoint_ids=touchpoints)
-        self.invalidate_cache()
-        self.env["crm.campaign.member"].invalidate_cache()
+        compat.invalidate_all(self.env)
+        compat.invalidate_all(self.env)
         return len(added)
 
     # sql-write: member states derived from their responses; takes ids only, no values

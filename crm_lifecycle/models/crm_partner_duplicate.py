@@ -7,6 +7,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from ..guard import check_companies, try_job_lock
 from ..sql import planner_settings
 
@@ -352,7 +353,7 @@ class CrmPartnerDuplicate(models.Model):
         # compiling these one-off queries (JIT) costs more than it saves
         with planner_settings(cr, jit="off"):
             self._find_and_store(partner_ids, threshold)
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         return self._open_count()
 
     # sql-write: the pairs are derived data found set-based; find_duplicates checks the manager

@@ -20,6 +20,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import compat
 from ..guard import check_companies
 
 _logger = logging.getLogger(__name__)
@@ -335,7 +336,7 @@ class CrmPartnerMergeLog(models.Model):
         # port>=13: flush before this query
         self.env.cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "
                             "ORDER BY id FOR UPDATE", {"ids": sorted(partner_ids)})
-        self.invalidate_cache()  # port>=16: env.invalidate_all()
+        compat.invalidate_all(self.env)
 
     # sql-write: moves every row pointing to the merged records, in tables of any module;
     # merge_partners holds the caller to the write rules and companies of every record and
@@ -419,7 +420,7 @@ class CrmPartnerMergeLog(models.Model):
             UPDATE res_partner SET active = FALSE, merged_into_id = %s, merge_log_id = %s
              WHERE id = ANY(%s)
         """, (survivor.id, log.id, others.ids))
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         log.write({"moved_count": moved_count, "kept_count": kept_count})
         # pairs inside the merged group are decided; open pairs of the
         # archived records are no longer relevant
@@ -432,7 +433,7 @@ class CrmPartnerMergeLog(models.Model):
              WHERE state = 'review'
                AND (partner_a_id = ANY(%(others)s) OR partner_b_id = ANY(%(others)s))
         """, {"log": log.id, "uid": uid, "all": everyone, "others": others.ids})
-        self.invalidate_cache()  # the whole cache; port>=16: env.invalidate_all()
+        compat.invalidate_all(self.env)
         _logger.info("crm_lifecycle: merged partners %s into %s (%d rows moved, %d kept)",
                      others.ids, survivor.id, moved_count, kept_count)
         return log
@@ -623,7 +624,7 @@ class CrmPartnerMergeLog(models.Model):
                    decided_uid = NULL, decided_date = NULL
              WHERE merge_log_id = %s
         """, (self.id,))
-        self.invalidate_cache()  # the whole cache; port>=16: env.invalidate_all()
+        compat.invalidate_all(self.env)
         note = self.note or ""
         if not_back:
             note += _("%d rows were changed after the merge and stay where they are.\n") % (

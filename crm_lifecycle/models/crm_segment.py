@@ -8,6 +8,7 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import compat
 from ..guard import check_companies
 from ..sql import compose, planner_settings
 
@@ -185,8 +186,8 @@ class CrmSegment(models.Model):
                 "left_count": left})
             result[segment.id] = (size, entered, left)
         self.write({"last_refresh": now})
-        self.env["crm.segment.member"].invalidate_cache()
-        self.invalidate_cache(["member_count", "member_ids"])
+        compat.invalidate_all(self.env)
+        compat.invalidate_fields(self, ["member_count", "member_ids"])
         return result
 
     def action_refresh(self):

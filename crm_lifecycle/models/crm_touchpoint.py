@@ -9,6 +9,7 @@ from psycopg2.extras import execute_values
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
+from .. import compat
 from ..guard import MANAGER_GROUP, is_superuser, permitted_ids, text_problem
 from ..sql import idents
 
@@ -358,7 +359,7 @@ class CrmTouchpoint(models.Model):
                 self._upsert_check([r for r in rows if (r["source_system"],
                                                         r["external_ref"]) in raced],
                                    self._existing_ids(raced))
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         self._touchpoints_written([rec_id for rec_id, _status in result.values()])
         return result
 

@@ -20,6 +20,7 @@ from psycopg2 import sql
 
 from odoo import api, fields, models
 
+from .. import compat
 from ..sql import planner_settings
 
 # seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
@@ -204,15 +205,15 @@ class CrmTouchpoint(models.Model):
     @api.model
     def create(self, vals):
         record = super(CrmTouchpoint, self).create(vals)
-        self.invalidate_cache(["answered_date", "response_hours"])
+        compat.invalidate_fields(self, ["answered_date", "response_hours"])
         return record
 
     def write(self, vals):
         result = super(CrmTouchpoint, self).write(vals)
-        self.invalidate_cache(["answered_date", "response_hours"])
+        compat.invalidate_fields(self, ["answered_date", "response_hours"])
         return result
 
     def unlink(self):
         result = super(CrmTouchpoint, self).unlink()
-        self.invalidate_cache(["answered_date", "response_hours"])
+        compat.invalidate_fields(self, ["answered_date", "response_hours"])
         return result

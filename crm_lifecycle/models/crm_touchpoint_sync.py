@@ -18,6 +18,7 @@ from psycopg2 import sql
 from odoo import _, api, models, tools
 from odoo.exceptions import AccessError
 
+from .. import compat
 from ..guard import check_companies
 from .crm_touchpoint import UPSERT_COLUMNS
 
@@ -150,7 +151,8 @@ class CrmTouchpoint(models.Model):
                 return "r.%s" % name
             return "NULL::int"
         rec_name = Model._rec_name
-        name_expr = "r.%s" % rec_name if rec_name in fields_ and fields_[rec_name].store \
+        name_expr = compat.text_sql("r.%s" % rec_name, fields_[rec_name]) \
+            if rec_name in fields_ and fields_[rec_name].store \
             and fields_[rec_name].type == "char" else "NULL"
         user_expr = col("user_id", "res.users")
         team_expr = col("team_id", "crm.team")
@@ -301,7 +303,7 @@ class CrmTouchpoint(models.Model):
         counts = {}
         for name, method in sorted(self._sync_sources().items()):
             counts[name] = method()
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         _logger.info("crm_lifecycle: touchpoints rebuilt from sources: %s", counts)
         return counts
 
@@ -331,7 +333,7 @@ class CrmTouchpoint(models.Model):
             with self.env.cr.savepoint():
                 # sudo: capture is a system action done for any user
                 getattr(self.sudo(), method_name)(ids=list(ids), **kwargs)
-                self.invalidate_cache()
+                compat.invalidate_all(self.env)
         except Exception:  # pylint: disable=broad-except
             _logger.exception("crm_lifecycle: touchpoint capture (%s) failed for ids %s",
                               method_name, list(ids)[:20])

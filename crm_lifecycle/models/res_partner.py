@@ -6,6 +6,7 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 
+from .. import compat
 from ..identity import city_key, name_key, to_e164
 
 _logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class ResPartner(models.Model):
     lifecycle_duplicate_count = fields.Integer(
         string="Possible Duplicate Count", compute="_compute_lifecycle_duplicates")
 
-    @api.model_cr_context
+    @compat.model_cr_context
     def _auto_init(self):
         # Create and fill the identity keys set-based on install, instead of
         # letting the ORM compute them record by record (minutes on a large

@@ -11,6 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import check_companies, try_job_lock
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import CSAT_SCORES, NPS_SCORES
 from odoo.addons.crm_lifecycle.sql import idents, planner_settings
@@ -347,7 +348,7 @@ class CrmCustomerMetrics(models.Model):
                 # sudo: the engine rewrites every customer row of the company, a
                 # company the caller manages (checked above); it takes no other input
                 models_ |= self.sudo()._recompute_company(company, as_of)
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         return models_
 
     def _settings(self):
@@ -704,7 +705,7 @@ class CrmCustomerMetrics(models.Model):
             "companies": list(companies), "threshold": read("lifecycle_lapse_threshold"),
             "tiers": tiers})
         scheduled = cr.rowcount
-        self.env["mail.activity"].invalidate_cache()
+        compat.invalidate_all(self.env)
         _logger.info("crm_lifecycle_analytics: %d win-back activities scheduled", scheduled)
         return scheduled
 

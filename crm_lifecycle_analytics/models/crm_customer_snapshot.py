@@ -6,6 +6,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import check_companies
 
 from .crm_customer_metrics import LAPSE_BANDS, SEGMENT_SELECTION, VALUE_TIERS
@@ -111,7 +112,7 @@ class CrmCustomerSnapshot(models.Model):
                  WHERE m.company_id = %(company)s AND m.rfm_segment IS NOT NULL
             """, {"month": month, "company": company_id, "none": NO_SEGMENT})
             written += cr.rowcount
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         _logger.info("crm_lifecycle_analytics: segment snapshot of %s: %d customers",
                      month, written)
         return written

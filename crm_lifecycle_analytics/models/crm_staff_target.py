@@ -10,6 +10,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date
 
+from odoo.addons.crm_lifecycle import compat
+
 MEASURES = [
     ("revenue", "Revenue"),
     ("contacts", "Contacts Made"),
@@ -183,7 +185,7 @@ class CrmStaffTarget(models.Model):
                                                  WHERE id = ANY(%s))) r
              WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
         """, (self.ids,))
-        self.invalidate_cache(["rank"])
+        compat.invalidate_fields(self, ["rank"])
 
     @api.model
     def _cron_refresh(self):

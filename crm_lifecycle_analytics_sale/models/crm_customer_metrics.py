@@ -6,6 +6,7 @@ from psycopg2 import sql
 
 from odoo import fields, models
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.sql import planner_settings
 
 # the categories of a segment a customer could be offered: its most bought
@@ -84,4 +85,4 @@ class CrmCustomerMetrics(models.Model):
                    AND NOT EXISTS (SELECT 1 FROM crm_customer_metrics_categ_rel r
                                     WHERE r.metrics_id = m.id AND r.categ_id = top.categ_id)
             """, params)
-        self.invalidate_cache(["categ_ids", "gap_categ_ids"])
+        compat.invalidate_fields(self, ["categ_ids", "gap_categ_ids"])

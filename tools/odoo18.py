@@ -1,0 +1,150 @@
+"""`make test-18`: the suite on an Odoo 18 core.
+
+Given the path of an Odoo 18.0 core (ODOO18_SRC: a directory with odoo-bin,
+odoo/ and requirements.txt), this:
+1. builds its Python 3.12 (or 3.11) venv once, in .local/odoo18/venv, from
+   the core's requirements.txt and the suite's own libraries;
+2. writes the 18 addons from the one source tree (tools/port18.py) into
+   .local/odoo18/addons;
+3. creates, once, a database with Odoo's CRM, Sales, Email Marketing,
+   Surveys and Ratings (o18_base), then a fresh copy of it for the run;
+4. installs the ported addons with their demo data and runs their tests
+   with Odoo's own test runner, then prints the counts.
+
+CI runs Odoo 11 only (no 18 core reaches the CI machine); run this by hand.
+The PostgreSQL cluster is the project's own (make setup).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOCAL = os.path.join(ROOT, ".local", "odoo18")
+VENV = os.path.join(LOCAL, "venv")
+ADDONS_OUT = os.path.join(LOCAL, "addons")
+BASE_DB, TEST_DB = "o18_base", "o18_test"
+ODOO_MODULES = "crm,sale_management,mass_mailing,survey,rating"
+# the suite's own libraries, in versions with wheels for Python 3.11/3.12
+SUITE_LIBS = ["setuptools<70", "phonenumbers==8.13.55", "anyascii==0.3.3", "numpy==2.5.5",
+              "scipy==1.18.1"]
+
+
+def log(message):
+    print("[odoo18] %s" % message, flush=True)
+
+
+def pg_settings():
+    port = subprocess.check_output(["bash", os.path.join(ROOT, "tools", "setup.sh"),
+                                    "pg-port"], universal_newlines=True).strip()
+    return {"host": os.path.join(ROOT, ".local", "pg", "run"), "port": port, "user": "odoo"}
+
+
+def psql(pg, sql, db="postgres"):
+    return subprocess.check_output(
+        ["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", db, "-Atc", sql],
+        universal_newlines=True).strip()
+
+
+def python_312():
+    for version in ("3.12", "3.11"):
+        pyenv = os.path.expanduser("~/.pyenv/versions")
+        if os.path.isdir(pyenv):
+            for name in sorted(os.listdir(pyenv), reverse=True):
+                if name.startswith(version + "."):
+                    return os.path.join(pyenv, name, "bin", "python")
+        for name in ("python" + version, ):
+            path = subprocess.run(["which", name], stdout=subprocess.PIPE,
+                                  universal_newlines=True).stdout.strip()
+            if path:
+                return path
+    raise SystemExit("Odoo 18 needs Python 3.11 or 3.12 (pyenv or PATH)")
+
+
+def ensure_venv(src):
+    python = os.path.join(VENV, "bin", "python")
+    stamp = os.path.join(VENV, ".requirements")
+    wanted = open(os.path.join(src, "requirements.txt")).read() + "\n".join(SUITE_LIBS)
+    if os.path.exists(stamp) and open(stamp).read() == wanted:
+        return python
+    log("building the Odoo 18 venv (a few minutes, once)")
+    subprocess.check_call([python_312(), "-m", "venv", VENV])
+    subprocess.check_call([python, "-m", "pip", "install", "-q", "-r",
+                           os.path.join(src, "requirements.txt")])
+    subprocess.check_call([python, "-m", "pip", "install", "-q"] + SUITE_LIBS)
+    with open(stamp, "w") as handle:
+        handle.write(wanted)
+    return python
+
+
+def write_conf(src, pg):
+    conf = os.path.join(LOCAL, "odoo.conf")
+    with open(conf, "w") as handle:
+        handle.write("\n".join([
+            "[options]",
+            "addons_path = %s,%s" % (os.path.join(src, "odoo", "addons"), ADDONS_OUT),
+            "data_dir = %s" % os.path.join(LOCAL, "data"),
+            "db_host = %(host)s" % pg, "db_port = %(port)s" % pg, "db_user = %(user)s" % pg,
+            "db_password = False", "admin_passwd = admin", "list_db = False",
+            "max_cron_threads = 0", "http_port = 8078", ""]))
+    return conf
+
+
+def odoo(python, src, conf, db, *args, check=True):
+    command = [python, os.path.join(src, "odoo-bin"), "-c", conf, "-d", db,
+               "--stop-after-init"] + list(args)
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True)
+    if check and result.returncode:
+        sys.stdout.write(result.stdout[-6000:])
+        raise SystemExit("odoo 18 failed: %s" % " ".join(args))
+    return result.stdout
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--src", default=os.environ.get("ODOO18_SRC"),
+                        help="the Odoo 18 core (default: $ODOO18_SRC)")
+    parser.add_argument("--no-tests", action="store_true", help="install only")
+    args = parser.parse_args(argv)
+    if not args.src or not os.path.exists(os.path.join(args.src, "odoo-bin")):
+        raise SystemExit("set ODOO18_SRC to an Odoo 18.0 core (a directory with odoo-bin)")
+    src = os.path.abspath(args.src)
+    os.makedirs(LOCAL, exist_ok=True)
+    python = ensure_venv(src)
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import port18
+    port18.build(ADDONS_OUT)
+    addons = ",".join(port18.ADDONS)
+    pg = pg_settings()
+    conf = write_conf(src, pg)
+    if psql(pg, "SELECT count(*) FROM pg_database WHERE datname = '%s'" % BASE_DB) == "0":
+        log("creating %s with %s (about 2 minutes, once)" % (BASE_DB, ODOO_MODULES))
+        odoo(python, src, conf, BASE_DB, "-i", ODOO_MODULES, "--log-level=warn")
+        # the suite's addons are written later: forget any listed meanwhile
+        psql(pg, "DELETE FROM ir_model_data WHERE model = 'ir.module.module' "
+                 "AND name LIKE 'module_crm_lifecycle%%'; "
+                 "DELETE FROM ir_module_module WHERE name LIKE 'crm_lifecycle%%'", BASE_DB)
+    psql(pg, "DROP DATABASE IF EXISTS %s" % TEST_DB)
+    psql(pg, "CREATE DATABASE %s TEMPLATE %s" % (TEST_DB, BASE_DB))
+    log("installing %s" % addons)
+    odoo(python, src, conf, TEST_DB, "-i", addons, "--log-level=warn")
+    log("installed: %s" % psql(pg, "SELECT string_agg(name || ' ' || state, ', ') FROM "
+                                "ir_module_module WHERE name LIKE 'crm_lifecycle%%'", TEST_DB))
+    if args.no_tests:
+        return 0
+    tags = ",".join("/%s" % a for a in port18.ADDONS)
+    out = odoo(python, src, conf, TEST_DB, "-u", addons, "--test-enable", "--test-tags", tags,
+               "--log-level=test", check=False)
+    with open(os.path.join(LOCAL, "test.log"), "w") as handle:
+        handle.write(out)
+    summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests", out)
+    failed, errors, total = map(int, summary[-1]) if summary else (0, 0, 0)
+    log("tests on Odoo 18: %d run, %d failed, %d errors (log: %s)"
+        % (total, failed, errors, os.path.relpath(os.path.join(LOCAL, "test.log"), ROOT)))
+    return 1 if failed or errors or not total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
