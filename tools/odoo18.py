@@ -124,14 +124,15 @@ def main(argv=None):
         odoo(python, src, conf, BASE_DB, "-i", ODOO_MODULES, "--log-level=warn")
         # the suite's addons are written later: forget any listed meanwhile
         psql(pg, "DELETE FROM ir_model_data WHERE model = 'ir.module.module' "
-                 "AND name LIKE 'module_crm_lifecycle%%'; "
-                 "DELETE FROM ir_module_module WHERE name LIKE 'crm_lifecycle%%'", BASE_DB)
+                 "AND name LIKE 'module_crm_lifecycle%'; "
+                 "DELETE FROM ir_module_module WHERE name LIKE 'crm_lifecycle%'", BASE_DB)
     psql(pg, "DROP DATABASE IF EXISTS %s" % TEST_DB)
     psql(pg, "CREATE DATABASE %s TEMPLATE %s" % (TEST_DB, BASE_DB))
     log("installing %s" % addons)
     odoo(python, src, conf, TEST_DB, "-i", addons, "--log-level=warn")
-    log("installed: %s" % psql(pg, "SELECT string_agg(name || ' ' || state, ', ') FROM "
-                                "ir_module_module WHERE name LIKE 'crm_lifecycle%%'", TEST_DB))
+    states = psql(pg, "SELECT string_agg(name || ' ' || state, ', ') FROM ir_module_module "
+                      "WHERE name LIKE 'crm_lifecycle%'", TEST_DB)
+    log("installed: %s" % states)
     if args.no_tests:
         return 0
     tags = ",".join("/%s" % a for a in port18.ADDONS)
