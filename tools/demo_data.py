@@ -686,10 +686,12 @@ def generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
                 seller = direct_users[rng.randrange(len(direct_users))]
                 add(rng.choice(["visit", "meeting"]), "outbound", "contact",
                     rng.choice(VISITS), seller.id, staff["direct_sales"][0].id, "fieldsales")
+        # marketing sends (a catalogue, a voucher to everyone whose birthday it
+        # is): campaign sends from the marketing system, no salesperson's contact
         if rng.random() < 0.35:
-            add(rng.choice(["letter", "sms"]), "outbound", "contact",
-                rng.choice(["Spring catalogue", "Birthday voucher", "Order ready for pickup"]),
-                user_id, team_id, "marketing")
+            add(rng.choice(["letter", "sms"]), "outbound", "campaign",
+                rng.choice(["Spring catalogue", "Birthday voucher", "New releases newsletter"]),
+                None, None, "marketing")
         if rng.random() < 0.06:
             add("complaint", "inbound", "complaint", rng.choice(COMPLAINTS),
                 call_users[0].id, staff["call_centre"][0].id, "callcentre")
