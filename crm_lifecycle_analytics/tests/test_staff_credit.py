@@ -140,6 +140,8 @@ class TestStaffCredit(CampaignCase):
         self.assertEqual(rows, ["team_id", "user_id"])
         self.assertEqual(cols, [])
         self.assertEqual(measures, ["outbound_count", "inbound_count"])
+        # the web client adds Count for any display_quantity, "False" too
+        self.assertIsNone(arch.get("display_quantity"), "no Count column")
         search = etree.fromstring(self.Report.fields_view_get(view_type="search")["arch"])
         self.assertIn("{'group_by': 'channel_id'}",
                       [f.get("context") for f in search.iter("filter")],
