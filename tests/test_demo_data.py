@@ -160,6 +160,22 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
         assert campaign["control_count"] > 0 and campaign["target_responded"] > 0, campaign
         if campaign["state"] == "done":
             assert campaign["uplift"] > 0 and campaign["significant"], campaign
+    # staff credit (issue 18, items 7 and 9): the running email campaign's
+    # mailing went to every customer, as campaign sends of its owner, not as
+    # hundreds of contacts made by each customer's salesperson; nobody from
+    # the generator's admin; and purchases are no contacts, so no customer
+    # prefers the order channel
+    since = (datetime.date.today() - datetime.timedelta(days=14)).isoformat()
+    credit = odoo_server.rpc("crm.staff.performance", "read_group",
+                             [("source", "=", "touchpoint"), ("date", ">=", since)],
+                             ["user_id", "outbound_count", "campaign_sent_count"], ["user_id"])
+    by_user = {g["user_id"][1]: (g["outbound_count"], g["campaign_sent_count"])
+               for g in credit if g["user_id"]}
+    assert max(made for made, _sent in by_user.values()) < 100, by_user
+    assert sum(sent for _made, sent in by_user.values()) > 1000, by_user
+    order = odoo_server.rpc("crm.touchpoint.channel", "search", [("code", "=", "order")])
+    assert odoo_server.rpc("crm.customer.metrics", "search_count",
+                           [("preferred_channel_id", "in", order)]) == 0
     models_ = odoo_server.rpc("crm.clv.model", "search_read", [("state", "=", "fitted")],
                               fields=["customers"])
     assert models_ and models_[0]["customers"] >= 2000

@@ -157,12 +157,12 @@ def naive_recompute(env, company, model):
         channels = collections.Counter()
         for t in touchpoints:
             cost += t.channel_id.unit_cost
-            if t.direction == "inbound":
-                channels[t.channel_id.id] += 1
             if t.kind == "purchase":
                 days[t.date[:10]] += t.amount
-            else:
+            elif t.kind != "campaign":
                 contacts += 1
+                if t.direction == "inbound":
+                    channels[t.channel_id.id] += 1
         bought = sorted(d for d, v in days.items() if round(v, 6) > 0)
         revenue = sum(days.values())
         vals = {"purchase_count": len(bought), "revenue": revenue, "cost_to_serve": cost,

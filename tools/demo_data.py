@@ -607,8 +607,11 @@ def generate_campaigns(env, company, staff, customers, today, rng):
                 continue
             when = start + datetime.timedelta(hours=rng.uniform(26.0, window - 1.0))
             buys = rng.random() < 0.7
+            # credited to who the member belongs to (its salesperson, or the
+            # agent who called), not to the admin running the generator
             row = {
                 "source_system": "demo", "partner_id": member.partner_id.id,
+                "user_login": member.user_id.login or None,
                 "external_ref": "campaign-%d-%d" % (campaign.id, member.id),
                 "date": dt_string(when), "direction": "inbound",
                 "channel": "order" if buys else ("phone" if code == "phone" else "email"),
@@ -649,6 +652,9 @@ def generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
     Channel = env["crm.touchpoint.channel"]
     ch = {c.code: c.id for c in Channel.search([])}
     comment = env.ref("mail.mt_comment").id
+    # the customer's salesperson writes the outbound emails (not the admin
+    # who runs the generator: the staff figures credit the author)
+    author_of = {u.id: u.partner_id.id for u in env["res.users"].search([])}
     admin_partner = env.user.partner_id.id
     call_users = staff["call_centre"][1]
     direct_users = staff["direct_sales"][1]
@@ -705,7 +711,8 @@ def generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
             messages.append({
                 "model": "res.partner", "res_id": pid, "message_type": "email" if inbound
                 else "comment", "subtype_id": comment,
-                "author_id": rng.choice(persons) if inbound else admin_partner,
+                "author_id": rng.choice(persons) if inbound
+                else author_of.get(user_id, admin_partner),
                 "subject": rng.choice(EMAIL_IN if inbound else EMAIL_OUT),
                 "body": "<p>%s</p>" % rng.choice(EMAIL_IN if inbound else EMAIL_OUT),
                 "date": when(first, last), "record_name": name,
@@ -727,10 +734,12 @@ def generate_history(env, plan, people, partner_ids, contacts_of, owners, staff,
                 seller = direct_users[rng.randrange(len(direct_users))]
                 add(rng.choice(["visit", "meeting"]), "outbound", "contact",
                     rng.choice(VISITS), seller.id, staff["direct_sales"][0].id, "fieldsales")
+        # marketing sends (a catalogue, a voucher to everyone whose birthday it
+        # is): campaign sends from the marketing system, no salesperson's contact
         if rng.random() < 0.35:
-            add(rng.choice(["letter", "sms"]), "outbound", "contact",
-                rng.choice(["Spring catalogue", "Birthday voucher", "Order ready for pickup"]),
-                user_id, team_id, "marketing")
+            add(rng.choice(["letter", "sms"]), "outbound", "campaign",
+                rng.choice(["Spring catalogue", "Birthday voucher", "New releases newsletter"]),
+                None, None, "marketing")
         if rng.random() < 0.06:
             add("complaint", "inbound", "complaint", rng.choice(COMPLAINTS),
                 call_users[0].id, staff["call_centre"][0].id, "callcentre")

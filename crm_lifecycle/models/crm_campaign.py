@@ -782,14 +782,27 @@ class CrmCampaignMember(models.Model):
     channel_id = fields.Many2one(
         "crm.touchpoint.channel", related="campaign_id.channel_id", readonly=True)
 
-    # sql-write: the response rate of members drawn before the field existed, derived from
-    # their own response date (module install or update, no user input)
+    # sql-write: module install or update steps, no user input: the response rate of members
+    # drawn before the field existed, derived from their own response date; and the contacts
+    # an earlier version wrote for mailings, letters and SMS as each salesperson's personal
+    # contacts become the campaign sends of the campaign's owner (see _record_contacts)
     def init(self):
         cr = self.env.cr
         cr.execute("""
             UPDATE crm_campaign_member
                SET response_rate = CASE WHEN response_date IS NULL THEN 0 ELSE 100 END
              WHERE response_rate IS NULL
+        """)
+        cr.execute("""
+            UPDATE crm_touchpoint t
+               SET kind = 'campaign', user_id = c.user_id
+              FROM crm_campaign_member m
+              JOIN crm_campaign c ON c.id = m.campaign_id
+              JOIN crm_touchpoint_channel ch ON ch.id = c.channel_id
+             WHERE t.res_model = 'crm.campaign.member' AND t.res_id = m.id
+               AND t.source_system = 'odoo' AND t.kind = 'contact'
+               AND t.external_ref = 'crm.campaign.member,' || m.id
+               AND ch.campaign_execution IS DISTINCT FROM 'activity'
         """)
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS crm_campaign_member_uniq
@@ -809,7 +822,8 @@ class CrmCampaignMember(models.Model):
         """The target members in `self` were contacted at `date`: set-based,
         they become contacted and, unless the contact is already a
         touchpoint (a done activity), a touchpoint of the campaign is
-        written for each."""
+        written for each: a contact of the member's salesperson for a call
+        or visit campaign, a campaign send of the owner for the others."""
         members = self.filtered(lambda m: m.split_group == "target")
         if not members:
             return 0
@@ -825,9 +839,16 @@ class CrmCampaignMember(models.Model):
         rows = cr.fetchall()
         contacted = [row[0] for row in rows]
         if touchpoints and contacted:
+            # a call or visit list is worked by the salesperson or agent of
+            # each member: their personal contact; a mailing, letters or SMS
+            # go to everyone at once: a campaign send of the campaign's owner
             self.env["crm.touchpoint"]._sync_insert("""
                 SELECT m.partner_id, m.contact_date AS date, c.channel_id,
-                       'outbound' AS direction, 'contact' AS kind, m.user_id,
+                       'outbound' AS direction,
+                       CASE WHEN ch.campaign_execution = 'activity' THEN 'contact'
+                            ELSE 'campaign' END AS kind,
+                       CASE WHEN ch.campaign_execution = 'activity' THEN m.user_id
+                            ELSE c.user_id END AS user_id,
                        c.team_id, c.company_id, left(u.name, 256) AS subject,
                        NULL::text AS summary, NULL::numeric AS amount, NULL::int AS currency_id,
                        'crm.campaign.member' AS res_model, m.id AS res_id,
@@ -836,6 +857,7 @@ class CrmCampaignMember(models.Model):
                        NULL::numeric AS cost_amount
                   FROM crm_campaign_member m
                   JOIN crm_campaign c ON c.id = m.campaign_id
+                  JOIN crm_touchpoint_channel ch ON ch.id = c.channel_id
                   JOIN utm_campaign u ON u.id = c.utm_campaign_id
                  WHERE m.id = ANY(%(ids)s)
             """, {"ids": contacted})

@@ -24,7 +24,14 @@ KINDS = [
     ("support", "Support Request"),
     ("feedback", "Feedback"),
     ("response", "Campaign Response"),
+    ("campaign", "Campaign Send"),
 ]
+# kinds that are no contact between a customer and a person of the company:
+# a purchase, and a campaign send (a mailing, letter or SMS sent to many
+# customers at once). They are not contacts made or handled, need no answer
+# and answer nothing; the SQL of the reports writes them as this literal.
+NOT_CONTACT_KINDS = ("purchase", "campaign")
+NOT_CONTACT_KINDS_SQL = "('purchase', 'campaign')"
 # columns written by _upsert (the SQL path shared by capture, backfill and
 # ingestion); commercial_partner_id is derived from partner_id in SQL
 UPSERT_COLUMNS = [
@@ -96,7 +103,12 @@ class CrmTouchpoint(models.Model):
     direction = fields.Selection(
         DIRECTIONS, required=True, default="outbound",
         help="Inbound: the customer reached us. Outbound: we reached the customer.")
-    kind = fields.Selection(KINDS, required=True, default="contact")
+    kind = fields.Selection(
+        KINDS, required=True, default="contact",
+        help="Contact: a personal contact (a call, an email, a visit...). Campaign Send: a "
+             "message a campaign sent to many customers at once (a mass mailing, letters, "
+             "SMS), credited to the campaign's owner and not counted as a contact made by "
+             "the salesperson. Purchases and campaign sends are not counted as contacts.")
     user_id = fields.Many2one(
         "res.users", string="Salesperson", default=lambda self: self.env.user,
         help="The staff member who handled the contact.")

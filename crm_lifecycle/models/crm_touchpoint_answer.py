@@ -2,12 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """When was an inbound contact answered, and how fast.
 
-An inbound touchpoint (a purchase needs no answer) is answered by the next
-outbound touchpoint of the same company to the same customer. Its answer
-date and response time (in weekday hours: Saturdays and Sundays, in UTC, do
-not count) are stored on the touchpoint, so that the call-centre queue of
-unanswered contacts and the staff reports read a column instead of looking
-for the next contact row by row.
+An inbound contact (a purchase needs no answer) is answered by the next
+outbound contact of the same company to the same customer; purchases and
+campaign sends (a mailing to many customers) are no contacts: they answer
+nobody. Its answer date and response time (in weekday hours: Saturdays and
+Sundays, in UTC, do not count) are stored on the touchpoint, so that the
+call-centre queue of unanswered contacts and the staff reports read a column
+instead of looking for the next contact row by row.
 
 The columns are kept by the database itself: statement-level triggers with
 transition tables recompute the answers of the customers a statement
@@ -22,6 +23,7 @@ from odoo import api, fields, models
 
 from .. import compat
 from ..sql import planner_settings
+from .crm_touchpoint import NOT_CONTACT_KINDS, NOT_CONTACT_KINDS_SQL
 
 # seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
 # form: whole weeks, the weekdays of the last week, and the part of the day
@@ -51,8 +53,9 @@ UPDATE crm_touchpoint t
        response_hours = (crm_lifecycle_weekday_seconds(a.answered)
                          - crm_lifecycle_weekday_seconds(a.date)) / 3600.0
   FROM (SELECT t2.id, t2.date,
-               CASE WHEN t2.direction = 'inbound' AND t2.kind <> 'purchase' THEN
-                   min(CASE WHEN t2.direction = 'outbound' THEN t2.date END) OVER (
+               CASE WHEN t2.direction = 'inbound' AND t2.kind NOT IN {not_contact} THEN
+                   min(CASE WHEN t2.direction = 'outbound' AND t2.kind NOT IN {not_contact}
+                            THEN t2.date END) OVER (
                        PARTITION BY t2.commercial_partner_id, t2.company_id
                        ORDER BY t2.date DESC) END AS answered
           FROM crm_touchpoint t2
@@ -72,13 +75,14 @@ UPDATE crm_touchpoint t
        response_hours = (crm_lifecycle_weekday_seconds(a.answered)
                          - crm_lifecycle_weekday_seconds(t.date)) / 3600.0
   FROM (SELECT id, direction, kind,
-               min(CASE WHEN direction = 'outbound' THEN date END) OVER (
+               min(CASE WHEN direction = 'outbound' AND kind NOT IN {not_contact}
+                        THEN date END) OVER (
                    PARTITION BY commercial_partner_id, company_id ORDER BY date DESC)
                    AS answered
           FROM crm_touchpoint) a
- WHERE t.id = a.id AND a.direction = 'inbound' AND a.kind <> 'purchase'
+ WHERE t.id = a.id AND a.direction = 'inbound' AND a.kind NOT IN {not_contact}
    AND a.answered IS NOT NULL AND t.answered_date IS NULL
-"""
+""".format(not_contact=NOT_CONTACT_KINDS_SQL)
 
 ANSWER_CUSTOMERS = """
 CREATE OR REPLACE FUNCTION crm_lifecycle_answer_customers(partners int[])
@@ -87,7 +91,8 @@ RETURNS void LANGUAGE sql AS $$
     # a semi-join on the unnested array (hashed, or an index probe per
     # customer), not "= ANY(partners)": on a parameter that is a linear
     # search of the array for every row scanned
-    scope="t2.commercial_partner_id IN (SELECT unnest(partners))") + """
+    scope="t2.commercial_partner_id IN (SELECT unnest(partners))",
+    not_contact=NOT_CONTACT_KINDS_SQL) + """
 $$
 """
 
@@ -167,11 +172,12 @@ class CrmTouchpoint(models.Model):
     def _compute_awaiting_answer(self):
         for touchpoint in self:
             touchpoint.awaiting_answer = (
-                touchpoint.direction == "inbound" and touchpoint.kind != "purchase"
+                touchpoint.direction == "inbound" and touchpoint.kind not in NOT_CONTACT_KINDS
                 and not touchpoint.answered_date)
 
     def _search_awaiting_answer(self, operator, value):
-        awaiting = ["&", "&", ("direction", "=", "inbound"), ("kind", "!=", "purchase"),
+        awaiting = ["&", "&", ("direction", "=", "inbound"),
+                    ("kind", "not in", list(NOT_CONTACT_KINDS)),
                     ("answered_date", "=", False)]
         if (operator == "=") == bool(value):
             return awaiting

@@ -71,7 +71,8 @@ NO_AGE = np.iinfo(np.int64).max
 
 # The one read of the company's touchpoints up to the end of the as-of day,
 # as fixed-width binary rows (see pgcopy): customer, date, amount, and
-# channel, direction and kind packed in one integer. Everything else is
+# channel, direction and kind packed in one integer (channel * 8, then 4 for
+# a campaign send, 2 for inbound, 1 for a purchase). Everything else is
 # reduced per customer with numpy as the rows arrive: no GROUP BY over
 # millions of rows, nothing kept per touchpoint but the purchases.
 # The server's work per row is most of the read, so each column is sent as
@@ -82,8 +83,8 @@ NO_AGE = np.iinfo(np.int64).max
 READ_SQL = """
     COPY (SELECT t.commercial_partner_id, t.date,
                  CASE WHEN t.amount IS NULL THEN 0::float8 ELSE t.amount::float8 END,
-                 (t.channel_id * 4 + (t.direction = 'inbound')::int * 2
-                  + (t.kind = 'purchase')::int)::int4{cost}
+                 (t.channel_id * 8 + (t.kind = 'campaign')::int * 4
+                  + (t.direction = 'inbound')::int * 2 + (t.kind = 'purchase')::int)::int4{cost}
             FROM crm_touchpoint t
            WHERE t.company_id = %(company)s AND t.commercial_partner_id IS NOT NULL
              AND t.date < %(until)s) TO STDOUT (FORMAT binary)
@@ -226,7 +227,9 @@ class CrmCustomerMetrics(models.Model):
              "(down to the lapse threshold of the settings), At Risk (down to half of it), "
              "Lapsed (below).")
     contact_count = fields.Integer(
-        string="Contacts", readonly=True, help="Touchpoints other than purchases.")
+        string="Contacts", readonly=True,
+        help="Touchpoints other than purchases and campaign sends (a campaign's mailing, "
+             "letters or SMS sent to many customers at once).")
     last_nps = fields.Selection(
         NPS_SCORES, string="Latest NPS", readonly=True,
         help="The customer's latest Net Promoter Score (0-10), from feedback touchpoints, "
@@ -246,8 +249,12 @@ class CrmCustomerMetrics(models.Model):
         help="Complaints of the customer not resolved on the day of the metrics.")
     inbound_count = fields.Integer(
         string="Inbound Contacts", readonly=True,
-        help="Touchpoints the customer started (calls, emails, visits...).")
-    last_contact = fields.Datetime(string="Last Contact", readonly=True)
+        help="Contacts the customer started (calls, emails, visits...); purchases are not "
+             "contacts.")
+    last_contact = fields.Datetime(
+        string="Last Contact", readonly=True,
+        help="The latest contact with the customer, either way (purchases and campaign "
+             "sends are not contacts).")
     salesperson_id = fields.Many2one(
         "res.users", related="partner_id.user_id", string="Salesperson", readonly=True,
         help="The customer's salesperson, whose portfolio it is in.")
@@ -294,7 +301,9 @@ class CrmCustomerMetrics(models.Model):
              "model), Medium: the next 30 %, Low: the rest.")
     preferred_channel_id = fields.Many2one(
         "crm.touchpoint.channel", string="Preferred Channel", readonly=True,
-        help="The channel the customer uses most to contact the company.")
+        help="The channel the customer uses most to contact the company: the one of most "
+             "of their inbound contacts (purchases are not contacts). Empty for a customer "
+             "who never contacted the company.")
 
     _sql_constraints = [
         ("partner_company_uniq", "UNIQUE (partner_id, company_id)",
@@ -746,6 +755,9 @@ class _Reading(object):
         self.channel_ids = np.array(ids or [0], dtype=np.int64)
         self.slots = max(len(ids), 1)
         self.contacts = np.zeros(n, dtype=np.int64)
+        # customers reached by a campaign send (no contact, no purchase):
+        # they have a row too, with its cost to serve
+        self.sent = np.zeros(n, dtype=bool)
         self.cost = np.zeros(n)
         self.goods = np.zeros(n)
         self.contact_age = np.full(n, NO_AGE, dtype=np.int64)
@@ -767,10 +779,11 @@ class _Reading(object):
             goods = goods[keep] if goods is not None else None
         age = age.astype(np.int64)
         code = code.astype(np.int64)
-        channel = code >> 2
+        channel = code >> 3
         inbound = (code & 2) > 0
         purchase = (code & 1) > 0
-        contact = ~purchase
+        # purchases and campaign sends are no contacts
+        contact = (code & 5) == 0
         n = self.n
         self.cost += np.bincount(idx, weights=self.unit_cost[channel], minlength=n)
         if goods is not None:
@@ -781,6 +794,11 @@ class _Reading(object):
         # go through the (slow) unbuffered minimum
         better = c_age < self.contact_age[c_idx]
         np.minimum.at(self.contact_age, c_idx[better], c_age[better])
+        sends = (code & 4) > 0
+        if sends.any():
+            self.sent[idx[sends]] = True
+        # the inbound contacts by channel: the preferred channel
+        inbound &= contact
         self.inbound_keys.append((idx[inbound] * self.slots + self.slot[channel[inbound]])
                                  .astype(self.key_type))
         # the day of a purchase: whole days before the as-of day
@@ -822,7 +840,7 @@ class _Reading(object):
                 first_age[who] = p_day[last]
                 first_v[who] = p_net[last]
         purchase_rows = np.bincount(idx, minlength=n) if len(idx) else np.zeros(n, int)
-        rows = np.flatnonzero((self.contacts + purchase_rows) > 0)
+        rows = np.flatnonzero(((self.contacts + purchase_rows) > 0) | self.sent)
         keys = np.concatenate(self.inbound_keys) if self.inbound_keys else np.zeros(0, int)
         self.inbound_keys = []
         by_channel = np.bincount(keys, minlength=n * self.slots).astype(np.int32)

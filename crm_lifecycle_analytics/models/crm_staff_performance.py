@@ -12,7 +12,9 @@ outbound one with the customer, stored on the touchpoint by crm_lifecycle
 from psycopg2 import sql
 
 from odoo import api, fields, models, tools
+from odoo.osv import expression
 
+from odoo.addons.crm_lifecycle.models.crm_touchpoint import NOT_CONTACT_KINDS_SQL
 from odoo.addons.crm_lifecycle.sql import compose
 
 # the view; each part's id is its source row's id times 8 plus the part.
@@ -25,8 +27,10 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         SELECT t.id::bigint * 8 AS id, 'touchpoint'::varchar AS source, t.date, t.user_id,
                t.team_id, t.company_id, t.commercial_partner_id AS partner_id, t.channel_id,
                t.id AS touchpoint_id, NULL::int AS campaign_id, NULL::int AS lead_id,
-               (t.direction = 'outbound')::int AS outbound_count,
-               (t.direction = 'inbound' AND t.kind <> 'purchase')::int AS inbound_count,
+               (t.direction = 'outbound' AND t.kind NOT IN {not_contact})::int
+                   AS outbound_count,
+               (t.direction = 'inbound' AND t.kind NOT IN {not_contact})::int AS inbound_count,
+               (t.kind = 'campaign')::int AS campaign_sent_count,
                t.response_hours,
                CASE WHEN t.kind = 'purchase' THEN COALESCE(t.amount, 0) ELSE 0 END
                    AS revenue,
@@ -51,12 +55,13 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         -- response above the control group's rate (incremental)
         SELECT m.id::bigint * 8 + 1, 'campaign', COALESCE(m.contact_date, c.date_start),
                m.user_id, m.team_id, m.company_id, m.partner_id, c.channel_id, NULL,
-               m.campaign_id, NULL, 0, 0, NULL, 0, 0,
-               1, (m.contact_date IS NOT NULL)::int, 0,
+               m.campaign_id, NULL, 0, 0, 0, NULL, 0, 0,
+               1, (m.contact_date IS NOT NULL AND ch.campaign_execution = 'activity')::int, 0,
                (m.response_date IS NOT NULL)::int - ctl.rate, 0, 0, 0, 0, NULL, 0,
                NULL, NULL, 0, 0, NULL
           FROM crm_campaign_member m
           JOIN crm_campaign c ON c.id = m.campaign_id
+          JOIN crm_touchpoint_channel ch ON ch.id = c.channel_id
           LEFT JOIN (SELECT campaign_id, avg((response_date IS NOT NULL)::int)::float8 AS rate
                        FROM crm_campaign_member WHERE split_group = 'control'
                       GROUP BY campaign_id) ctl ON ctl.campaign_id = m.campaign_id
@@ -65,7 +70,7 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         UNION ALL
         SELECT m.id::bigint * 8 + 2, 'campaign', m.response_date, m.user_id, m.team_id,
                m.company_id, m.partner_id, c.channel_id, m.response_touchpoint_id,
-               m.campaign_id, NULL, 0, 0, NULL, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, NULL, 0,
+               m.campaign_id, NULL, 0, 0, 0, NULL, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, NULL, 0,
                NULL, NULL, 0, 0, NULL
           FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
          WHERE m.response_date IS NOT NULL AND m.split_group = 'target'
@@ -73,7 +78,7 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         UNION ALL
         SELECT l.id::bigint * 8 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
                l.company_id, p.commercial_partner_id, NULL, NULL, NULL, l.id,
-               0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0), 0, 0, NULL, 0,
+               0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0), 0, 0, NULL, 0,
                NULL, NULL, 0, 0, NULL
           FROM crm_lead l
           JOIN crm_stage s ON s.id = l.stage_id
@@ -85,7 +90,7 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         -- latest metrics
         SELECT cm.id::bigint * 8 + 4, 'portfolio', cm.computed_on::timestamp, p.user_id,
                p.team_id, cm.company_id, cm.partner_id, NULL, NULL, NULL, NULL,
-               0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
+               0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
                1, COALESCE(cm.clv, 0),
                CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 ELSE 0.0 END,
                (cm.last_contact IS NULL OR cm.last_contact < cm.computed_on - q.days
@@ -99,7 +104,7 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
          WHERE p.user_id IS NOT NULL AND p.active
       ) x
 )
-"""
+""".replace("{not_contact}", NOT_CONTACT_KINDS_SQL)
 
 
 class CrmStaffPerformance(models.Model):
@@ -126,10 +131,16 @@ class CrmStaffPerformance(models.Model):
     lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
     outbound_count = fields.Integer(
         string="Contacts Made", readonly=True,
-        help="Outbound touchpoints: calls, emails, visits... made to customers.")
+        help="Personal outbound contacts: calls, emails, visits... the salesperson made to "
+             "customers. A campaign's mailing, letters or SMS are not counted here but in "
+             "Campaign Sends.")
     inbound_count = fields.Integer(
         string="Contacts Handled", readonly=True,
-        help="Inbound touchpoints of the salesperson's customers.")
+        help="Inbound contacts of the salesperson's customers (purchases are not contacts).")
+    campaign_sent_count = fields.Integer(
+        string="Campaign Sends", readonly=True,
+        help="Messages of campaigns sent to many customers at once (mass mailings, letters, "
+             "SMS), one per customer, credited to the campaign's owner and team.")
     answered_count = fields.Integer(
         string="Answered", readonly=True,
         help="Inbound contacts followed by an outbound contact with the customer.")
@@ -147,7 +158,9 @@ class CrmStaffPerformance(models.Model):
         help="Target members of launched campaigns assigned to the salesperson.")
     campaign_contacted = fields.Integer(
         string="Campaign Contacts", readonly=True,
-        help="Campaign target members contacted by the salesperson.")
+        help="Target members of call or visit campaigns the salesperson contacted. The "
+             "members of a mailing, letter or SMS campaign are not contacted by their "
+             "salesperson: see Campaign Sends.")
     campaign_responded = fields.Integer(
         string="Campaign Responses", readonly=True,
         help="Responses of the target members assigned to the salesperson.")
@@ -211,6 +224,39 @@ class CrmStaffPerformance(models.Model):
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
         cr.execute(VIEW)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """With `staff_hide_idle` in the context (the Staff Performance
+        screen), groups none of whose rows has a figure in the measures
+        asked for are left out: a team or salesperson with nothing to show
+        (Odoo's demo teams, someone who only has won leads when contacts are
+        shown) is no empty line of the pivot. A group is kept when one of
+        its rows has a non-zero measure, so a group kept always has its
+        parent kept, and the totals are those of the groups shown."""
+        result = super(CrmStaffPerformance, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        if not self.env.context.get("staff_hide_idle") or not groupbys or not result:
+            return result
+        if lazy:
+            groupbys = groupbys[:1]
+        grouped = {g.split(":")[0] for g in groupbys}
+        measures = sorted({
+            name for name in (f.split(":")[0] for f in fields or [])
+            if name in self._fields and name not in grouped
+            and self._fields[name].type in ("integer", "float", "monetary")})
+        if not measures:
+            return result
+        # the rows with a figure: a measure above or below zero (NULL is none)
+        figure = expression.OR([["|", (name, ">", 0), (name, "<", 0)] for name in measures])
+        active = super(CrmStaffPerformance, self).read_group(
+            expression.AND([list(domain or []), figure]), [measures[0]] + sorted(grouped),
+            groupbys, lazy=False)
+        keys = {tuple(str(group.get(g)) for g in groupbys) for group in active}
+        return [group for group in result
+                if tuple(str(group.get(g)) for g in groupbys) in keys]
 
     @api.model
     def response_time_percentiles(self, domain=None, groupby="user_id"):

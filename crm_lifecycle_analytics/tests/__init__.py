@@ -7,6 +7,8 @@ from . import test_pgcopy
 from . import test_campaign_judgement
 from . import test_campaign_priors
 from . import test_staff_performance
+from . import test_staff_credit
+from . import test_customer_contacts
 from . import test_security_companies
 from . import test_security_matrix
 from . import test_metrics_access

@@ -53,6 +53,27 @@ class TestCampaignMailing(CampaignCase):
         self.assertEqual(contacts.mapped("partner_id"), target.mapped("partner_id"))
         self.assertEqual(set(contacts.mapped("channel_id.code")), {"email"})
 
+    def test_a_mailing_is_a_campaign_send_not_the_salespeoples_contact(self):
+        """Each target's salesperson is not credited with an email made: the
+        mailing is a campaign send of the campaign's owner, whoever sends it."""
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        salesman = self.env.ref("sales_team.group_sale_salesman")
+        owner, agent = (Users.create({
+            "name": name, "login": "test_mailing_%s" % name.lower(),
+            "email": "%s@example.com" % name.lower(),
+            "groups_id": [(6, 0, [salesman.id])]}) for name in ("Owner", "Agent"))
+        self.audience.write({"user_id": agent.id})
+        campaign = self.launch(user_id=owner.id)
+        campaign.mass_mailing_id.send_mail()
+        target = self.members(campaign, split_group="target")
+        self.assertEqual(set(target.mapped("user_id")), {agent}, "the customers' salesperson")
+        sends = self.Touchpoint.search([("campaign_id", "=", campaign.utm_campaign_id.id)])
+        self.assertEqual(len(sends), len(target))
+        self.assertEqual(set(sends.mapped("kind")), {"campaign"})
+        self.assertEqual(sends.mapped("user_id"), owner)
+        self.assertFalse(self.Touchpoint.search([("user_id", "=", agent.id)]),
+                         "the agent made no contact")
+
     def test_searching_the_targets_of_a_campaign(self):
         campaign = self.launch()
         Partner = self.env["res.partner"]
