@@ -85,3 +85,28 @@ def text_sql(expression, field):
     if VERSION >= 16 and getattr(field, "translate", False):
         return "(%s->>'en_US')" % expression
     return expression
+
+
+def customer_vals():
+    """The values that make a new partner a customer. 11: the `customer`
+    flag; 13+: a customer rank of 1 (accounting)."""
+    if VERSION >= 13:
+        return {"customer_rank": 1}
+    return {"customer": True}
+
+
+def install_test_shims():
+    """The suite's tests are written in the 13+ API for switching users
+    (`with_user`); on 11 it stands for `sudo(user)`, which is the same
+    there. Tests only: called by the tests' common module."""
+    from odoo import models
+    if not hasattr(models.BaseModel, "with_user"):
+        # sudo: in 11, sudo(user) is "as that user", under that user's rules
+        models.BaseModel.with_user = lambda self, user: self.sudo(user)
+
+
+def savepoint_case():
+    """The test case class whose tests share the class's fixtures, each in a
+    savepoint. 11-14: `SavepointCase`; 15+: `TransactionCase` does it."""
+    from odoo.tests import common
+    return getattr(common, "SavepointCase", None) or common.TransactionCase

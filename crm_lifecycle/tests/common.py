@@ -5,7 +5,13 @@ import datetime
 from psycopg2 import sql
 
 from odoo import fields
-from odoo.tests.common import SavepointCase  # port>=15: TransactionCase
+
+from .. import compat
+
+compat.install_test_shims()
+SavepointCase = compat.savepoint_case()
+# the values that make a new partner a customer (11: a flag, 13+: a rank)
+CUSTOMER = compat.customer_vals()
 
 
 def noon_before(date, days):
@@ -34,17 +40,17 @@ class CrmLifecycleCase(SavepointCase):
             "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])],
         })
         cls.customer = cls.env["res.partner"].create({
-            "name": "Ada Customer Ltd", "is_company": True, "customer": True,
+            "name": "Ada Customer Ltd", "is_company": True, **CUSTOMER,
             "email": "hello@ada-customer.example", "ref": "ADA-1", "vat": "BE0477472701",
             "phone": "+32 2 555 12 34", "country_id": cls.env.ref("base.be").id,
         })
         cls.contact = cls.env["res.partner"].create({
-            "name": "Grace Contact", "parent_id": cls.customer.id, "customer": True,
+            "name": "Grace Contact", "parent_id": cls.customer.id, **CUSTOMER,
             "email": "grace@ada-customer.example", "mobile": "0470 12 34 56",
             "country_id": cls.env.ref("base.be").id,
         })
         cls.person = cls.env["res.partner"].create({
-            "name": "Linus Private", "customer": True, "email": "linus@example.org",
+            "name": "Linus Private", **CUSTOMER, "email": "linus@example.org",
         })
         cls.Touchpoint = cls.env["crm.touchpoint"]
         cls.channel = {c.code: c for c in cls.env["crm.touchpoint.channel"].search([])}
@@ -69,7 +75,7 @@ class CrmLifecycleCase(SavepointCase):
                 "company_id": cls.company_b.id, "company_ids": [(6, 0, cls.company_b.ids)],
                 "groups_id": [(6, 0, [cls.env.ref("sales_team.%s" % group).id])]}))
         cls.customer_b = cls.env["res.partner"].create({
-            "name": "Bea Customer B", "customer": True, "company_id": cls.company_b.id,
+            "name": "Bea Customer B", **CUSTOMER, "company_id": cls.company_b.id,
             "email": "bea@customer-b.example"})
 
     @classmethod
@@ -104,7 +110,7 @@ class CampaignCase(CrmLifecycleCase):
         copies of a customer made by the ORM, with their own name, email,
         phone and street."""
         model = cls.env["res.partner"].create({
-            "name": prefix, "customer": True, "is_company": True, "company_id": False,
+            "name": prefix, **CUSTOMER, "is_company": True, "company_id": False,
             "city": "Ghent"})
         cr = cls.env.cr
         cr.execute("""SELECT column_name FROM information_schema.columns

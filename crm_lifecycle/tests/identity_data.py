@@ -276,6 +276,7 @@ def load(env, rows, fast=False):
     fast=True inserts in one statement and fills the phone and identity
     keys set-based (for tens of thousands of rows in `make bench`).
     """
+    from ..compat import customer_vals
     countries = {c.code: c.id for c in env["res.country"].search([])}
     if not fast:
         Partner = env["res.partner"].with_context(tracking_disable=True)
@@ -283,7 +284,7 @@ def load(env, rows, fast=False):
             "name": r["name"], "email": r["email"] or False, "phone": r["phone"] or False,
             "vat": r["vat"] or False, "street": r["street"] or False, "city": r["city"],
             "zip": r["zip"], "country_id": countries[r["country_code"]],
-            "is_company": r["is_company"], "customer": True}).id for r in rows]
+            "is_company": r["is_company"], **customer_vals()}).id for r in rows]
     cr = env.cr
     cr.execute("""
         INSERT INTO res_partner (name, display_name, email, phone, vat, street, city, zip,

@@ -43,6 +43,6 @@ class TestBackfill(CrmLifecycleCase):
     def test_rebuild_action_is_for_managers(self):
         from odoo.exceptions import AccessError
         with self.assertRaises(AccessError):
-            self.Touchpoint.sudo(self.salesman).action_rebuild()
-        self.assertEqual(self.Touchpoint.sudo(self.sales_manager).action_rebuild()["tag"],
+            self.Touchpoint.with_user(self.salesman).action_rebuild()
+        self.assertEqual(self.Touchpoint.with_user(self.sales_manager).action_rebuild()["tag"],
                          "reload")

@@ -280,11 +280,11 @@ class TestCampaignRun(CampaignCase):
             campaign.action_plan()
         campaign.budget = 100.0
         with self.assertRaisesRegex(UserError, "managers"):
-            campaign.sudo(self.salesman).action_plan()
+            campaign.with_user(self.salesman).action_plan()
         campaign.action_plan()
         self.assertEqual(campaign.state, "planned")
         # the salesperson reads the campaign and its figures
-        self.assertEqual(campaign.sudo(self.salesman).target_count, campaign.target_count)
+        self.assertEqual(campaign.with_user(self.salesman).target_count, campaign.target_count)
         campaign.action_launch()
         with self.assertRaisesRegex(UserError, "cannot change"):
             campaign.holdout_percent = 20.0

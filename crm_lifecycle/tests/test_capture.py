@@ -24,9 +24,9 @@ class TestCapture(CrmLifecycleCase):
         self.assertEqual(tp.source_system, "odoo")
 
     def test_outbound_message_and_internal_note(self):
-        self.customer.sudo(self.salesman).message_post(
+        self.customer.with_user(self.salesman).message_post(
             body="Your quote", message_type="comment", subtype="mail.mt_comment")
-        self.customer.sudo(self.salesman).message_post(
+        self.customer.with_user(self.salesman).message_post(
             body="internal: customer is price sensitive", message_type="comment",
             subtype="mail.mt_note")
         tp = self.touchpoints(self.customer)
@@ -54,7 +54,7 @@ class TestCapture(CrmLifecycleCase):
             "summary": "Call back about the box set",
         })
         self.assertFalse(self.touchpoints(self.person))
-        activity.sudo(self.salesman).action_feedback("Interested, wants a quote")
+        activity.with_user(self.salesman).action_feedback("Interested, wants a quote")
         tp = self.touchpoints(self.person)
         self.assertEqual(len(tp), 1)
         self.assertEqual(tp.channel_id.code, "phone")
@@ -129,7 +129,7 @@ class TestCapture(CrmLifecycleCase):
         action = self.customer.action_log_touchpoint()
         self.assertEqual(action["res_model"], "crm.touchpoint")
         self.assertEqual(action["target"], "new")
-        tp = self.Touchpoint.sudo(self.salesman).with_context(action["context"]).create({
+        tp = self.Touchpoint.with_user(self.salesman).with_context(action["context"]).create({
             "channel_id": self.channel["visit"].id, "subject": "Visited the shop",
         })
         self.assertEqual(tp.partner_id, self.customer)

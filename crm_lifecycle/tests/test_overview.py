@@ -4,16 +4,16 @@
 and a tile meant for managers is not shown to a salesperson."""
 from odoo.exceptions import AccessError
 
-from .common import CrmLifecycleCase
+from .common import CUSTOMER, CrmLifecycleCase
 
 
 class TestOverview(CrmLifecycleCase):
     def tile(self, name, user):
-        return self.env.ref("crm_lifecycle.crm_lifecycle_tile_%s" % name).sudo(user)
+        return self.env.ref("crm_lifecycle.crm_lifecycle_tile_%s" % name).with_user(user)
 
     def test_counts_follow_the_users_rights(self):
         Partner = self.env["res.partner"]
-        mine = Partner.create({"name": "Overview Own", "customer": True,
+        mine = Partner.create({"name": "Overview Own", **CUSTOMER,
                                "user_id": self.salesman.id})
         call = self.env.ref("mail.mail_activity_data_call")
         for partner, user, deadline in ((mine, self.salesman, "2020-01-01"),
@@ -29,7 +29,7 @@ class TestOverview(CrmLifecycleCase):
         due = self.tile("activities", self.salesman)
         self.assertEqual(due.value, 1)
         action = due.action_open()
-        self.assertEqual(Partner.sudo(self.salesman).search(action["domain"]), mine)
+        self.assertEqual(Partner.with_user(self.salesman).search(action["domain"]), mine)
         self.assertEqual(action["name"], due.name)
         # complaints: counted as the user, whose touchpoint rules apply
         self.Touchpoint.create({"partner_id": mine.id, "kind": "complaint",
@@ -37,15 +37,15 @@ class TestOverview(CrmLifecycleCase):
         everyone = self.tile("complaints", self.sales_manager).value
         self.assertGreaterEqual(everyone, 1)
         self.assertEqual(self.tile("complaints", self.sales_manager).value,
-                         self.Touchpoint.sudo(self.sales_manager).search_count(
+                         self.Touchpoint.with_user(self.sales_manager).search_count(
                              [("kind", "=", "complaint"), ("resolved_date", "=", False)]))
 
     def test_manager_tiles_are_not_shown_to_salespeople(self):
         Tile = self.env["crm.lifecycle.tile"]
-        shown = Tile.sudo(self.salesman).search([]).mapped("name")
+        shown = Tile.with_user(self.salesman).search([]).mapped("name")
         self.assertIn("My Activities Due", shown)
         self.assertNotIn("Duplicates to Review", shown)
-        self.assertIn("Duplicates to Review", Tile.sudo(self.sales_manager).search([])
+        self.assertIn("Duplicates to Review", Tile.with_user(self.sales_manager).search([])
                       .mapped("name"))
         with self.assertRaises(AccessError):
-            Tile.sudo(self.salesman).search([], limit=1).write({"domain": "[]"})
+            Tile.with_user(self.salesman).search([], limit=1).write({"domain": "[]"})

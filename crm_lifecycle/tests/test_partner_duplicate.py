@@ -105,7 +105,7 @@ class TestFindDuplicates(CrmLifecycleCase):
 
     def test_only_managers_look_for_duplicates(self):
         with self.assertRaises(UserError):
-            self.Duplicate.sudo(self.employee).find_duplicates()
+            self.Duplicate.with_user(self.employee).find_duplicates()
 
     def test_partner_form_warns_of_a_likely_duplicate(self):
         p1 = self.partner(name="Orion Media", email="hi@orion.example")

@@ -5,7 +5,7 @@ import io
 
 from odoo.exceptions import UserError
 
-from .common import CrmLifecycleCase
+from .common import CUSTOMER, CrmLifecycleCase
 
 HEADER = b"ref,name,email,phone,street,city,zip,country\n"
 ROWS = [
@@ -28,10 +28,10 @@ class TestPartnerImport(CrmLifecycleCase):
         ro = cls.env.ref("base.ro").id
         cls.stan1 = cls.env["res.partner"].create({
             "name": "Ioana Stan", "street": "Strada Republicii 5", "city": "Cluj-Napoca",
-            "zip": "400001", "country_id": ro, "customer": True})
+            "zip": "400001", "country_id": ro, **CUSTOMER})
         cls.stan2 = cls.env["res.partner"].create({
             "name": "Stan Ioana", "street": "Strada Republicii 5", "city": "Cluj-Napoca",
-            "zip": "400001", "country_id": ro, "customer": True})
+            "zip": "400001", "country_id": ro, **CUSTOMER})
 
     def preview(self, content, filename="customers.csv"):
         wizard = self.Import.create({"source_system": "sales_be", "filename": filename,

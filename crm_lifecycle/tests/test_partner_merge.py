@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
-from .common import CrmLifecycleCase
+from .common import CUSTOMER, CrmLifecycleCase
 
 # a 1x1 PNG: a partner's picture, kept in an attachment of its binary field
 PIXEL = (b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
@@ -39,7 +39,7 @@ class TestMerge(CrmLifecycleCase):
         partners = self.Partner
         for i, spec in enumerate(data):
             p = self.Partner.create({
-                "name": "Merge Customer %d" % i, "customer": True,
+                "name": "Merge Customer %d" % i, **CUSTOMER,
                 "email": "merge%d@example.org" % i,
                 "category_id": [(6, 0, [self.tags[t].id for t in spec["tags"]])]})
             partners |= p
@@ -216,7 +216,7 @@ class TestMerge(CrmLifecycleCase):
         with self.assertRaises(UserError):
             self.Log.merge_partners(self.customer.id, [self.salesman.partner_id.id])
         with self.assertRaises(AccessError):
-            self.Log.sudo(self.salesman).merge_partners(self.customer.id, [self.person.id])
+            self.Log.with_user(self.salesman).merge_partners(self.customer.id, [self.person.id])
         with self.assertRaises(UserError):
             self.Log.merge_partners(self.customer.id, [self.person.id], {"active": False})
         log = self.Log.browse(self.Log.merge_partners(self.customer.id, [self.person.id]))

@@ -18,21 +18,22 @@ class TestSecurity(CrmLifecycleCase):
         Channel = self.env["crm.touchpoint.channel"]
         phone = self.env.ref("crm_lifecycle.crm_touchpoint_channel_phone")
         # every employee reads channels (touchpoints are captured for all)
-        self.assertEqual(phone.sudo(self.employee).name, phone.name)
+        self.assertEqual(phone.with_user(self.employee).name, phone.name)
         with self.assertRaises(AccessError):
-            phone.sudo(self.salesman).write({"unit_cost": 1.0})
+            phone.with_user(self.salesman).write({"unit_cost": 1.0})
         with self.assertRaises(AccessError):
-            Channel.sudo(self.salesman).create({"name": "Kiosk", "code": "kiosk"})
-        kiosk = Channel.sudo(self.sales_manager).create({"name": "Kiosk", "code": "kiosk"})
-        kiosk.sudo(self.sales_manager).write({"unit_cost": 3.5})
+            Channel.with_user(self.salesman).create({"name": "Kiosk", "code": "kiosk"})
+        kiosk = Channel.with_user(self.sales_manager).create({"name": "Kiosk", "code": "kiosk"})
+        kiosk.with_user(self.sales_manager).write({"unit_cost": 3.5})
         self.assertEqual(kiosk.unit_cost, 3.5)
 
     def test_menu_visibility(self):
         root = self.env.ref("crm_lifecycle.crm_lifecycle_menu_root")
         config = self.env.ref("crm_lifecycle.crm_lifecycle_menu_config")
         Menu = self.env["ir.ui.menu"]
-        salesman_menus = Menu.sudo(self.salesman).search([("id", "in", [root.id, config.id])])
+        salesman_menus = Menu.with_user(self.salesman).search([("id", "in", [root.id, config.id])])
         self.assertEqual(salesman_menus, root)
-        manager_menus = Menu.sudo(self.sales_manager).search([("id", "in", [root.id, config.id])])
+        manager_menus = Menu.with_user(self.sales_manager).search(
+            [("id", "in", [root.id, config.id])])
         self.assertEqual(manager_menus, root | config)
-        self.assertFalse(Menu.sudo(self.employee).search([("id", "=", root.id)]))
+        self.assertFalse(Menu.with_user(self.employee).search([("id", "=", root.id)]))

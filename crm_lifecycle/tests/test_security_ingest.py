@@ -22,7 +22,7 @@ class TestIngestSecurity(CrmLifecycleCase):
             "name": "Colleague", "login": "lifecycle_colleague",
             "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])]})
         # a purchase of the colleague, fed by the web shop
-        res = cls.env["crm.touchpoint"].sudo(cls.colleague).ingest([row(
+        res = cls.env["crm.touchpoint"].with_user(cls.colleague).ingest([row(
             "order-1", source_system="webshop", kind="purchase", amount=120.0,
             subject="Order 1")])
         cls.theirs = cls.env["crm.touchpoint"].browse(res[0]["id"])
@@ -35,16 +35,16 @@ class TestIngestSecurity(CrmLifecycleCase):
     def test_salesperson_cannot_rewrite_a_colleagues_row(self):
         before = self.snapshot(self.theirs)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.theirs.sudo(self.salesman).write({"amount": 99999.0})
-        res = self.Touchpoint.sudo(self.salesman).ingest([row(
+            self.theirs.with_user(self.salesman).write({"amount": 99999.0})
+        res = self.Touchpoint.with_user(self.salesman).ingest([row(
             "order-1", source_system="webshop", kind="purchase", amount=99999,
             date="2001-01-01 00:00:00")])
         self.assertEqual(res[0]["status"], "error")
         self.assertIn("may not change", res[0]["error"])
         self.assertEqual(self.snapshot(self.theirs), before)
         # the colleague and a manager may, both ways
-        self.theirs.sudo(self.sales_manager).write({"subject": "Order 1 (checked)"})
-        res = self.Touchpoint.sudo(self.colleague).ingest([row(
+        self.theirs.with_user(self.sales_manager).write({"subject": "Order 1 (checked)"})
+        res = self.Touchpoint.with_user(self.colleague).ingest([row(
             "order-1", source_system="webshop", kind="purchase", amount=130.0,
             subject="Order 1")])
         self.assertEqual(res[0]["status"], "updated")
@@ -60,24 +60,24 @@ class TestIngestSecurity(CrmLifecycleCase):
                   "partner_id": self.customer.id, "user_id": self.salesman.id,
                   "company_id": self.env.user.company_id.id}
         with self.assertRaisesRegex(AccessError, "may not change"):
-            self.Touchpoint.sudo(self.salesman)._upsert([values])
+            self.Touchpoint.with_user(self.salesman)._upsert([values])
         with self.assertRaisesRegex(AccessError, "credit another"):
-            self.Touchpoint.sudo(self.salesman)._upsert([dict(
+            self.Touchpoint.with_user(self.salesman)._upsert([dict(
                 values, external_ref="new-1", user_id=self.colleague.id)])
         with self.assertRaisesRegex(AccessError, "reserved"):
-            self.Touchpoint.sudo(self.salesman)._upsert([dict(
+            self.Touchpoint.with_user(self.salesman)._upsert([dict(
                 values, external_ref="new-2", source_system="odoo")])
         self.assertEqual(self.snapshot(self.theirs), before)
-        written = self.Touchpoint.sudo(self.colleague)._upsert([dict(
+        written = self.Touchpoint.with_user(self.colleague)._upsert([dict(
             values, user_id=self.colleague.id)])
         self.assertEqual(list(written.values())[0][1], "updated")
 
     def test_other_company_cannot_take_a_row(self):
         before = self.snapshot(self.theirs)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.theirs.sudo(self.manager_b).write({"subject": "now ours"})
+            self.theirs.with_user(self.manager_b).write({"subject": "now ours"})
         for user in (self.manager_b, self.salesman_b):
-            res = self.Touchpoint.sudo(user).ingest([row(
+            res = self.Touchpoint.with_user(user).ingest([row(
                 "order-1", source_system="webshop", kind="purchase", amount=1.0,
                 email=None, partner_id=self.customer_b.id)])
             self.assertEqual(res[0]["status"], "error", user.login)
@@ -86,33 +86,33 @@ class TestIngestSecurity(CrmLifecycleCase):
 
     def test_portal_user_ingests_nothing(self):
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.Touchpoint.sudo(self.portal).create({
+            self.Touchpoint.with_user(self.portal).create({
                 "partner_id": self.person.id, "channel_id": self.channel["web"].id})
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.Touchpoint.sudo(self.portal).ingest([row("portal-1")])
+            self.Touchpoint.with_user(self.portal).ingest([row("portal-1")])
         self.assertFalse(self.Touchpoint.search([("external_ref", "=", "portal-1")]))
 
     def test_crediting_a_colleague_needs_the_manager_group(self):
-        res = self.Touchpoint.sudo(self.salesman).ingest([row(
+        res = self.Touchpoint.with_user(self.salesman).ingest([row(
             "credit-1", user_login=self.colleague.login)])
         self.assertEqual(res[0]["status"], "error")
         self.assertIn("user_login", res[0]["error"])
         self.assertFalse(self.Touchpoint.search([("external_ref", "=", "credit-1")]))
-        own = self.Touchpoint.sudo(self.salesman).ingest([row(
+        own = self.Touchpoint.with_user(self.salesman).ingest([row(
             "credit-2", user_login=self.salesman.login)])
         self.assertEqual(own[0]["status"], "created")
-        res = self.Touchpoint.sudo(self.sales_manager).ingest([row(
+        res = self.Touchpoint.with_user(self.sales_manager).ingest([row(
             "credit-3", user_login=self.colleague.login)])
         self.assertEqual(res[0]["status"], "created")
         self.assertEqual(self.Touchpoint.browse(res[0]["id"]).user_id, self.colleague)
 
     def test_reserved_source_is_capture_only(self):
         probe = row("mail.message,probe", source_system="odoo")
-        res = self.Touchpoint.sudo(self.salesman).ingest([probe])
+        res = self.Touchpoint.with_user(self.salesman).ingest([probe])
         self.assertEqual(res[0]["status"], "error")
         self.assertIn("reserved", res[0]["error"])
         with self.assertRaises(AccessError):
-            self.Touchpoint.sudo(self.salesman).create({
+            self.Touchpoint.with_user(self.salesman).create({
                 "partner_id": self.person.id, "channel_id": self.channel["web"].id,
                 "source_system": "odoo", "external_ref": "mail.message,probe"})
         self.assertFalse(self.Touchpoint.search([("external_ref", "=", "mail.message,probe")]))
@@ -135,19 +135,19 @@ class TestIngestSecurity(CrmLifecycleCase):
         private = self.env["res.partner"].create({
             "name": "Private Address", "type": "private", "email": "private@example.org"})
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            private.sudo(self.salesman).read(["name"])
-        res = self.Touchpoint.sudo(self.salesman).ingest([row(
+            private.with_user(self.salesman).read(["name"])
+        res = self.Touchpoint.with_user(self.salesman).ingest([row(
             "private-1", email=None, partner_id=private.id)])
         self.assertEqual(res[0]["status"], "error")
         self.assertIn("may not read", res[0]["error"])
-        res = self.Touchpoint.sudo(self.salesman).ingest([row(
+        res = self.Touchpoint.with_user(self.salesman).ingest([row(
             "private-1", email=None, partner_id=self.person.id)])
         self.assertEqual(res[0]["status"], "created")
 
     def test_merged_customer_is_followed(self):
         twin = self.env["res.partner"].create({"name": "Linus Private"})
         self.env["crm.partner.merge.log"].merge_partners(self.person.id, [twin.id])
-        res = self.Touchpoint.sudo(self.salesman).ingest([row(
+        res = self.Touchpoint.with_user(self.salesman).ingest([row(
             "merged-1", email=None, partner_id=twin.id)])
         self.assertEqual(res[0]["status"], "created", res)
         self.assertEqual(self.Touchpoint.browse(res[0]["id"]).partner_id, self.person)

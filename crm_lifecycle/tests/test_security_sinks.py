@@ -60,11 +60,11 @@ class TestSinks(CampaignCase):
         campaign = self.make_campaign(self.segment, holdout_percent=0.0)
         for method in ("action_plan", "action_launch", "action_cancel"):
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
-                getattr(campaign.sudo(self.manager_b), method)()
+                getattr(campaign.with_user(self.manager_b), method)()
         self.assertEqual(campaign.state, "draft")
         self.assertFalse(self.members(campaign))
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.segment.sudo(self.manager_b).refresh_members()
+            self.segment.with_user(self.manager_b).refresh_members()
         campaign.action_plan()
         self.assertTrue(self.members(campaign))
 

@@ -89,34 +89,34 @@ class TestWizardRights(CrmLifecycleCase):
             for model, values in WIZARDS.items():
                 with self.assertRaises(AccessError, msg=(user.login, model)), \
                         mute_logger("odoo.models"):
-                    self.env[model].sudo(user).create(values)
+                    self.env[model].with_user(user).create(values)
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
-                self.env["crm.partner.merge.wizard"].sudo(user).action_open(
+                self.env["crm.partner.merge.wizard"].with_user(user).action_open(
                     [self.customer.id, self.person.id])
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
-                self.env["crm.partner.import.line"].sudo(user).create({
+                self.env["crm.partner.import.line"].with_user(user).create({
                     "import_id": 1, "row_number": 2})
         for model, values in WIZARDS.items():
-            self.assertTrue(self.env[model].sudo(self.sales_manager).create(values))
+            self.assertTrue(self.env[model].with_user(self.sales_manager).create(values))
 
     def test_actions_check_rights_too(self):
         """A wizard record reached another way: its actions refuse."""
-        wizard = self.env["crm.partner.import"].sudo(self.sales_manager).create({
+        wizard = self.env["crm.partner.import"].with_user(self.sales_manager).create({
             "source_system": "probe", "filename": "a.csv",
             "file": base64.b64encode(b"ref,name\n1,Probe\n")})
         for user in (self.portal, self.salesman):
             for method in ("action_preview", "action_apply"):
                 with self.assertRaises(AccessError), mute_logger("odoo.models"):
-                    getattr(wizard.sudo(user), method)()
+                    getattr(wizard.with_user(user), method)()
         self.assertFalse(wizard.line_ids)
 
     def test_settings_are_for_administrators(self):
         settings = self.env["res.config.settings"].create({
             "lifecycle_capture_mail": False})
         with self.assertRaises(AccessError):
-            settings.sudo(self.salesman).set_values()
+            settings.with_user(self.salesman).set_values()
         with self.assertRaises(AccessError):
-            settings.sudo(self.salesman).execute()
+            settings.with_user(self.salesman).execute()
         self.assertTrue(self.env["res.config.settings"]._lifecycle_read_param(
             "lifecycle_capture_mail"))
 

@@ -3,7 +3,7 @@
 """Segments: members refreshed set-based, entries and exits, size history."""
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import CrmLifecycleCase
+from .common import CUSTOMER, CrmLifecycleCase
 
 
 class TestSegment(CrmLifecycleCase):
@@ -15,10 +15,10 @@ class TestSegment(CrmLifecycleCase):
         cls.partners = Partner.browse()
         for i in range(6):
             cls.partners |= Partner.create({
-                "name": "Segment Member %d" % i, "customer": True, "company_id": False,
+                "name": "Segment Member %d" % i, **CUSTOMER, "company_id": False,
                 "city": "Ghent" if i % 2 else "Liege", "country_id": cls.country.id})
         cls.other_company = cls.env["res.company"].create({"name": "Segment Other Co"})
-        cls.foreign = Partner.create({"name": "Segment Foreign", "customer": True,
+        cls.foreign = Partner.create({"name": "Segment Foreign", **CUSTOMER,
                                       "city": "Ghent", "company_id": cls.other_company.id})
         cls.Segment = cls.env["crm.segment"]
         cls.ghent = cls.Segment.create({
@@ -91,11 +91,11 @@ class TestSegment(CrmLifecycleCase):
 
     def test_rights(self):
         with self.assertRaises(UserError):
-            self.ghent.sudo(self.salesman).refresh_members()
+            self.ghent.with_user(self.salesman).refresh_members()
         with self.assertRaises(AccessError):
-            self.Segment.sudo(self.salesman).create({"name": "Mine"})
+            self.Segment.with_user(self.salesman).create({"name": "Mine"})
         # a manager of the other company does not see the segment
         self.sales_manager.write({"company_ids": [(4, self.other_company.id)],
                                   "company_id": self.other_company.id})
-        self.assertFalse(self.Segment.sudo(self.sales_manager).search(
+        self.assertFalse(self.Segment.with_user(self.sales_manager).search(
             [("id", "=", self.ghent.id)]))

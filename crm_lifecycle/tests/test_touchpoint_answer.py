@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from odoo import fields
 
 from ..models import crm_touchpoint_answer as answer
-from .common import CrmLifecycleCase
+from .common import CUSTOMER, CrmLifecycleCase
 
 MONDAY = datetime.datetime(2026, 11, 2)  # a Monday
 
@@ -126,7 +126,7 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         self.assertTrue(calls[1].awaiting_answer)
 
     def test_merge_brings_the_answer(self):
-        twin = self.env["res.partner"].create({"name": "Linus P.", "customer": True})
+        twin = self.env["res.partner"].create({"name": "Linus P.", **CUSTOMER})
         call = self.tp(self.person, at(1, 9))
         self.tp(twin, at(1, 10), "outbound")
         self.assertTrue(call.awaiting_answer)

@@ -15,11 +15,11 @@ class TestTouchpointSecurity(CrmLifecycleCase):
         tp = self.Touchpoint.create({"partner_id": self.person.id,
                                      "channel_id": self.channel["phone"].id})
         self.assertEqual(tp.company_id, self.env.user.company_id)
-        self.assertFalse(self.Touchpoint.sudo(user_b).search([("id", "=", tp.id)]))
-        mine = self.Touchpoint.sudo(user_b).create({"partner_id": self.person.id,
-                                                    "channel_id": self.channel["phone"].id})
+        self.assertFalse(self.Touchpoint.with_user(user_b).search([("id", "=", tp.id)]))
+        mine = self.Touchpoint.with_user(user_b).create({"partner_id": self.person.id,
+                                                         "channel_id": self.channel["phone"].id})
         self.assertEqual(mine.company_id, other)
-        self.assertFalse(self.Touchpoint.sudo(self.salesman).search([("id", "=", mine.id)]))
+        self.assertFalse(self.Touchpoint.with_user(self.salesman).search([("id", "=", mine.id)]))
 
     def test_portal_and_public_get_nothing(self):
         portal = self.env["res.users"].with_context(no_reset_password=True).create({
@@ -28,22 +28,22 @@ class TestTouchpointSecurity(CrmLifecycleCase):
         self.Touchpoint.create({"partner_id": portal.partner_id.id,
                                 "channel_id": self.channel["web"].id})
         with self.assertRaises(AccessError):
-            self.Touchpoint.sudo(portal).search([])
+            self.Touchpoint.with_user(portal).search([])
         with self.assertRaises(AccessError):
-            self.Touchpoint.sudo(self.env.ref("base.public_user")).search([])
+            self.Touchpoint.with_user(self.env.ref("base.public_user")).search([])
         with self.assertRaises(AccessError):
-            self.Touchpoint.sudo(portal).ingest([])
+            self.Touchpoint.with_user(portal).ingest([])
 
     def test_salesman_changes_only_own(self):
         theirs = self.Touchpoint.create({"partner_id": self.person.id,
                                          "channel_id": self.channel["phone"].id,
                                          "user_id": self.sales_manager.id})
-        own = self.Touchpoint.sudo(self.salesman).create(
+        own = self.Touchpoint.with_user(self.salesman).create(
             {"partner_id": self.person.id, "channel_id": self.channel["phone"].id})
         own.write({"subject": "mine"})
-        self.assertEqual(theirs.sudo(self.salesman).subject, theirs.subject)  # can read
+        self.assertEqual(theirs.with_user(self.salesman).subject, theirs.subject)  # can read
         with self.assertRaises(AccessError):
-            theirs.sudo(self.salesman).write({"subject": "not mine"})
-        theirs.sudo(self.sales_manager).write({"subject": "manager can"})
+            theirs.with_user(self.salesman).write({"subject": "not mine"})
+        theirs.with_user(self.sales_manager).write({"subject": "manager can"})
         with self.assertRaises(AccessError):
-            own.sudo(self.salesman).unlink()
+            own.with_user(self.salesman).unlink()

@@ -6,7 +6,7 @@ customer contacts the company; a campaign send (a mailing to everyone) is
 no contact either. Hand-computed on three customers of their own company."""
 import datetime
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 AS_OF = datetime.date(2026, 6, 30)
 
@@ -21,7 +21,7 @@ class TestCustomerContacts(CrmLifecycleCase):
         super(TestCustomerContacts, cls).setUpClass()
         cls.company = cls.env["res.company"].create({"name": "Lifecycle Contacts Co"})
         Partner = cls.env["res.partner"]
-        cls.c = {n: Partner.create({"name": "Contacts %s" % n, "customer": True,
+        cls.c = {n: Partner.create({"name": "Contacts %s" % n, **CUSTOMER,
                                     "company_id": False})
                  for n in ("Mixed", "Buyer", "Mailed")}
 

@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 from ..models import crm_customer_metrics as engine
 from ..stats import clv
@@ -32,7 +32,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
         cls.other_company = cls.env["res.company"].create({"name": "Lifecycle Other Co"})
         Partner = cls.env["res.partner"]
         names = ["Repeat", "Once", "Tie", "Old", "Oldest", "Silent"]
-        cls.c = {n: Partner.create({"name": "Metrics %s" % n, "customer": True,
+        cls.c = {n: Partner.create({"name": "Metrics %s" % n, **CUSTOMER,
                                     "company_id": False}) for n in names}
         order = cls.channel["order"]
         purchases = {
@@ -69,11 +69,11 @@ class TestCustomerMetrics(CrmLifecycleCase):
         # a third company with enough repeat customers to fit the models
         cls.model_company = cls.env["res.company"].create({"name": "Lifecycle Model Co"})
         rng = random.Random(11)
-        cls.modelled = Partner.create({"name": "Metrics Modelled", "customer": True,
+        cls.modelled = Partner.create({"name": "Metrics Modelled", **CUSTOMER,
                                        "company_id": False})
         population = [(cls.modelled, [(100, 100.0), (50, 75.0), (10, 60.0)])]
         for i in range(40):
-            partner = Partner.create({"name": "Metrics Population %d" % i, "customer": True,
+            partner = Partner.create({"name": "Metrics Population %d" % i, **CUSTOMER,
                                       "company_id": False})
             first = rng.randint(30, 700)
             offsets = sorted({first} | {rng.randint(0, first) for _k in range(rng.randint(0, 5))})
@@ -235,7 +235,8 @@ class TestCustomerMetrics(CrmLifecycleCase):
             lambda m: m.company_id == self.other_company).state, "not_enough_data")
         self.assertFalse(other.clv or other.p_alive)
         # a user of the first company only does not see the other's rows
-        rows = self.Metrics.sudo(self.salesman).search([("partner_id", "=", self.c["Repeat"].id)])
+        rows = self.Metrics.with_user(self.salesman).search(
+            [("partner_id", "=", self.c["Repeat"].id)])
         self.assertEqual(rows.mapped("company_id"), self.company)
 
     def test_recompute_twice_gives_identical_rows(self):
@@ -360,13 +361,13 @@ class TestCustomerMetrics(CrmLifecycleCase):
         self.env["ir.config_parameter"].set_param("crm_lifecycle_analytics.win_back", "True")
         self.assertEqual(self.Metrics._cron_win_back(), 1)
         with self.assertRaises(UserError):
-            self.Metrics.sudo(self.salesman).schedule_win_back()
+            self.Metrics.with_user(self.salesman).schedule_win_back()
 
     def test_only_managers_recompute(self):
         with self.assertRaises(UserError):
-            self.Metrics.sudo(self.salesman).compute_metrics()
+            self.Metrics.with_user(self.salesman).compute_metrics()
         with self.assertRaises(AccessError):
-            self.Metrics.sudo(self.salesman).search([], limit=1).write({"revenue": 1})
+            self.Metrics.with_user(self.salesman).search([], limit=1).write({"revenue": 1})
 
     # ------------------------------------------------------------ feedback
     RAISED = {"active": "cooling", "cooling": "at_risk", "at_risk": "lapsed",

@@ -110,4 +110,4 @@ class TestCustomerSnapshot(CrmLifecycleCase):
 
     def test_only_managers_take_snapshots(self):
         with self.assertRaises(UserError):
-            self.Snapshot.sudo(self.salesman).take_snapshot(company_ids=[self.company.id])
+            self.Snapshot.with_user(self.salesman).take_snapshot(company_ids=[self.company.id])

@@ -4,7 +4,7 @@
 Staff Performance (own customers / the teams they lead / all)."""
 import datetime
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 
 class TestMetricsAccess(CrmLifecycleCase):
@@ -24,11 +24,11 @@ class TestMetricsAccess(CrmLifecycleCase):
             "groups_id": [(6, 0, [group("sales_team.group_sale_salesman_all_leads").id])]})
         team = cls.env["crm.team"].create({"name": "Metrics Team", "user_id": cls.leader.id})
         Partner = cls.env["res.partner"]
-        cls.mine = Partner.create({"name": "Own Customer", "customer": True,
+        cls.mine = Partner.create({"name": "Own Customer", **CUSTOMER,
                                    "user_id": cls.salesman.id})
-        cls.theirs = Partner.create({"name": "Colleague's Customer", "customer": True,
+        cls.theirs = Partner.create({"name": "Colleague's Customer", **CUSTOMER,
                                      "user_id": cls.colleague.id, "team_id": team.id})
-        cls.nobodys = Partner.create({"name": "Unowned Customer", "customer": True})
+        cls.nobodys = Partner.create({"name": "Unowned Customer", **CUSTOMER})
         today = datetime.date.today()
         rows = [{"source_system": "shop", "external_ref": "acc-%d-%d" % (p.id, i),
                  "channel": "web", "kind": "purchase", "amount": 10.0 * (i + 1),
@@ -40,7 +40,7 @@ class TestMetricsAccess(CrmLifecycleCase):
 
     def visible(self, user, model="crm.customer.metrics"):
         ours = (self.mine | self.theirs | self.nobodys).ids
-        return set(self.env[model].sudo(user).search(
+        return set(self.env[model].with_user(user).search(
             [("partner_id", "in", ours)]).mapped("partner_id").ids)
 
     def test_own_team_all(self):
@@ -53,7 +53,7 @@ class TestMetricsAccess(CrmLifecycleCase):
             self.assertEqual(self.visible(self.all_docs, model), everyone, model)
             self.assertEqual(self.visible(self.sales_manager, model), everyone, model)
         # the customer filters of the partner list follow the same rule
-        champions = self.env["res.partner"].sudo(self.salesman).search(
+        champions = self.env["res.partner"].with_user(self.salesman).search(
             [("lifecycle_metrics_ids.revenue", ">", 0)])
         self.assertIn(self.mine, champions)
         self.assertNotIn(self.theirs, champions)

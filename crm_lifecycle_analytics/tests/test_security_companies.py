@@ -37,9 +37,9 @@ class TestAnalyticsCompanies(CrmLifecycleCase):
                             "WHERE company_id = %s", (self.company_a.id,))
         stamp = self.env.cr.fetchone()
         activities = self.env["mail.activity"].search_count([])
-        Metrics_b = self.Metrics.sudo(self.manager_b)
+        Metrics_b = self.Metrics.with_user(self.manager_b)
         calls = (lambda: Metrics_b.compute_metrics(company_ids=[self.company_a.id]),
-                 lambda: self.Snapshot.sudo(self.manager_b).take_snapshot(
+                 lambda: self.Snapshot.with_user(self.manager_b).take_snapshot(
                      company_ids=[self.company_a.id]),
                  lambda: Metrics_b.schedule_win_back(company_ids=[self.company_a.id]))
         for call in calls:
@@ -51,6 +51,6 @@ class TestAnalyticsCompanies(CrmLifecycleCase):
                             "WHERE company_id = %s", (self.company_a.id,))
         self.assertEqual(self.env.cr.fetchone(), stamp)
         # in their own company, the same calls work
-        self.Metrics.sudo(self.manager_b).compute_metrics(company_ids=[self.company_b.id])
-        self.Snapshot.sudo(self.manager_b).take_snapshot(company_ids=[self.company_b.id])
-        self.Metrics.sudo(self.manager_b).schedule_win_back()
+        self.Metrics.with_user(self.manager_b).compute_metrics(company_ids=[self.company_b.id])
+        self.Snapshot.with_user(self.manager_b).take_snapshot(company_ids=[self.company_b.id])
+        self.Metrics.with_user(self.manager_b).schedule_win_back()

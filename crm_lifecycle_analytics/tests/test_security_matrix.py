@@ -44,7 +44,7 @@ class TestSecurityMatrix(CampaignCase):
             "channel_id": cls.channel["phone"].id, "holdout_percent": 0.0, "seed": 2})
         cls.running.action_plan()
         cls.running.action_launch()
-        res = cls.env["crm.touchpoint"].sudo(cls.sales_manager).ingest([{
+        res = cls.env["crm.touchpoint"].with_user(cls.sales_manager).ingest([{
             "source_system": "shop", "external_ref": "m-%d" % i, "channel": "web",
             "kind": "purchase", "amount": 50.0 + i, "date": noon_before(today, 30 * i + 1),
             "partner_id": cls.audience[i % 4].id} for i in range(8)])

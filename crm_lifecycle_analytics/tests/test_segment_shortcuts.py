@@ -5,7 +5,7 @@ bought / never bought) choose the customers by their metrics in the
 segment's company, together with the rest of the rule."""
 import datetime
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 
 class TestSegmentShortcuts(CrmLifecycleCase):
@@ -13,11 +13,11 @@ class TestSegmentShortcuts(CrmLifecycleCase):
     def setUpClass(cls):
         super(TestSegmentShortcuts, cls).setUpClass()
         Partner = cls.env["res.partner"]
-        cls.champion = Partner.create({"name": "Shortcut Champion", "customer": True,
+        cls.champion = Partner.create({"name": "Shortcut Champion", **CUSTOMER,
                                        "city": "Ghent"})
-        cls.lapsed = Partner.create({"name": "Shortcut Lapsed", "customer": True,
+        cls.lapsed = Partner.create({"name": "Shortcut Lapsed", **CUSTOMER,
                                      "city": "Ghent"})
-        cls.never = Partner.create({"name": "Shortcut Never Bought", "customer": True,
+        cls.never = Partner.create({"name": "Shortcut Never Bought", **CUSTOMER,
                                     "city": "Ghent"})
         today = datetime.date.today()
         rows = [{"source_system": "shop", "external_ref": "sc-%d-%d" % (p.id, i),

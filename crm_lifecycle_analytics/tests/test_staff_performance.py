@@ -7,7 +7,7 @@ import datetime
 
 from odoo import fields
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase
 
 
 class StaffCase(CrmLifecycleCase):
@@ -30,11 +30,11 @@ class StaffCase(CrmLifecycleCase):
                                  "member_ids": [(6, 0, [cls.anna.id])]})
         cls.south = Team.create({"name": "South", "member_ids": [(6, 0, [cls.bert.id])]})
         Partner = cls.env["res.partner"]
-        cls.ada = Partner.create({"name": "Perf Ada", "customer": True, "is_company": True,
+        cls.ada = Partner.create({"name": "Perf Ada", **CUSTOMER, "is_company": True,
                                   "user_id": cls.anna.id})
-        cls.bob = Partner.create({"name": "Perf Bob", "customer": True, "is_company": True,
+        cls.bob = Partner.create({"name": "Perf Bob", **CUSTOMER, "is_company": True,
                                   "user_id": cls.bert.id})
-        cls.cid = Partner.create({"name": "Perf Cid", "customer": True, "is_company": True,
+        cls.cid = Partner.create({"name": "Perf Cid", **CUSTOMER, "is_company": True,
                                   "user_id": cls.anna.id})
         # 2026-11-20 is a Friday
         cls.tp(cls.ada, "2026-11-20 16:00:00", "inbound", cls.anna, cls.north)
@@ -186,7 +186,7 @@ class TestStaffPerformance(StaffCase):
         member(self.bob, "target", self.bert, "2026-11-17 11:00:00", "2026-11-19 10:00:00")
         for k in range(4):
             partner = self.env["res.partner"].create({"name": "Perf control %d" % k,
-                                                      "customer": True})
+                                                      **CUSTOMER})
             member(partner, "control", responded=k == 0 and "2026-11-18 12:00:00" or None)
         groups = self.Report.read_group(
             [("campaign_id", "=", campaign.id)],
@@ -212,15 +212,15 @@ class TestStaffPerformance(StaffCase):
         self.assertIn(str(self.ada.id), str(timeline["domain"]))
 
     def test_salesperson_sees_own_rows_leader_the_team_manager_all(self):
-        anna = self.totals(self.Report.sudo(self.anna))
+        anna = self.totals(self.Report.with_user(self.anna))
         self.assertEqual(set(anna), {self.anna.id}, "a salesperson sees their own rows")
-        bert = self.totals(self.Report.sudo(self.bert))
+        bert = self.totals(self.Report.with_user(self.bert))
         self.assertEqual(set(bert), {self.bert.id})
-        lena = self.totals(self.Report.sudo(self.lena))
+        lena = self.totals(self.Report.with_user(self.lena))
         self.assertEqual(set(lena), {self.anna.id}, "a team leader sees the team's rows")
-        manager = self.totals(self.Report.sudo(self.sales_manager))
+        manager = self.totals(self.Report.with_user(self.sales_manager))
         self.assertEqual(set(manager), {self.anna.id, self.bert.id})
-        stats = self.Report.sudo(self.bert).response_time_percentiles(self.week)
+        stats = self.Report.with_user(self.bert).response_time_percentiles(self.week)
         self.assertEqual(set(stats), {self.bert.id}, "percentiles follow the record rules")
 
 
@@ -289,11 +289,11 @@ class TestStaffTarget(StaffCase):
         mine = self.target("revenue", 50.0, user_id=self.anna.id)
         other = self.target("revenue", 50.0, user_id=self.bert.id)
         Target = self.env["crm.staff.target"]
-        self.assertEqual(Target.sudo(self.anna).search([("id", "in", (mine | other).ids)]),
+        self.assertEqual(Target.with_user(self.anna).search([("id", "in", (mine | other).ids)]),
                          mine)
-        self.assertEqual(Target.sudo(self.lena).search([("id", "in", (mine | other).ids)]),
+        self.assertEqual(Target.with_user(self.lena).search([("id", "in", (mine | other).ids)]),
                          mine, "the leader of North sees Anna's target")
-        self.assertEqual(Target.sudo(self.sales_manager).search(
+        self.assertEqual(Target.with_user(self.sales_manager).search(
             [("id", "in", (mine | other).ids)]), mine | other)
 
 
@@ -329,7 +329,7 @@ class TestPortfolio(StaffCase):
             self.anna.id: (2, 1500.0, 50.0, 1),
             self.bert.id: (1, 250.0, 100.0, 0),
         })
-        self.assertEqual(set(figures(self.Report.sudo(self.anna))), {self.anna.id})
+        self.assertEqual(set(figures(self.Report.with_user(self.anna))), {self.anna.id})
         row = self.Report.search([("source", "=", "portfolio"),
                                   ("partner_id", "=", self.ada.id)])
         self.assertEqual(row.action_open_source()["res_model"], "res.partner")
@@ -345,7 +345,7 @@ class TestPortfolio(StaffCase):
         action = self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action_portfolio")
         domain = [("partner_id.user_id", "=", self.anna.id)]
         self.assertIn("'partner_id.user_id', '=', uid", action.domain)
-        rows = self.env["crm.customer.metrics"].sudo(self.anna).search(domain)
+        rows = self.env["crm.customer.metrics"].with_user(self.anna).search(domain)
         self.assertIn(self.cid, rows.mapped("partner_id"))
         self.assertFalse(rows.mapped("partner_id") - (self.ada | self.cid), "only Anna's")
         cid = rows.filtered(lambda r: r.partner_id == self.cid)

@@ -7,7 +7,7 @@ import datetime
 
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 
 class TestWorklist(CrmLifecycleCase):
@@ -15,9 +15,9 @@ class TestWorklist(CrmLifecycleCase):
     def setUpClass(cls):
         super(TestWorklist, cls).setUpClass()
         Partner = cls.env["res.partner"]
-        cls.mine = Partner.create({"name": "Worklist Own", "customer": True,
+        cls.mine = Partner.create({"name": "Worklist Own", **CUSTOMER,
                                    "user_id": cls.salesman.id, "phone": "+32 9 555 12 12"})
-        cls.nobodys = Partner.create({"name": "Worklist Unowned", "customer": True})
+        cls.nobodys = Partner.create({"name": "Worklist Unowned", **CUSTOMER})
         today = datetime.date.today()
         rows = [{"source_system": "shop", "external_ref": "wl-%d-%d" % (p.id, i),
                  "channel": "web", "kind": "purchase", "amount": 10.0 * (i + 1),
@@ -54,7 +54,7 @@ class TestWorklist(CrmLifecycleCase):
         self.assertEqual(later.mapped("partner_id"), self.mine)
 
     def test_schedule_a_call_from_a_row(self):
-        row = self.rows.filtered(lambda r: r.partner_id == self.mine).sudo(self.salesman)
+        row = self.rows.filtered(lambda r: r.partner_id == self.mine).with_user(self.salesman)
         action = row.action_schedule_call()
         self.assertEqual((action["res_model"], action["target"]), ("mail.activity", "new"))
         context = action["context"]
@@ -62,13 +62,13 @@ class TestWorklist(CrmLifecycleCase):
                           context["default_activity_type_id"]),
                          (self.mine.id, self.salesman.id, self.call.id))
         # the dialog saves an activity as the salesperson
-        Activity = self.env["mail.activity"].sudo(self.salesman).with_context(context)
+        Activity = self.env["mail.activity"].with_user(self.salesman).with_context(context)
         values = Activity.default_get(list(Activity._fields))
         Activity.create(values)
         self.assertEqual(self.activities(self.mine).activity_type_id, self.call)
 
     def wizard(self, user, rows):
-        return self.env["crm.customer.activity.wizard"].sudo(user).with_context(
+        return self.env["crm.customer.activity.wizard"].with_user(user).with_context(
             active_model="crm.customer.metrics", active_ids=rows.ids).create({})
 
     def test_schedule_calls_for_picked_rows(self):

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
+from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase
 
 
 class TestMergeOrders(CrmLifecycleCase):
@@ -41,7 +41,7 @@ class TestMergeOrders(CrmLifecycleCase):
             partners = self.env["res.partner"]
             for i, count in enumerate(orders):
                 p = self.env["res.partner"].create({"name": "Order Customer %d" % i,
-                                                    "customer": True})
+                                                    **CUSTOMER})
                 partners |= p
                 for _j in range(count):
                     order = self.env["sale.order"].create({
