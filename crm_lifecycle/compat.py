@@ -110,3 +110,45 @@ def savepoint_case():
     savepoint. 11-14: `SavepointCase`; 15+: `TransactionCase` does it."""
     from odoo.tests import common
     return getattr(common, "SavepointCase", None) or common.TransactionCase
+
+
+# SQL of a lead's expected revenue (alias l of crm_lead): 11-13
+# `planned_revenue`, 14+ `expected_revenue`
+LEAD_REVENUE_SQL = "l.expected_revenue" if VERSION >= 14 else "l.planned_revenue"
+# SQL of "the stage is a won stage" (alias s of crm_stage): 11 a probability
+# of 100, 13+ the `is_won` flag
+WON_STAGE_SQL = "s.is_won" if VERSION >= 13 else "s.probability = 100"
+# SQL of a customer's sales team (alias p of res_partner): 11 the partner's
+# own team; 13+ partners have none: the team of their salesperson
+PARTNER_TEAM_SQL = "(SELECT u.sale_team_id FROM res_users u WHERE u.id = p.user_id)" \
+    if VERSION >= 13 else "p.team_id"
+# activity types usable on customers: 11 a model record, 14+ the model's name
+ACTIVITY_TYPE_PARTNER_DOMAIN = (
+    "['|', ('res_model', '=', False), ('res_model', '=', 'res.partner')]" if VERSION >= 14
+    else "['|', ('res_model_id', '=', False), ('res_model_id.model', '=', 'res.partner')]")
+
+
+def activity_delay(activity_type):
+    """Days from scheduling to the deadline of an activity of this type. 11:
+    `days`; 13+: `delay_count` in `delay_unit` (days, weeks or months)."""
+    if VERSION >= 13:
+        per_unit = {"days": 1, "weeks": 7, "months": 30}.get(activity_type.delay_unit, 1)
+        return (activity_type.delay_count or 0) * per_unit
+    return activity_type.days or 0
+
+
+def query_parts(query):
+    """(FROM clause, WHERE condition, parameters) of an ORM query, as SQL
+    text with %s placeholders. 11: `get_sql()`; 17+: the clauses are SQL
+    objects with their own parameters."""
+    if hasattr(query, "get_sql"):
+        from_clause, where_clause, params = query.get_sql()
+        return from_clause, where_clause, list(params)
+    from_sql, where_sql = query.from_clause, query.where_clause
+    return from_sql.code, where_sql.code, list(from_sql.params) + list(where_sql.params)
+
+
+def subtype(xmlid):
+    """The keyword naming a message's subtype in `message_post`: 11
+    `subtype`, 13+ `subtype_xmlid`."""
+    return {"subtype_xmlid" if VERSION >= 13 else "subtype": xmlid}

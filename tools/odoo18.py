@@ -28,7 +28,7 @@ BASE_DB, TEST_DB = "o18_base", "o18_test"
 ODOO_MODULES = "crm,sale_management,mass_mailing,survey,rating"
 # the suite's own libraries, in versions with wheels for Python 3.11/3.12
 SUITE_LIBS = ["setuptools<70", "phonenumbers==8.13.55", "anyascii==0.3.3", "numpy==2.5.5",
-              "scipy==1.18.1"]
+              "scipy==1.18.1", "hypothesis==6.79.4"]
 
 
 def log(message):
@@ -69,7 +69,8 @@ def ensure_venv(src):
     if os.path.exists(stamp) and open(stamp).read() == wanted:
         return python
     log("building the Odoo 18 venv (a few minutes, once)")
-    subprocess.check_call([python_312(), "-m", "venv", VENV])
+    if not os.path.exists(python):
+        subprocess.check_call([python_312(), "-m", "venv", VENV])
     subprocess.check_call([python, "-m", "pip", "install", "-q", "-r",
                            os.path.join(src, "requirements.txt")])
     subprocess.check_call([python, "-m", "pip", "install", "-q"] + SUITE_LIBS)

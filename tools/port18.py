@@ -30,7 +30,7 @@ from lxml import etree
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # the addons ported so far (issue 19 lands addon by addon: the others are
 # not written out, so that Odoo 18 does not auto-install them)
-ADDONS = ["crm_lifecycle"]
+ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics"]
 OVERRIDES = os.path.join(ROOT, "odoo18")
 # fields of data records that Odoo 18 no longer has, by model
 DROPPED_FIELDS = {"ir.cron": {"numbercall", "doall"}, "res.users": {"customer"}}
@@ -47,6 +47,9 @@ TEXT_REPLACEMENTS = [
     ("('customer', '=', True)", "('customer_rank', '>', 0)"),
     ("'default_customer': 1", "'default_customer_rank': 1"),
     ("'default_customer': True", "'default_customer_rank': 1"),
+    # 13+: a partner has no sales team; its salesperson's team stands for it
+    ("('partner_id.team_id.user_id', '=', user.id)",
+     "('partner_id.user_id.sale_team_id.user_id', '=', user.id)"),
 ]
 
 
@@ -151,6 +154,7 @@ def convert_record(record):
         elif model == "mail.activity.type" and name == "res_model_id":
             # 18: the model's name (a char), not its ir.model record
             ref = field.attrib.pop("ref")
+            field.set("name", "res_model")
             field.text = ref.split(".model_", 1)[-1].replace("_", ".")
         elif name == "view_mode" and field.text:
             field.text = re.sub(r"\btree\b", "list", field.text)

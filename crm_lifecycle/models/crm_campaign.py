@@ -240,7 +240,8 @@ class CrmCampaign(models.Model):
         if not ids:
             return result
         cr = self.env.cr
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         cr.execute("""
             SELECT campaign_id,
                    count(*) FILTER (WHERE split_group IS NOT NULL),
@@ -506,7 +507,8 @@ class CrmCampaign(models.Model):
             raise UserError(_("Choose the segments of campaign %s first.") % self.name)
         select, params = self._audience_query()
         cr = self.env.cr
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (self.id,))
         query = compose("""
             INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
@@ -632,7 +634,8 @@ class CrmCampaign(models.Model):
         deadline = fields.Date.to_string(max(
             fields.Date.from_string(self.date_planned),
             fields.Date.from_string(fields.Date.context_today(self))))
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute("""
             INSERT INTO mail_activity (res_id, res_model_id, res_model, res_name,
                                        activity_type_id, summary, note, date_deadline,
@@ -828,7 +831,8 @@ class CrmCampaignMember(models.Model):
         if not members:
             return 0
         cr = self.env.cr
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         cr.execute("""
             UPDATE crm_campaign_member
                SET contact_date = %s,

@@ -122,7 +122,8 @@ class CrmCampaignResponse(models.Model):
                 UNION
                 SELECT t2.id FROM crm_touchpoint t2 JOIN c ON c.utm_campaign_id = t2.campaign_id
                  WHERE t2.date >= c.date_start AND t2.date < c.date_stop)"""
-        # port>=13: flush touchpoints and members before these queries
+        # the ORM's pending writes of touchpoints and members reach the tables first
+        compat.flush(self.env)
         cr.execute(compose("""
             DELETE FROM crm_campaign_response r WHERE {scope}
             RETURNING r.member_id, r.touchpoint_id
@@ -189,7 +190,8 @@ class CrmCampaignResponse(models.Model):
         """Member state, first response and revenue from their responses."""
         if not member_ids:
             return
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute("""
             UPDATE crm_campaign_member m
                SET response_date = a.first_date,
@@ -225,7 +227,8 @@ class CrmCampaignResponse(models.Model):
             touchpoint_ids = set(touchpoint_ids or ()) | {row[0] for row in cr.fetchall()}
         if not touchpoint_ids:
             return
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         cr.execute("""
             WITH r AS (
                 SELECT r.id, r.touchpoint_id, r.campaign_id, r.amount,

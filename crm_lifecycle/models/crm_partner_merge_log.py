@@ -333,7 +333,8 @@ class CrmPartnerMergeLog(models.Model):
     def _lock_partners(self, partner_ids):
         """Lock the records (FOR UPDATE, in id order) and forget what the
         cache knows of them: what is checked next is what is committed."""
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "
                             "ORDER BY id FOR UPDATE", {"ids": sorted(partner_ids)})
         compat.invalidate_all(self.env)
@@ -354,7 +355,8 @@ class CrmPartnerMergeLog(models.Model):
             "user_id": uid,
             "company_id": survivor.company_id.id or self.env.user.company_id.id,
         })
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         everyone = (survivor | others).ids
         new = sql.Placeholder("new")
         lines = []
@@ -585,7 +587,8 @@ class CrmPartnerMergeLog(models.Model):
         cr = self.env.cr
         survivor = self.survivor_id
         not_back = 0
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         for line, ids in lines:
             table, col = sql.Identifier(line.table_name), sql.Identifier(line.column_name)
             params = {"old": line.old_partner_id, "new": survivor.id, "ids": ids}

@@ -62,7 +62,7 @@ class CrmSegment(models.Model):
         help="Rule: the partners matching the domain at each refresh. Static list: the "
              "partners chosen by hand.")
     domain = fields.Char(
-        string="Rule", default="[('customer', '=', True)]",
+        string="Rule", default=lambda self: repr(compat.customer_domain()),
         help="Which partners belong to the segment, e.g. customers whose RFM segment is "
              "At Risk and whose predicted value is above 500.")
     partner_ids = fields.Many2many(
@@ -119,7 +119,7 @@ class CrmSegment(models.Model):
         # (the nightly cron or a manager), not what one user may read; the rule
         # is a literal domain checked at save, limited to the segment's company
         query = self.env["res.partner"].sudo().with_context(active_test=True)._where_calc(domain)
-        from_clause, where_clause, params = query.get_sql()
+        from_clause, where_clause, params = compat.query_parts(query)
         where, params = [where_clause or "TRUE"], list(params)
         for condition, values in self._rule_filters():
             where.append(condition)
@@ -148,7 +148,8 @@ class CrmSegment(models.Model):
             except ValueError as error:
                 raise UserError(_("The rule of segment %(name)s cannot be used: %(error)s") % {
                     "name": segment.name, "error": error})
-            # port>=13: flush the partners and metrics before this query
+            # the ORM's pending writes of partners and metrics reach the tables first
+            compat.flush(self.env)
             query = """
                 WITH target AS MATERIALIZED ({members}),
                 left_ AS (

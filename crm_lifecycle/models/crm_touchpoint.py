@@ -294,7 +294,8 @@ class CrmTouchpoint(models.Model):
             return {}
         sources, refs = zip(*keys)
         # joined on arrays so that each key is one probe of the unique index
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute(sql.SQL("""
             SELECT t.source_system, t.external_ref, t.id
               FROM unnest(%(sources)s::varchar[], %(refs)s::varchar[])
@@ -358,7 +359,8 @@ class CrmTouchpoint(models.Model):
         source = sql.SQL("(VALUES %s) AS s ({cols}, uid)").format(cols=idents(cols))
         query = self._upsert_sql(cols, source, sql.SQL("s.uid")).as_string(self.env.cr._obj)
         result = {}
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         for rec_id, src, ref, created in execute_values(
                 self.env.cr, query, values, template=template, page_size=2000, fetch=True):
             result[(src, ref)] = (rec_id, "created" if created else "updated")

@@ -10,6 +10,7 @@ import re
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from ..guard import MANAGER_GROUP, permitted_ids, text_problem
 from .crm_touchpoint import DIRECTIONS, KINDS, SEVERITIES, SUBJECT_SIZE, SUMMARY_SIZE
 
@@ -391,7 +392,8 @@ class CrmTouchpoint(models.Model):
         lock on the records first, so that a merge running now finishes
         before (or waits for) this transaction."""
         cr = self.env.cr
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         if lock:
             cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "
                        "ORDER BY id FOR KEY SHARE", {"ids": sorted(partner_ids)})

@@ -51,7 +51,8 @@ class CrmTouchpoint(models.Model):
         source = sql.SQL("({select}) AS s").format(select=sql.SQL(select))
         query = self._upsert_sql(cols, source, sql.SQL("%(uid)s"))
         params = dict(params, uid=self.env.uid)
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         if "ids" in params:
             # live capture of a few records
             self.env.cr.execute(query, params)
@@ -73,7 +74,8 @@ class CrmTouchpoint(models.Model):
         string or a composed psycopg2.sql object on `t`)."""
         if isinstance(where, str):
             where = sql.SQL(where)
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute(sql.SQL(
             "DELETE FROM crm_touchpoint t WHERE t.source_system = 'odoo' AND ({})"
         ).format(where), params)

@@ -95,7 +95,8 @@ class ResPartner(models.Model):
         """Compute the identity keys of the partners `ids` (None: all) in
         batches: one read, one UPDATE per KEY_BATCH rows."""
         cr = self.env.cr
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         cr.execute("SELECT id, name, city FROM res_partner "
                    "WHERE %(ids)s::int[] IS NULL OR id = ANY(%(ids)s::int[])", {"ids": ids})
         rows = cr.fetchall()
@@ -124,7 +125,8 @@ class ResPartner(models.Model):
         all) in batches (data loaded by SQL)."""
         cr = self.env.cr
         default_region = self.env.user.company_id.country_id.code
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         cr.execute("""
             SELECT p.id, p.phone, p.mobile, c.code
               FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id
@@ -186,7 +188,8 @@ class ResPartner(models.Model):
         related = [own_id]
         if own_id:
             related += (self.commercial_partner_id | self.child_ids).ids
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute("""
             SELECT id FROM res_partner p
              WHERE p.active AND p.id <> ALL(%(related)s)
@@ -263,7 +266,8 @@ class ResPartner(models.Model):
             # one query for the whole recordset; the partner is either the
             # customer of the touchpoint or, for a contact of a company, its
             # person
-            # port>=13: flush before this query
+            # the ORM's pending writes reach the tables before before this query
+            compat.flush(self.env)
             self.env.cr.execute("""
                 SELECT pid, count(*), max(t.date),
                        count(*) FILTER (WHERE t.date >= now() at time zone 'UTC'
@@ -289,7 +293,8 @@ class ResPartner(models.Model):
         counts = {}
         ids = [pid for pid in self.ids if isinstance(pid, int)]
         if ids:
-            # port>=13: flush before this query
+            # the ORM's pending writes reach the tables before before this query
+            compat.flush(self.env)
             self.env.cr.execute("""
                 SELECT partner_id, count(*) FROM crm_campaign_member
                  WHERE partner_id = ANY(%s) GROUP BY 1
@@ -373,7 +378,8 @@ class ResPartner(models.Model):
                      WHERE p.active AND {expr} = ANY(%s)
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
                 """).format(expr=sql.SQL(exprs[key]))
-            # port>=13: flush before this query
+            # the ORM's pending writes reach the tables before before this query
+            compat.flush(self.env)
             args = (wanted, company_ids) * (2 if key == "phone" else 1)
             self.env.cr.execute(query, args)
             for value, pid, cid in self.env.cr.fetchall():

@@ -276,7 +276,7 @@ def load(env, rows, fast=False):
     fast=True inserts in one statement and fills the phone and identity
     keys set-based (for tens of thousands of rows in `make bench`).
     """
-    from ..compat import customer_vals
+    from ..compat import customer_vals, invalidate_all
     countries = {c.code: c.id for c in env["res.country"].search([])}
     if not fast:
         Partner = env["res.partner"].with_context(tracking_disable=True)
@@ -308,5 +308,5 @@ def load(env, rows, fast=False):
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (ids,))
     env["res.partner"]._identity_fill_keys(ids)
     env["res.partner"]._identity_fill_phones(ids)
-    env["res.partner"].invalidate_cache()
+    invalidate_all(env)
     return ids

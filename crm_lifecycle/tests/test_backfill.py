@@ -1,5 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from .. import compat
 from .common import CrmLifecycleCase
 
 COLUMNS = ("partner_id, commercial_partner_id, date, channel_id, direction, kind, user_id, "
@@ -15,7 +16,7 @@ class TestBackfill(CrmLifecycleCase):
 
     def test_rebuild_recreates_the_same_rows(self):
         self.customer.message_post(body="hi", message_type="email",
-                                   subtype="mail.mt_comment", author_id=self.contact.id)
+                                   **compat.subtype("mail.mt_comment"), author_id=self.contact.id)
         self.env["crm.lead"].create({"name": "Lead", "partner_id": self.person.id})
         self.env["calendar.event"].create({
             "name": "Review", "start": "2026-01-05 10:00:00", "stop": "2026-01-05 11:00:00",
@@ -32,7 +33,7 @@ class TestBackfill(CrmLifecycleCase):
 
     def test_rebuild_repairs(self):
         self.customer.message_post(body="hi", message_type="email",
-                                   subtype="mail.mt_comment", author_id=self.contact.id)
+                                   **compat.subtype("mail.mt_comment"), author_id=self.contact.id)
         self.env.cr.execute("UPDATE crm_touchpoint SET subject = 'tampered', direction = "
                             "'outbound' WHERE source_system = 'odoo'")
         self.Touchpoint._rebuild_from_sources()

@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from odoo import fields
 
+from .. import compat
 from .common import CrmLifecycleCase
 
 
@@ -13,7 +14,7 @@ class TestCapture(CrmLifecycleCase):
     def test_inbound_email_on_customer(self):
         self.customer.message_post(
             body="<p>Where is my order?</p>", subject="Order 42", message_type="email",
-            subtype="mail.mt_comment", author_id=self.contact.id)
+            **compat.subtype("mail.mt_comment"), author_id=self.contact.id)
         tp = self.touchpoints(self.customer, res_model="res.partner")
         self.assertEqual(len(tp), 1)
         self.assertEqual(tp.channel_id.code, "email")
@@ -25,10 +26,10 @@ class TestCapture(CrmLifecycleCase):
 
     def test_outbound_message_and_internal_note(self):
         self.customer.with_user(self.salesman).message_post(
-            body="Your quote", message_type="comment", subtype="mail.mt_comment")
+            body="Your quote", message_type="comment", **compat.subtype("mail.mt_comment"))
         self.customer.with_user(self.salesman).message_post(
             body="internal: customer is price sensitive", message_type="comment",
-            subtype="mail.mt_note")
+            **compat.subtype("mail.mt_note"))
         tp = self.touchpoints(self.customer)
         self.assertEqual(len(tp), 1, "an internal note is not a contact with the customer")
         self.assertEqual(tp.direction, "outbound")
@@ -38,7 +39,7 @@ class TestCapture(CrmLifecycleCase):
         lead = self.env["crm.lead"].create({"name": "Renewal", "partner_id": self.contact.id,
                                             "type": "opportunity"})
         lead.message_post(body="Re: renewal", message_type="email",
-                          subtype="mail.mt_comment", author_id=self.contact.id)
+                          **compat.subtype("mail.mt_comment"), author_id=self.contact.id)
         tp = self.touchpoints(self.customer, res_model="crm.lead", kind="contact")
         self.assertEqual(len(tp), 1)
         self.assertEqual(tp.res_id, lead.id)
@@ -110,7 +111,7 @@ class TestCapture(CrmLifecycleCase):
     def test_capture_setting_off(self):
         self.env["ir.config_parameter"].sudo().set_param("crm_lifecycle.capture_mail", "False")
         self.customer.message_post(body="hello", message_type="email",
-                                   subtype="mail.mt_comment", author_id=self.contact.id)
+                                   **compat.subtype("mail.mt_comment"), author_id=self.contact.id)
         self.assertFalse(self.touchpoints(self.customer))
 
     def test_capture_error_never_blocks_the_user(self):
@@ -119,7 +120,7 @@ class TestCapture(CrmLifecycleCase):
                 self.assertLogs("odoo.addons.crm_lifecycle.models.crm_touchpoint_sync",
                                 level="ERROR") as logs:
             message = self.customer.message_post(
-                body="still posted", message_type="email", subtype="mail.mt_comment",
+                body="still posted", message_type="email", **compat.subtype("mail.mt_comment"),
                 author_id=self.contact.id)
         self.assertTrue(message.exists())
         self.assertIn("boom", "\n".join(logs.output))

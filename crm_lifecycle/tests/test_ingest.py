@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from .. import compat
 from .common import CrmLifecycleCase
 
 
@@ -110,7 +111,7 @@ class TestIngest(CrmLifecycleCase):
                 self.assertEqual({r["status"] for r in res}, {"created"})
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT hypothesis_example")
-            self.Touchpoint.invalidate_cache()
+            compat.invalidate_all(self.Touchpoint.env)
 
 
 class TestImport(CrmLifecycleCase):

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
+from .. import compat
 from .common import CUSTOMER, CrmLifecycleCase
 
 # a 1x1 PNG: a partner's picture, kept in an attachment of its binary field
@@ -120,7 +121,7 @@ class TestMerge(CrmLifecycleCase):
             self.assertEqual(log.state, "reverted")
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT merge_example")
-            self.Partner.invalidate_cache()
+            compat.invalidate_all(self.Partner.env)
 
     # ------------------------------------------------------------ examples
     def test_merge_moves_rows_and_logs_them(self):
@@ -191,7 +192,7 @@ class TestMerge(CrmLifecycleCase):
             self.Log.merge_partners(a.id, [b.id])
         self.assertIn("crm_touchpoint", str(err.exception))
         self.env.cr.execute("DROP TRIGGER test_refuse_move ON crm_touchpoint")
-        self.Partner.invalidate_cache()
+        compat.invalidate_all(self.Partner.env)
         self.assertEqual(self.snapshot(a | b), before)
         self.assertTrue(b.active)
         self.assertFalse(b.merged_into_id)

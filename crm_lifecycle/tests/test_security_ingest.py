@@ -8,6 +8,7 @@ import datetime
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
 
+from .. import compat
 from .common import CrmLifecycleCase
 from .test_ingest import row
 
@@ -28,7 +29,7 @@ class TestIngestSecurity(CrmLifecycleCase):
         cls.theirs = cls.env["crm.touchpoint"].browse(res[0]["id"])
 
     def snapshot(self, record):
-        record.invalidate_cache()
+        compat.invalidate_all(record.env)
         return record.read(["subject", "amount", "date", "user_id", "company_id",
                             "partner_id"])[0]
 
@@ -126,7 +127,7 @@ class TestIngestSecurity(CrmLifecycleCase):
         """, (self.person.id, self.person.id, self.channel["email"].id))
         self.Touchpoint._rebuild_from_sources()
         message = self.person.message_post(body="Hello", message_type="email",
-                                           subtype="mail.mt_comment",
+                                           **compat.subtype("mail.mt_comment"),
                                            author_id=self.person.id)
         self.assertTrue(self.Touchpoint.search(
             [("external_ref", "=", "mail.message,%d" % message.id)]), "capture still works")
@@ -193,7 +194,7 @@ class TestIngestHygiene(CrmLifecycleCase):
             res = self.ingest_one(date=text)
             self.assertNotEqual(res["status"], "error", (text, res))
             stored = self.Touchpoint.browse(res["id"])
-            stored.invalidate_cache()
+            compat.invalidate_all(stored.env)
             self.assertEqual(stored.date, str(expected), text)  # port>=12: datetime
         for text in ("2026-01-01T10:00:00+25:00", "2026-01-01T10:00:00+05:99"):
             self.assertEqual(self.ingest_one(date=text)["status"], "error", text)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from odoo import fields
 
+from .. import compat
 from ..models import crm_touchpoint_answer as answer
 from .common import CUSTOMER, CrmLifecycleCase
 
@@ -112,16 +113,16 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                    user_id = %s
              WHERE id IN %s
         """, (self.salesman.id, tuple((calls | answers).ids)))
-        calls.invalidate_cache()
+        compat.invalidate_all(calls.env)
         self.assertEqual(calls.mapped("response_hours"), [5.0, 5.0])
         self.env.cr.execute("UPDATE crm_touchpoint SET user_id = NULL WHERE id IN %s",
                             (tuple((calls | answers).ids),))
-        calls.invalidate_cache()
+        compat.invalidate_all(calls.env)
         self.assertEqual(calls.mapped("response_hours"), [5.0, 5.0], "nothing moved")
         # the customer of the second answer changes: the second call waits again
         self.env.cr.execute("UPDATE crm_touchpoint SET commercial_partner_id = %s "
                             "WHERE id = %s", (self.person.id, answers[1].id))
-        calls.invalidate_cache()
+        compat.invalidate_all(calls.env)
         self.assertEqual(calls.mapped("response_hours"), [5.0, 0.0])
         self.assertTrue(calls[1].awaiting_answer)
 
@@ -185,7 +186,7 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                     existing[pick % len(existing)].unlink()
             rows = self.Touchpoint.search(
                 [("commercial_partner_id", "in", [c.id for c in customers])])
-            rows.invalidate_cache()
+            compat.invalidate_all(rows.env)
             for row in rows:
                 expected = None
                 if row.direction == "inbound" and row.kind not in ("purchase", "campaign"):
@@ -205,4 +206,4 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                     self.assertFalse(row.response_hours)
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT hypothesis_example")
-            self.Touchpoint.invalidate_cache()
+            compat.invalidate_all(self.Touchpoint.env)

@@ -23,6 +23,7 @@ import zipfile
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from ..identity import city_key, email_key, name_key, to_e164
 from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
 
@@ -350,7 +351,8 @@ class CrmPartnerImport(models.TransientModel):
                          (line["zip"] or "").replace(" ", "").upper(),
                          (line["street"] or "").lower(), phones,
                          line["is_company"] if line["company_known"] else None))
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         cr.execute("""
             CREATE TEMP TABLE lifecycle_imp ON COMMIT DROP AS
@@ -447,7 +449,7 @@ class CrmPartnerImport(models.TransientModel):
                     continue
                 values = line._partner_values()
                 if line.decision == "new":
-                    partner = Partner.create(dict(values, customer=True))
+                    partner = Partner.create(dict(values, **compat.customer_vals()))
                 elif line.decision == "match":
                     # another department's record: fill what the customer lacks
                     partner = line.partner_id

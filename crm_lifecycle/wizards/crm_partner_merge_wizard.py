@@ -67,7 +67,9 @@ class CrmPartnerMergeWizard(models.TransientModel):
         survivor = self.survivor_id
         others = (self.partner_ids - survivor).sorted("id", reverse=True)
         for name in MERGE_FIELDS:
-            field = self.env["res.partner"]._fields[name]
+            field = self.env["res.partner"]._fields.get(name)
+            if field is None:  # not a field of this Odoo version (13+: team_id)
+                continue
             values = {self._value_text(p, name) for p in self.partner_ids}
             values.discard("")
             if len(values) < 2 and (not values or self._value_text(survivor, name)):

@@ -19,6 +19,8 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 
+from odoo.addons.crm_lifecycle import compat
+
 from ..stats import uplift
 
 # weight, in members, of the channel's rate in a segment's smoothed rate
@@ -129,7 +131,8 @@ class CrmCampaign(models.Model):
         if not ids:
             return result
         cr = self.env.cr
-        # port>=13: flush before these queries
+        # the ORM's pending writes reach the tables before before these queries
+        compat.flush(self.env)
         cr.execute("""
             SELECT campaign_id, split_group, count(*),
                    count(*) FILTER (WHERE response_date IS NOT NULL),
@@ -252,7 +255,8 @@ class CrmCampaign(models.Model):
         any channel."""
         self.ensure_one()
         cr = self.env.cr
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         cr.execute("""
             SELECT GROUPING(m.segment_id) = 1, m.segment_id, count(*),
                    count(*) FILTER (WHERE m.response_date IS NOT NULL),

@@ -675,7 +675,7 @@ class CrmCustomerMetrics(models.Model):
         today = fields.Date.context_today(self)
         if not isinstance(today, datetime.date):  # port>=12: a date already
             today = fields.Date.from_string(today)
-        deadline = today + datetime.timedelta(days=activity_type.days or 0)
+        deadline = today + datetime.timedelta(days=compat.activity_delay(activity_type))
         cr = self.env.cr
         # a customer with rows in several companies gets one activity, from
         # its most valuable row

@@ -14,6 +14,7 @@ from psycopg2 import sql
 from odoo import api, fields, models, tools
 from odoo.osv import expression
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import NOT_CONTACT_KINDS_SQL
 from odoo.addons.crm_lifecycle.sql import compose
 
@@ -78,18 +79,18 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
         UNION ALL
         SELECT l.id::bigint * 8 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
                l.company_id, p.commercial_partner_id, NULL, NULL, NULL, l.id,
-               0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE(l.planned_revenue, 0), 0, 0, NULL, 0,
+               0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE({lead_revenue}, 0), 0, 0, NULL, 0,
                NULL, NULL, 0, 0, NULL
           FROM crm_lead l
           JOIN crm_stage s ON s.id = l.stage_id
           LEFT JOIN res_partner p ON p.id = l.partner_id
-         WHERE l.active AND s.probability = 100 AND l.date_closed IS NOT NULL
+         WHERE l.active AND {won} AND l.date_closed IS NOT NULL
            AND l.user_id IS NOT NULL
         UNION ALL
         -- the portfolio: the salesperson's customers on the day of their
         -- latest metrics
         SELECT cm.id::bigint * 8 + 4, 'portfolio', cm.computed_on::timestamp, p.user_id,
-               p.team_id, cm.company_id, cm.partner_id, NULL, NULL, NULL, NULL,
+               {partner_team}, cm.company_id, cm.partner_id, NULL, NULL, NULL, NULL,
                0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
                1, COALESCE(cm.clv, 0),
                CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 ELSE 0.0 END,
@@ -104,7 +105,9 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
          WHERE p.user_id IS NOT NULL AND p.active
       ) x
 )
-""".replace("{not_contact}", NOT_CONTACT_KINDS_SQL)
+""".replace("{not_contact}", NOT_CONTACT_KINDS_SQL).replace(
+    "{lead_revenue}", compat.LEAD_REVENUE_SQL).replace("{won}", compat.WON_STAGE_SQL).replace(
+    "{partner_team}", compat.PARTNER_TEAM_SQL)
 
 
 class CrmStaffPerformance(models.Model):
@@ -267,8 +270,9 @@ class CrmStaffPerformance(models.Model):
             raise ValueError("groupby must be user_id or team_id")
         query = self._where_calc(list(domain or []) + [("response_hours", "!=", False)])
         self._apply_ir_rules(query, "read")
-        from_clause, where_clause, params = query.get_sql()
-        # port>=13: flush before this query
+        from_clause, where_clause, params = compat.query_parts(query)
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         # the FROM and WHERE are Odoo's own query builder's, from the domain
         self.env.cr.execute(compose("""
             SELECT "crm_staff_performance".{group},

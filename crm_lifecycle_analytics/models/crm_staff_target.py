@@ -174,7 +174,8 @@ class CrmStaffTarget(models.Model):
         (all the targets there, not only these): one statement."""
         if not self:
             return
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute("""
             UPDATE crm_staff_target t SET rank = r.rank
               FROM (SELECT id, rank() OVER (

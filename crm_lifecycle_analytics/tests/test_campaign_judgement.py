@@ -5,6 +5,7 @@ on the members' own figures, and its forecast from earlier campaigns."""
 import numpy as np
 from scipy import stats
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase, in_days
 
 from ..models.crm_campaign import SMOOTHING_MEMBERS
@@ -58,7 +59,7 @@ class TestCampaignJudgement(CampaignCase):
             [("code", "=", "ro_RO")]).write({"active": True, "decimal_point": ",",
                                              "thousands_sep": "."})
         romanian = campaign.with_context(lang="ro_RO")
-        romanian.invalidate_cache()
+        compat.invalidate_all(romanian.env)
         self.assertIn(("%.2f" % uplift).replace(".", ","), romanian.judgement_summary)
         self.assertAlmostEqual(campaign.relative_uplift,
                                100.0 * ((x_t / n_t) / (x_c / n_c) - 1), places=1)
@@ -136,7 +137,7 @@ class TestCampaignJudgement(CampaignCase):
         self.assertGreater(phone.forecast_responses, 0.0)
         # after the draw: the target group drawn
         new._build_audience()
-        new.invalidate_cache()
+        compat.invalidate_all(new.env)
         self.assertAlmostEqual(new.forecast_responses, new.target_count * rate, places=1)
 
     def test_margin_defaults_to_the_customers_margin(self):

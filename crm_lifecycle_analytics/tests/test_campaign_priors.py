@@ -4,6 +4,7 @@
 is forecast from the best prior there is (and says which), the relative
 uplift is undefined over a control rate of 0, and nothing is judged before
 the first contact."""
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase, in_days
 
 
@@ -63,7 +64,7 @@ class TestCampaignPriors(CampaignCase):
             self.assertGreater(first.forecast_revenue, 0.0)
         # once a letter campaign is closed, it is the prior of its channel again
         running.action_done()
-        letter.invalidate_cache()
+        compat.invalidate_all(letter.env)
         self.assertEqual(letter.forecast_basis, "1 earlier campaigns on this channel")
 
     def test_relative_uplift_is_undefined_over_a_control_rate_of_zero(self):
@@ -77,7 +78,7 @@ class TestCampaignPriors(CampaignCase):
         self.assertAlmostEqual(campaign.uplift, campaign.target_rate, places=2)
         # with a control response, the relative uplift is defined again
         self.respond(campaign, self.members(campaign, split_group="control")[:1], 1, "c")
-        campaign.invalidate_cache()
+        compat.invalidate_all(campaign.env)
         self.assertTrue(campaign.relative_uplift_defined)
         rate_t = float(campaign.target_responded) / campaign.target_count
         rate_c = float(campaign.control_responded) / campaign.control_count
@@ -93,6 +94,6 @@ class TestCampaignPriors(CampaignCase):
         activity = self.env["mail.activity"].search(
             [("campaign_member_id.campaign_id", "=", campaign.id)], limit=1)
         activity.action_feedback("Reached")
-        campaign.invalidate_cache()
+        compat.invalidate_all(campaign.env)
         self.assertEqual(campaign.state, "running")
         self.assertIn("No clear effect", campaign.judgement_summary)

@@ -10,6 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 from ..models import crm_customer_metrics as engine
@@ -264,7 +265,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
                 self.Metrics.compute_metrics(company_ids=[self.company.id], as_of=AS_OF)
         finally:
             engine.CrmCustomerMetrics._write_rows = original
-        self.Metrics.invalidate_cache()
+        compat.invalidate_all(self.Metrics.env)
         self.assertEqual(self.Metrics.search([]).read(["revenue", "clv", "model_id"]), before)
         self.assertEqual(self.env["crm.clv.model"].search_count([]), models_before)
 

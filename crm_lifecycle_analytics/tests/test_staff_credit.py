@@ -13,6 +13,7 @@ from lxml import etree
 from odoo import fields
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase
 
 
@@ -108,7 +109,7 @@ class TestStaffCredit(CampaignCase):
             "user_id": self.anna.id, "team_id": self.north.id,
             "channel_id": self.channel["email"].id})
         self.launch(channel="letter")
-        asked.invalidate_cache()
+        compat.invalidate_all(asked.env)
         self.assertFalse(asked.answered_date, "a catalogue in the post is no answer")
         self.assertTrue(asked.awaiting_answer)
         self.assertIn(asked, self.Touchpoint.search([("awaiting_answer", "=", True)]))
@@ -124,7 +125,7 @@ class TestStaffCredit(CampaignCase):
              WHERE t.id = ANY(%s) AND t.res_id = m.id
         """, (sends.ids,))
         self.Member.init()
-        sends.invalidate_cache()
+        compat.invalidate_all(sends.env)
         self.assertEqual(set(sends.mapped("kind")), {"campaign"})
         self.assertEqual(sends.mapped("user_id"), self.mia)
 

@@ -7,6 +7,7 @@ import datetime
 
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 
@@ -44,7 +45,7 @@ class TestWorklist(CrmLifecycleCase):
             "res_model_id": self.env.ref("base.model_res_partner").id,
             "res_id": self.mine.id, "activity_type_id": self.call.id,
             "date_deadline": "2031-05-04", "user_id": self.salesman.id})
-        row.invalidate_cache()
+        compat.invalidate_all(row.env)
         self.assertEqual(row.next_activity_date, "2031-05-04")
         nothing = self.Metrics.search([("id", "in", self.rows.ids),
                                        ("next_activity_date", "=", False)])

@@ -8,6 +8,7 @@ import datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import USER_GROUP
 
 # a worklist selection, not a campaign: bigger lists are a campaign's job
@@ -29,7 +30,7 @@ class CrmCustomerActivityWizard(models.TransientModel):
         "mail.activity.type", string="Activity", required=True,
         default=lambda self: self.env.ref("mail.mail_activity_data_call",
                                           raise_if_not_found=False),
-        domain="['|', ('res_model_id', '=', False), ('res_model_id.model', '=', 'res.partner')]",
+        domain=compat.ACTIVITY_TYPE_PARTNER_DOMAIN,
         help="What to do with each customer: a call by default.")
     summary = fields.Char(help="The subject of the activities; empty: the activity's own.")
     date_deadline = fields.Date(
@@ -63,7 +64,7 @@ class CrmCustomerActivityWizard(models.TransientModel):
             self.summary = self.activity_type_id.summary
             self.date_deadline = fields.Date.to_string(
                 fields.Date.from_string(fields.Date.context_today(self))
-                + datetime.timedelta(days=self.activity_type_id.days or 0))
+                + datetime.timedelta(days=compat.activity_delay(self.activity_type_id)))
 
     def action_schedule(self):
         """One activity per customer (not per row of metrics: a customer

@@ -3,6 +3,7 @@
 """Categories bought and cross-sell gaps, against a by-hand derivation."""
 import datetime
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase, noon_before
 from odoo.addons.crm_lifecycle_analytics_sale.models.crm_customer_metrics import GAP_TOP
 
@@ -92,6 +93,6 @@ class TestCrossSell(CrmLifecycleCase):
     def test_recompute_keeps_the_relations_exact(self):
         before = {r.id: (set(r.categ_ids.ids), set(r.gap_categ_ids.ids)) for r in self.rows}
         self.Metrics.compute_metrics(company_ids=[self.company.id], as_of=AS_OF)
-        self.rows.invalidate_cache()
+        compat.invalidate_all(self.rows.env)
         self.assertEqual({r.id: (set(r.categ_ids.ids), set(r.gap_categ_ids.ids))
                           for r in self.rows}, before)

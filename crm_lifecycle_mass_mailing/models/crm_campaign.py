@@ -3,6 +3,8 @@
 from odoo import _, fields, models
 from odoo.tools import html_escape, plaintext2html
 
+from odoo.addons.crm_lifecycle import compat
+
 
 class CrmCampaign(models.Model):
     _inherit = "crm.campaign"
@@ -55,7 +57,8 @@ class CrmCampaign(models.Model):
         cancelled) are contacted now: one query, then the set-based contact
         recording (a touchpoint of the campaign each)."""
         cr = self.env.cr
-        # port>=13: flush the mail statistics before this query
+        # the ORM's pending writes reach the tables before the mail statistics before this query
+        compat.flush(self.env)
         cr.execute("""
             SELECT m.id FROM crm_campaign_member m
               JOIN crm_campaign c ON c.id = m.campaign_id

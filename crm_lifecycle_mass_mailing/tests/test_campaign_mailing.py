@@ -1,6 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """An email campaign sent as a mass mailing to its target group only."""
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase
 
 
@@ -97,7 +98,7 @@ class TestCampaignMailing(CampaignCase):
             self.assertIn("nothing has been sent", campaign.judgement_summary)
         # sent: running, every target member contacted, the verdict is shown
         campaign.mass_mailing_id.send_mail()
-        campaign.invalidate_cache()
+        compat.invalidate_all(campaign.env)
         self.assertEqual(campaign.state, "running")
         self.assertEqual(campaign.contacted_count, len(target))
         self.assertFalse(campaign.contact_status)

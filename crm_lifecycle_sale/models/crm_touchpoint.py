@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models, tools
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.sql import compose
 
 
@@ -58,7 +59,8 @@ class CrmTouchpoint(models.Model):
                              WHERE o.id = t.res_id AND o.state IN ('sale', 'done'))
         """.format(ids=ids_filter), p)
         ids_filter = self._sync_ids_filter("t.res_id", ids, p)
-        # port>=13: flush before this query
+        # the ORM's pending writes reach the tables before before this query
+        compat.flush(self.env)
         self.env.cr.execute(compose("""
             INSERT INTO crm_touchpoint_product_category_rel (touchpoint_id, categ_id)
             SELECT DISTINCT t.id, pt.categ_id

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase
 
 
@@ -62,4 +63,4 @@ class TestMergeOrders(CrmLifecycleCase):
             self.assertEqual(self.snapshot(partners), before)
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT orders_example")
-            self.env["res.partner"].invalidate_cache()
+            compat.invalidate_all(self.env["res.partner"].env)

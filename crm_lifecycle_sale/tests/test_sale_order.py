@@ -1,5 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
 
 
@@ -45,7 +46,7 @@ class TestSaleOrderTouchpoint(CrmLifecycleCase):
     def test_rebuild_makes_order_touchpoints(self):
         self.order.action_confirm()
         self.env.cr.execute("DELETE FROM crm_touchpoint WHERE res_model = 'sale.order'")
-        self.Touchpoint.invalidate_cache()
+        compat.invalidate_all(self.Touchpoint.env)
         counts = self.Touchpoint._rebuild_from_sources()
         self.assertGreaterEqual(counts["orders"], 1)
         tp = self.purchase()
