@@ -7,7 +7,9 @@ from test_smoke import assert_healthy, login, open_app, open_menu, shot
 
 LIST = (b"ref,name,email,phone,city,country\n"
         b"BR-1,Browser Import Bakery,bakery@browser-import.example,+32 2 555 77 01,Ghent,BE\n"
-        b"BR-2,Browser Import Florist,florist@browser-import.example,,Namur,BE\n")
+        b"BR-2,Browser Import Florist,florist@browser-import.example,,Namur,BE\n"
+        # a near copy of a demo customer: name changed, email in capitals
+        b"BR-3,SA Agrolait,AGROLAIT@YOURCOMPANY.EXAMPLE.COM,,Wavre,BE\n")
 
 
 def open_import(page):
@@ -43,10 +45,15 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     # the preview: one row per line of the file, each with its decision
     rows = page.locator(".modal .o_field_one2many tr.o_data_row")
     rows.first.wait_for()
-    assert rows.count() == 2, page.locator(".modal").inner_text()
+    assert rows.count() == 3, page.locator(".modal").inner_text()
     text = page.locator(".modal").inner_text()
     assert "Browser Import Bakery" in text and "Browser Import Florist" in text
     assert "browser_be" in text
+    # the near copy is matched to the demo customer, with its score
+    agrolait = rpc("res.partner", "search", [("name", "=", "Agrolait")])
+    near = page.locator(".modal tr.o_data_row:has-text('SA Agrolait')")
+    assert "Matches" in near.inner_text(), near.inner_text()
+    assert "Agrolait" in near.inner_text().replace("SA Agrolait", ""), near.inner_text()
     assert_healthy(page, "import preview")
     shot(page, artifacts_dir, "31_import_preview")
     page.locator(".modal footer button:has-text('Import'), "
@@ -58,8 +65,14 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
                   [("email", "like", "@browser-import.example")], ["name", "city"])
     assert sorted(p["name"] for p in created) == ["Browser Import Bakery",
                                                   "Browser Import Florist"]
+    # no new customer for the near copy: its source row names the demo one
+    assert rpc("res.partner", "search_count", [("name", "=", "SA Agrolait")]) == 0
+    near_source = rpc("crm.partner.source", "search_read",
+                      [("source_system", "=", "browser_be"), ("external_ref", "=", "BR-3")],
+                      ["partner_id"])
+    assert [s["partner_id"][0] for s in near_source] == agrolait, near_source
     sources = rpc("crm.partner.source", "search_count", [("source_system", "=", "browser_be")])
-    assert sources == 2
+    assert sources == 3
 
     # the same file again: nothing new, both rows known
     page.keyboard.press("Escape")
@@ -72,6 +85,6 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     dialog.locator("footer button:has-text('Preview'), .modal-footer button:has-text('Preview')") \
         .first.click()
     page.locator(".modal .o_field_one2many tr.o_data_row").first.wait_for()
-    assert page.locator(".modal tr.o_data_row:has-text('Unchanged')").count() == 2
+    assert page.locator(".modal tr.o_data_row:has-text('Unchanged')").count() == 3
     assert rpc("res.partner", "search_count",
                [("email", "like", "@browser-import.example")]) == 2
