@@ -152,3 +152,15 @@ def subtype(xmlid):
     """The keyword naming a message's subtype in `message_post`: 11
     `subtype`, 13+ `subtype_xmlid`."""
     return {"subtype_xmlid" if VERSION >= 13 else "subtype": xmlid}
+
+
+def error_message(error):
+    """The message of an Odoo exception. 11: its `name`; 13+: its first
+    argument (`name` is gone)."""
+    return getattr(error, "name", None) or (error.args[0] if error.args else str(error))
+
+
+# the partner's picture field: 11 `image`, 13+ `image_1920`
+PARTNER_IMAGE_FIELD = "image_1920" if VERSION >= 13 else "image"
+# a lead's expected revenue field: 11-13 `planned_revenue`, 14+ `expected_revenue`
+LEAD_REVENUE_FIELD = "expected_revenue" if VERSION >= 14 else "planned_revenue"

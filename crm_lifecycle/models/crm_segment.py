@@ -206,7 +206,7 @@ class CrmSegment(models.Model):
                 result.update(segment.refresh_members())
             except UserError as error:
                 _logger.warning("crm_lifecycle: segment %s not refreshed: %s", segment.id,
-                                error.name)
+                                compat.error_message(error))
         return result
 
     def action_view_members(self):

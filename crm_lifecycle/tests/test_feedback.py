@@ -34,7 +34,7 @@ class TestFeedback(CrmLifecycleCase):
         self.assertEqual((self.written("both-1").nps_score, self.written("both-1").csat_score),
                          ("10", "4"))
         complaint = self.written("complaint-1")
-        self.assertEqual((complaint.severity, complaint.resolved_date),
+        self.assertEqual((complaint.severity, str(complaint.resolved_date)),
                          ("high", "2026-05-06 12:30:00"))
         # a score of 0 is a score (the most unhappy customer), not an empty one
         self.Touchpoint.ingest([row("nps-0", nps=0)])

@@ -3,7 +3,7 @@
 from odoo.exceptions import UserError
 
 from ..models import crm_partner_duplicate as dup_model
-from .common import CrmLifecycleCase
+from .common import CUSTOMER, CrmLifecycleCase
 from .identity_data import generate, load, precision_recall, true_pairs
 
 
@@ -16,7 +16,8 @@ class TestFindDuplicates(CrmLifecycleCase):
         cls.be, cls.bg = cls.env.ref("base.be"), cls.env.ref("base.bg")
 
     def partner(self, **vals):
-        vals.setdefault("customer", True)
+        for name, value in CUSTOMER.items():
+            vals.setdefault(name, value)
         return self.Partner.create(vals)
 
     def pair(self, p1, p2):

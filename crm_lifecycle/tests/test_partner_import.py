@@ -5,6 +5,7 @@ import io
 
 from odoo.exceptions import UserError
 
+from .. import compat
 from .common import CUSTOMER, CrmLifecycleCase
 
 HEADER = b"ref,name,email,phone,street,city,zip,country\n"
@@ -65,8 +66,8 @@ class TestPartnerImport(CrmLifecycleCase):
         count = self.env["res.partner"].search_count([])
         with self.assertRaises(UserError) as err:
             wizard.action_apply()
-        self.assertIn("row 4", str(err.exception.name))
-        self.assertIn("row 5", str(err.exception.name))
+        self.assertIn("row 4", compat.error_message(err.exception))
+        self.assertIn("row 5", compat.error_message(err.exception))
         self.assertEqual(self.env["res.partner"].search_count([]), count)
 
         self.row(wizard, 4).write({"partner_id": self.stan2.id, "decision": "match"})
@@ -113,4 +114,4 @@ class TestPartnerImport(CrmLifecycleCase):
     def test_file_without_key_column_is_refused(self):
         with self.assertRaises(UserError) as err:
             self.preview(b"name,email\nA,a@example.org\n")
-        self.assertIn("key of each row", str(err.exception.name))
+        self.assertIn("key of each row", compat.error_message(err.exception))

@@ -128,7 +128,7 @@ class TestMerge(CrmLifecycleCase):
         spec = {"touchpoints": 2, "leads": 1, "messages": 1, "activities": 1, "tags": [0],
                 "follows_lead": True, "contacts": 1}
         a, b, c = self.make_group([spec, spec, dict(spec, tags=[1])])
-        (a | b).write({"image": PIXEL})
+        (a | b).write({compat.PARTNER_IMAGE_FIELD: PIXEL})
         log = self.Log.browse(self.Log.merge_partners(a.id, [b.id, c.id]))
         calls = self.Touchpoint.search([("commercial_partner_id", "=", a.id),
                                         ("channel_id", "=", self.channel["phone"].id)])
@@ -154,7 +154,7 @@ class TestMerge(CrmLifecycleCase):
         # the records' own pictures (binary field attachments) stay with them
         images = self.env["ir.attachment"].search([
             ("res_model", "=", "res.partner"), ("res_id", "in", (a | b).ids),
-            ("res_field", "=", "image")])
+            ("res_field", "=", compat.PARTNER_IMAGE_FIELD)])
         self.assertEqual(sorted(images.mapped("res_id")), sorted((a | b).ids))
         self.assertEqual(b.with_context(active_test=False).merge_log_id, log)
 

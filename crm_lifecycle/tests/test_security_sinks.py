@@ -13,6 +13,7 @@ import psycopg2
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
+from .. import compat
 from ..guard import csv_cell
 from ..sql import planner_settings
 from .common import CampaignCase
@@ -102,7 +103,7 @@ class TestSinks(CampaignCase):
         (a rule cannot call pg_sleep: the slow query is put in its place)."""
         from ..models import crm_segment
         segment = self.env["crm.segment"].create({
-            "name": "Everyone", "domain": "[('customer', '=', True)]"})
+            "name": "Everyone", "domain": repr(compat.customer_domain())})
         slow = ("SELECT p.id FROM res_partner p, pg_sleep(2) WHERE p.customer", [])
         old = crm_segment.REFRESH_TIMEOUT
         try:

@@ -3,6 +3,7 @@
 """Segments: members refreshed set-based, entries and exits, size history."""
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .. import compat
 from .common import CUSTOMER, CrmLifecycleCase
 
 
@@ -23,7 +24,7 @@ class TestSegment(CrmLifecycleCase):
         cls.Segment = cls.env["crm.segment"]
         cls.ghent = cls.Segment.create({
             "name": "Ghent customers",
-            "domain": "[('customer', '=', True), ('city', '=', 'Ghent')]"})
+            "domain": repr(compat.customer_domain() + [("city", "=", "Ghent")])})
 
     def members(self, segment):
         return self.env["crm.segment.member"].search(
@@ -32,7 +33,7 @@ class TestSegment(CrmLifecycleCase):
     def test_members_are_the_partners_the_rule_finds(self):
         size, entered, left = self.ghent.refresh_members()[self.ghent.id]
         expected = self.env["res.partner"].search([
-            ("customer", "=", True), ("city", "=", "Ghent"),
+            *compat.customer_domain(), ("city", "=", "Ghent"),
             "|", ("company_id", "=", False), ("company_id", "=", self.ghent.company_id.id)])
         self.assertEqual(self.members(self.ghent), expected)
         self.assertIn(self.partners[1], expected)

@@ -324,7 +324,8 @@ class CrmCustomerMetrics(models.Model):
         for company_id, day in keys:
             latest[company_id, day] = Model.search(
                 [("company_id", "=", company_id), ("date", "=", day)], order="id desc",
-                limit=1).sudo(self.env.uid)  # sudo: back to the user (port>=13: with_user)
+                limit=1)
+            latest[company_id, day] = compat.as_user(latest[company_id, day], self.env.user)
         for metrics in self:
             metrics.model_id = latest[metrics.company_id.id, metrics.computed_on]
 

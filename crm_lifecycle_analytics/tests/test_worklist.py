@@ -46,7 +46,7 @@ class TestWorklist(CrmLifecycleCase):
             "res_id": self.mine.id, "activity_type_id": self.call.id,
             "date_deadline": "2031-05-04", "user_id": self.salesman.id})
         compat.invalidate_all(row.env)
-        self.assertEqual(row.next_activity_date, "2031-05-04")
+        self.assertEqual(str(row.next_activity_date), "2031-05-04")
         nothing = self.Metrics.search([("id", "in", self.rows.ids),
                                        ("next_activity_date", "=", False)])
         self.assertEqual(nothing.mapped("partner_id"), self.nobodys)
