@@ -164,3 +164,11 @@ def error_message(error):
 PARTNER_IMAGE_FIELD = "image_1920" if VERSION >= 13 else "image"
 # a lead's expected revenue field: 11-13 `planned_revenue`, 14+ `expected_revenue`
 LEAD_REVENUE_FIELD = "expected_revenue" if VERSION >= 14 else "planned_revenue"
+
+
+def attachment_name(title, filename):
+    """The name fields of a new attachment. 11: a title and the file's name
+    (`datas_fname`); 13+: the name is the file's name."""
+    if VERSION >= 13:
+        return {"name": filename}
+    return {"name": title, "datas_fname": filename}

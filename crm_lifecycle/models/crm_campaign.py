@@ -676,14 +676,15 @@ class CrmCampaign(models.Model):
                 partner.name, partner.email, partner.phone, partner.mobile, partner.street,
                 partner.street2, partner.zip, partner.city, partner.country_id.name,
                 member.user_id.name, partner.ref)])
-        attachment = self.env["ir.attachment"].create({
-            "name": _("%s - target list.csv") % self.name,
-            "datas_fname": "%s.csv" % (self.name or "campaign"),
+        values = {
             "datas": base64.b64encode(output.getvalue().encode("utf-8")),
             "mimetype": "text/csv",
             "res_model": self._name,
             "res_id": self.id,
-        })
+        }
+        values.update(compat.attachment_name(_("%s - target list.csv") % self.name,
+                                             "%s.csv" % (self.name or "campaign")))
+        attachment = self.env["ir.attachment"].create(values)
         self.export_attachment_id = attachment
         members._record_contacts(fields.Datetime.now())
         return len(members)
