@@ -172,3 +172,21 @@ def attachment_name(title, filename):
     if VERSION >= 13:
         return {"name": filename}
     return {"name": title, "datas_fname": filename}
+
+
+# SQL of "the customer (alias cp of res_partner) refuses mailings": 11 the
+# partner's `opt_out` flag; 12+ the email on Odoo's blacklist
+EMAIL_OPT_OUT_SQL = (
+    "EXISTS (SELECT 1 FROM mail_blacklist b WHERE b.active "
+    "AND b.email = lower(trim(cp.email)))" if VERSION >= 12 else "cp.opt_out")
+
+
+def refuse_mailings(partners):
+    """Record that the customers refuse mailings (tests, imports). 11: the
+    partners' `opt_out` flag; 12+: their emails on the blacklist."""
+    if VERSION >= 12:
+        for partner in partners:
+            # sudo: the blacklist is written by mail's own method, for this email only
+            partner.env["mail.blacklist"].sudo()._add(partner.email)
+    else:
+        partners.write({"opt_out": True})

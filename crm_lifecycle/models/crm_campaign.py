@@ -426,7 +426,7 @@ class CrmCampaign(models.Model):
         checks = [("inactive", "NOT cp.active")]
         reach = self.channel_id.reach_by or "none"
         if reach == "email":
-            checks.append(("opt_out", "cp.opt_out"))
+            checks.append(("opt_out", compat.EMAIL_OPT_OUT_SQL))
         checks.append(("refused", "cs.status = 'refused'"))
         if self.channel_id.consent_policy == "opt_in":
             checks.append(("no_consent", "cs.status IS NULL"))

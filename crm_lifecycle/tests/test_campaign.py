@@ -10,6 +10,7 @@ import math
 
 from odoo.exceptions import UserError
 
+from .. import compat
 from .common import CampaignCase, in_days
 
 
@@ -72,7 +73,7 @@ class TestCampaignConsent(CampaignCase):
         super(TestCampaignConsent, cls).setUpClass()
         cls.ok, cls.opted_out, cls.refused, cls.no_email, cls.regranted, cls.archived = \
             cls.make_partners(6, "Consent")
-        cls.opted_out.opt_out = True
+        compat.refuse_mailings(cls.opted_out)
         cls.no_email.email = False
         Consent = cls.env["crm.partner.consent"]
         email = cls.channel["email"]

@@ -11,7 +11,7 @@ class TestCampaignMailing(CampaignCase):
         super(TestCampaignMailing, cls).setUpClass()
         cls.audience = cls.make_partners(60, "Mailed")
         cls.opted_out = cls.audience[:3]
-        cls.opted_out.write({"opt_out": True})
+        compat.refuse_mailings(cls.opted_out)
         cls.segment = cls.make_segment("Mailed", cls.audience)
 
     def launch(self, segment=None, **values):
