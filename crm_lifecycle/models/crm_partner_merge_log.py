@@ -222,13 +222,15 @@ class CrmPartnerMergeLog(models.Model):
     @api.model
     def _unique_conflict_sql(self, table, column, new_param):
         """SQL condition (on alias t) true when moving row t's `column` to the
-        partner `new_param` keeps every unique index of `table` satisfied."""
+        partner `new_param` keeps every unique index of `table` satisfied,
+        primary keys included (13+: a many2many table's key is the pair of
+        columns; 11: a unique index)."""
         cr = self.env.cr
         cr.execute("""
             SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey) k
                            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k)
               FROM pg_index i
-             WHERE i.indrelid = %s::regclass AND i.indisunique AND NOT i.indisprimary
+             WHERE i.indrelid = %s::regclass AND i.indisunique
                AND i.indexprs IS NULL
         """, (table,))
         conds = []
