@@ -19,9 +19,10 @@ def model_cr_context(method):
 
 
 def as_user(records, user):
-    """The records seen by `user`, under that user's rights. 11:
-    `sudo(user)`; 13+: `with_user(user)` (there `sudo(user)` would mean
-    superuser)."""
+    """The records seen by `user`, under that user's rights. 11: sudo
+    given the user; 13+: `with_user(user)` (there sudo given a user would
+    mean superuser). The user is the caller's or one it names, never a
+    raise of rights."""
     if VERSION >= 13:
         return records.with_user(user)
     # sudo: in 11, sudo(user) is "as that user", under that user's rules
@@ -97,8 +98,8 @@ def customer_vals():
 
 def install_test_shims():
     """The suite's tests are written in the 13+ API for switching users
-    (`with_user`); on 11 it stands for `sudo(user)`, which is the same
-    there. Tests only: called by the tests' common module."""
+    (`with_user`); on 11 it stands for sudo given the user, which is the
+    same there. Tests only: called by the tests' common module."""
     from odoo import models
     if not hasattr(models.BaseModel, "with_user"):
         # sudo: in 11, sudo(user) is "as that user", under that user's rules
