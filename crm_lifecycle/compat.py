@@ -29,6 +29,15 @@ def as_user(records, user):
     return records.sudo(user)
 
 
+def is_superuser(env):
+    """Whether the environment bypasses access rules. 11: the superuser's
+    uid (sudo() switches to it); 13+: the `su` flag of sudo()."""
+    if VERSION >= 13:
+        return env.su
+    from odoo import SUPERUSER_ID
+    return env.uid == SUPERUSER_ID
+
+
 def flush(env):
     """Write what the ORM holds back before raw SQL reads the tables. 11:
     writes are immediate; 13-15: `env['base'].flush()`; 16+: `flush_all`."""
@@ -106,6 +115,16 @@ def install_test_shims():
         models.BaseModel.with_user = lambda self, user: self.sudo(user)
 
 
+def unreadable_partner_vals(env):
+    """Values of a partner that a salesperson of the main company may not
+    read (tests). 11: a private address (only HR officers read those; the
+    partners' company rule is off by default there); 17+: a partner of
+    another company (private addresses are gone, the company rule is on)."""
+    if VERSION >= 17:
+        return {"company_id": env["res.company"].create({"name": "Elsewhere Ltd"}).id}
+    return {"type": "private"}
+
+
 def savepoint_case():
     """The test case class whose tests share the class's fixtures, each in a
     savepoint. 11-14: `SavepointCase`; 15+: `TransactionCase` does it."""
@@ -119,6 +138,8 @@ LEAD_REVENUE_SQL = "l.expected_revenue" if VERSION >= 14 else "l.planned_revenue
 # SQL of "the stage is a won stage" (alias s of crm_stage): 11 a probability
 # of 100, 13+ the `is_won` flag
 WON_STAGE_SQL = "s.is_won" if VERSION >= 13 else "s.probability = 100"
+# the field of a stage that makes it a won stage (WON_STAGE_SQL reads it)
+WON_STAGE_FIELD = "is_won" if VERSION >= 13 else "probability"
 # SQL of a customer's sales team (alias p of res_partner): 11 the partner's
 # own team; 13+ partners have none: the team of their salesperson
 PARTNER_TEAM_SQL = "(SELECT u.sale_team_id FROM res_users u WHERE u.id = p.user_id)" \
@@ -159,6 +180,35 @@ def error_message(error):
     """The message of an Odoo exception. 11: its `name`; 13+: its first
     argument (`name` is gone)."""
     return getattr(error, "name", None) or (error.args[0] if error.args else str(error))
+
+
+# the stored column of a partner's full name ("Company, Person"): 11-16
+# `display_name`, 17+ `complete_name` (display_name is no longer stored)
+PARTNER_NAME_COLUMN = "complete_name" if VERSION >= 17 else "display_name"
+# the column and value that make a partner inserted in SQL a customer: 11 the
+# `customer` flag, 13+ a customer rank of 1 (accounting)
+CUSTOMER_COLUMN = ("customer_rank", 1) if VERSION >= 13 else ("customer", True)
+
+
+def activity_columns_sql(user_sql):
+    """(columns, values): what an `INSERT INTO mail_activity` adds for the
+    columns 18 has beyond 11's, for an activity of the user `user_sql` (an
+    SQL expression of the suite's): `active` (18 archives done activities;
+    NULL would hide the new one) and `user_tz` (a stored related field, the
+    user's time zone). 11: nothing."""
+    if VERSION >= 18:
+        return (", active, user_tz",
+                ", TRUE, (SELECT tzp.tz FROM res_users tzu JOIN res_partner tzp"
+                " ON tzp.id = tzu.partner_id WHERE tzu.id = " + user_sql + ")")
+    return "", ""
+
+
+def view_arch(model, view_type):
+    """The arch (XML text) of the model's default view of this type, as the
+    web client gets it. 11-15: `fields_view_get`; 16+: `get_view`."""
+    if VERSION >= 16:
+        return model.get_view(view_type=view_type)["arch"]
+    return model.fields_view_get(view_type=view_type)["arch"]
 
 
 # the partner's picture field: 11 `image`, 13+ `image_1920`

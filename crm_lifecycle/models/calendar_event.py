@@ -24,8 +24,9 @@ class CalendarEvent(models.Model):
             self.env["crm.touchpoint"]._capture_sync("_sync_meetings", self._real_ids())
         return res
 
-    def unlink(self, can_be_deleted=True):
+    def unlink(self, *args, **kwargs):
+        # 11 passes can_be_deleted; 13+ has no argument: handed on as given
         ids = self._real_ids()
-        res = super(CalendarEvent, self).unlink(can_be_deleted=can_be_deleted)
+        res = super(CalendarEvent, self).unlink(*args, **kwargs)
         self.env["crm.touchpoint"]._capture_sync("_sync_meetings", ids)
         return res

@@ -19,6 +19,8 @@ import io
 import random
 from datetime import timedelta
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html_sanitize, plaintext2html
@@ -636,19 +638,22 @@ class CrmCampaign(models.Model):
             fields.Date.from_string(fields.Date.context_today(self))))
         # the ORM's pending writes reach the tables before before this query
         compat.flush(self.env)
-        self.env.cr.execute("""
+        extra_columns, extra_values = compat.activity_columns_sql("m.user_id")
+        self.env.cr.execute(compose("""
             INSERT INTO mail_activity (res_id, res_model_id, res_model, res_name,
                                        activity_type_id, summary, note, date_deadline,
                                        user_id, campaign_member_id, create_uid, write_uid,
-                                       create_date, write_date)
-            SELECT m.partner_id, %(model_id)s, 'res.partner', p.display_name,
+                                       create_date, write_date {extra_columns})
+            SELECT m.partner_id, %(model_id)s, 'res.partner', p.{name},
                    %(type_id)s, %(summary)s, %(note)s, %(deadline)s, m.user_id, m.id,
                    %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                   {extra_values}
               FROM crm_campaign_member m
               JOIN res_partner p ON p.id = m.partner_id
              WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
                AND m.state = 'planned' AND m.user_id IS NOT NULL
-        """, {"model_id": model.id, "type_id": activity_type.id or None,
+        """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
+            extra_values=extra_values), {"model_id": model.id, "type_id": activity_type.id or None,
               "summary": self.name,
               # an Html field written in SQL: escaped and sanitised as the ORM would
               "note": html_sanitize(plaintext2html(self.description)) if self.description

@@ -164,7 +164,8 @@ class CrmPartnerMergeLog(models.Model):
     @api.model
     def _reference_columns(self):
         """[(table, model column, id column)] of the stored (model, res_id)
-        document references of installed models."""
+        document references of installed models (the id an Integer field in
+        11, a Many2oneReference from 13)."""
         cr = self.env.cr
         cr.execute("""
             SELECT m.model, mf.name
@@ -173,7 +174,7 @@ class CrmPartnerMergeLog(models.Model):
               JOIN ir_model_fields mf ON mf.model_id = f.model_id
                                      AND mf.name IN ('res_model', 'model')
                                      AND mf.ttype = 'char'
-             WHERE f.name = 'res_id' AND f.ttype = 'integer'
+             WHERE f.name = 'res_id' AND f.ttype IN ('integer', 'many2one_reference')
              ORDER BY m.model, mf.name
         """)
         result = []

@@ -32,8 +32,16 @@ CAMPAIGN_OF_MESSAGE = """COALESCE({campaign}, (
     SELECT c.utm_campaign_id FROM crm_campaign_member cm
       JOIN crm_campaign c ON c.id = cm.campaign_id
      WHERE cm.contact_message_id = m.id LIMIT 1))"""
-HTML_TO_TEXT = "left(btrim(regexp_replace(regexp_replace({html}, '<[^>]*>', ' ', 'g'), " \
-               "'\\s+', ' ', 'g')), 4000)"
+# the text of an Html value: tags dropped, the entities a sanitised body
+# holds decoded (&amp; last, so that "&amp;lt;" stays "&lt;"), no-break and
+# other spaces folded
+HTML_TO_TEXT = (
+    "left(btrim(regexp_replace("
+    "replace(replace(replace(replace(replace(replace(replace("
+    "regexp_replace({html}, '<[^>]*>', ' ', 'g'), "
+    "'&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '\"'), '&#39;', ''''), "
+    "'&amp;', '&'), chr(160), ' '), "
+    "'\\s+', ' ', 'g')), 4000)")
 
 
 class CrmTouchpoint(models.Model):

@@ -276,7 +276,9 @@ def load(env, rows, fast=False):
     fast=True inserts in one statement and fills the phone and identity
     keys set-based (for tens of thousands of rows in `make bench`).
     """
-    from ..compat import customer_vals, invalidate_all
+    from psycopg2 import sql
+
+    from ..compat import CUSTOMER_COLUMN, PARTNER_NAME_COLUMN, customer_vals, invalidate_all
     countries = {c.code: c.id for c in env["res.country"].search([])}
     if not fast:
         Partner = env["res.partner"].with_context(tracking_disable=True)
@@ -286,21 +288,25 @@ def load(env, rows, fast=False):
             "zip": r["zip"], "country_id": countries[r["country_code"]],
             "is_company": r["is_company"], **customer_vals()}).id for r in rows]
     cr = env.cr
-    cr.execute("""
-        INSERT INTO res_partner (name, display_name, email, phone, vat, street, city, zip,
-                                 country_id, is_company, customer, active, type, company_id,
-                                 lang, invoice_warn, sale_warn, create_date, write_date,
-                                 create_uid, write_uid)
+    customer_column, customer_value = CUSTOMER_COLUMN
+    cr.execute(sql.SQL("""
+        INSERT INTO res_partner (name, {name_column}, email, phone, vat, street, city, zip,
+                                 country_id, is_company, {customer_column}, active, type,
+                                 company_id, lang, invoice_warn, sale_warn, create_date,
+                                 write_date, create_uid, write_uid)
         SELECT v.name, v.name, nullif(v.email, ''), nullif(v.phone, ''), nullif(v.vat, ''),
-               nullif(v.street, ''), v.city, v.zip, v.country_id, v.is_company, TRUE, TRUE,
-               'contact', %s, 'en_US', 'no-message', 'no-message', now(), now(), 1, 1
+               nullif(v.street, ''), v.city, v.zip, v.country_id, v.is_company,
+               {customer_value}, TRUE, 'contact', %s, 'en_US', 'no-message', 'no-message',
+               now(), now(), 1, 1
           FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
                       %s::varchar[], %s::varchar[], %s::varchar[], %s::int[], %s::bool[])
                WITH ORDINALITY v(name, email, phone, vat, street, city, zip, country_id,
                                  is_company, n)
          ORDER BY v.n
         RETURNING id
-    """, (env.user.company_id.id, [r["name"] for r in rows], [r["email"] for r in rows],
+    """).format(name_column=sql.Identifier(PARTNER_NAME_COLUMN),
+                customer_column=sql.Identifier(customer_column),
+                customer_value=sql.Literal(customer_value)), (env.user.company_id.id, [r["name"] for r in rows], [r["email"] for r in rows],
           [r["phone"] for r in rows], [r["vat"] for r in rows], [r["street"] for r in rows],
           [r["city"] for r in rows], [r["zip"] for r in rows],
           [countries[r["country_code"]] for r in rows], [r["is_company"] for r in rows]))

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from unittest.mock import patch
 
+from markupsafe import Markup
+
 from odoo import fields
 
 from .. import compat
@@ -12,8 +14,9 @@ class TestCapture(CrmLifecycleCase):
     """Each automatic capture path makes the touchpoint it should."""
 
     def test_inbound_email_on_customer(self):
+        # an HTML body (from 13 a plain string is text, and escaped)
         self.customer.message_post(
-            body="<p>Where is my order?</p>", subject="Order 42", message_type="email",
+            body=Markup("<p>Where is my order?</p>"), subject="Order 42", message_type="email",
             **compat.subtype("mail.mt_comment"), author_id=self.contact.id)
         tp = self.touchpoints(self.customer, res_model="res.partner")
         self.assertEqual(len(tp), 1)
@@ -23,6 +26,14 @@ class TestCapture(CrmLifecycleCase):
         self.assertEqual(tp.summary, "Where is my order?")
         self.assertEqual(tp.partner_id, self.customer)
         self.assertEqual(tp.source_system, "odoo")
+
+    def test_summary_is_the_text_of_the_body(self):
+        self.customer.message_post(
+            body=Markup("<p>Tom &amp; Jerry&nbsp;&lt;3 &quot;quoted&quot;</p>\n<p>two</p>"),
+            message_type="email", **compat.subtype("mail.mt_comment"),
+            author_id=self.contact.id)
+        tp = self.touchpoints(self.customer, res_model="res.partner")
+        self.assertEqual(tp.summary, 'Tom & Jerry <3 "quoted" two')
 
     def test_outbound_message_and_internal_note(self):
         self.customer.with_user(self.salesman).message_post(

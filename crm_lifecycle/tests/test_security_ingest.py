@@ -133,8 +133,9 @@ class TestIngestSecurity(CrmLifecycleCase):
             [("external_ref", "=", "mail.message,%d" % message.id)]), "capture still works")
 
     def test_unreadable_customer_is_refused(self):
-        private = self.env["res.partner"].create({
-            "name": "Private Address", "type": "private", "email": "private@example.org"})
+        private = self.env["res.partner"].create(dict(
+            compat.unreadable_partner_vals(self.env), name="Private Address",
+            email="private@example.org"))
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             private.with_user(self.salesman).read(["name"])
         res = self.Touchpoint.with_user(self.salesman).ingest([row(

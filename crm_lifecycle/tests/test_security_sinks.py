@@ -104,7 +104,7 @@ class TestSinks(CampaignCase):
         from ..models import crm_segment
         segment = self.env["crm.segment"].create({
             "name": "Everyone", "domain": repr(compat.customer_domain())})
-        slow = ("SELECT p.id FROM res_partner p, pg_sleep(2) WHERE p.customer", [])
+        slow = ("SELECT p.id FROM res_partner p, pg_sleep(2) WHERE p.active", [])
         old = crm_segment.REFRESH_TIMEOUT
         try:
             crm_segment.REFRESH_TIMEOUT = "200ms"

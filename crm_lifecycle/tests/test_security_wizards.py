@@ -110,6 +110,20 @@ class TestWizardRights(CrmLifecycleCase):
                     getattr(wizard.with_user(user), method)()
         self.assertFalse(wizard.line_ids)
 
+    def test_a_wizard_is_its_creators(self):
+        """Another manager cannot work a manager's wizard (its file, its
+        lines): 11 refuses it for every transient model, the suite on 18."""
+        other = self.sales_manager.copy({"login": "other_manager", "name": "Other Manager"})
+        wizard = self.env["crm.partner.import"].with_user(self.sales_manager).create({
+            "source_system": "probe", "filename": "a.csv",
+            "file": base64.b64encode(b"ref,name\n1,Probe\n")})
+        for method in ("action_preview", "action_apply"):
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                getattr(wizard.with_user(other), method)()
+        self.assertFalse(wizard.line_ids)
+        wizard.with_user(self.sales_manager).action_preview()
+        self.assertTrue(wizard.line_ids)
+
     def test_settings_are_for_administrators(self):
         settings = self.env["res.config.settings"].create({
             "lifecycle_capture_mail": False})

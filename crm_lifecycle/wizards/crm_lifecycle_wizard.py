@@ -1,7 +1,11 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from psycopg2 import sql
 
+from odoo import _, api, models
+from odoo.exceptions import AccessError
+
+from .. import compat
 from ..guard import MANAGER_GROUP, check_group
 
 
@@ -11,7 +15,10 @@ class CrmLifecycleWizard(models.AbstractModel):
     Odoo 11 checks no access rights on transient models: anyone logged in,
     a portal user included, could create one and call its actions over
     RPC. Every wizard of the suite inherits this: creating, changing or
-    reading it, and each of its actions, need `_lifecycle_group`.
+    reading it, and each of its actions, need `_lifecycle_group`; and a
+    wizard is its creator's alone (11 checks that for every transient model,
+    13+ lets anyone with the model's rights reach another user's wizard,
+    its file and its lines).
     """
 
     _name = "crm.lifecycle.wizard"
@@ -21,6 +28,16 @@ class CrmLifecycleWizard(models.AbstractModel):
     @api.model
     def _check_lifecycle_rights(self):
         check_group(self.env, self._lifecycle_group, self._description)
+        stored = [i for i in self.ids if isinstance(i, int)]
+        if stored and not compat.is_superuser(self.env):
+            # SQL: the creators of the rows, not read through read() (which
+            # checks this) nor through sudo()
+            self.env.cr.execute(sql.SQL(
+                "SELECT 1 FROM {} WHERE id = ANY(%s) AND create_uid IS DISTINCT FROM %s "
+                "LIMIT 1").format(sql.Identifier(self._table)), (stored, self.env.uid))
+            if self.env.cr.fetchone():
+                raise AccessError(_("This %(wizard)s was opened by another user.")
+                                  % {"wizard": self._description})
 
     @api.model
     def create(self, vals):

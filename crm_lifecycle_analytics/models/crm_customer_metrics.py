@@ -14,7 +14,7 @@ from odoo.tools import html_sanitize
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import check_companies, try_job_lock
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import CSAT_SCORES, NPS_SCORES
-from odoo.addons.crm_lifecycle.sql import idents, planner_settings
+from odoo.addons.crm_lifecycle.sql import compose, idents, planner_settings
 
 from .. import pgcopy
 from ..stats import clv as clv_model, rfm
@@ -680,20 +680,21 @@ class CrmCustomerMetrics(models.Model):
         cr = self.env.cr
         # a customer with rows in several companies gets one activity, from
         # its most valuable row
-        cr.execute("""
+        extra_columns, extra_values = compat.activity_columns_sql("p.user_id")
+        cr.execute(compose("""
             INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name,
                                        activity_type_id, summary, note, date_deadline,
                                        user_id, create_uid, write_uid, create_date,
-                                       write_date)
+                                       write_date {extra_columns})
             SELECT DISTINCT ON (m.partner_id)
-                   %(model)s, 'res.partner', m.partner_id, p.display_name, %(type)s,
+                   %(model)s, 'res.partner', m.partner_id, p.{name}, %(type)s,
                    %(summary)s,
                    replace(replace(replace(%(note)s,
                        '%%(p_alive)s', round(m.p_alive::numeric, 2)::text),
                        '%%(value)s', coalesce(m.clv::text, '')),
                        '%%(last)s', coalesce(m.last_purchase::text, '')),
                    %(deadline)s, p.user_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                   now() at time zone 'UTC'
+                   now() at time zone 'UTC' {extra_values}
               FROM crm_customer_metrics m
               JOIN res_partner p ON p.id = m.partner_id AND p.active
               JOIN res_users u ON u.id = p.user_id AND u.active
@@ -704,7 +705,8 @@ class CrmCustomerMetrics(models.Model):
                                   AND a.res_id = m.partner_id
                                   AND a.activity_type_id = %(type)s)
              ORDER BY m.partner_id, m.clv DESC NULLS LAST
-        """, {
+        """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
+            extra_values=extra_values), {
             "model": self.env.ref("base.model_res_partner").id, "type": activity_type.id,
             "summary": activity_type.summary or activity_type.name,
             # an Html field written in SQL: the (translated) text sanitised

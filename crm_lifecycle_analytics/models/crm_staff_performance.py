@@ -118,6 +118,26 @@ class CrmStaffPerformance(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "date"
+    # what the view reads: 13+ writes these fields to their tables before
+    # searching it (the ORM holds writes back; 11 writes them at once)
+    _depends = {
+        "crm.touchpoint": [
+            "date", "user_id", "team_id", "company_id", "commercial_partner_id",
+            "channel_id", "direction", "kind", "response_hours", "amount", "cost_amount",
+            "nps_score", "csat_score", "resolved_date"],
+        "crm.campaign.member": [
+            "campaign_id", "split_group", "user_id", "team_id", "company_id", "partner_id",
+            "contact_date", "response_date", "response_touchpoint_id"],
+        "crm.campaign": ["channel_id", "date_start"],
+        "crm.touchpoint.channel": ["campaign_execution"],
+        "crm.lead": ["active", "stage_id", "date_closed", "user_id", "team_id", "company_id",
+                     "partner_id", compat.LEAD_REVENUE_FIELD],
+        "crm.stage": [compat.WON_STAGE_FIELD],
+        "crm.customer.metrics": ["company_id", "partner_id", "computed_on", "clv",
+                                 "lapse_band", "last_contact"],
+        "res.partner": ["commercial_partner_id", "user_id", "active"],
+        "res.users": ["sale_team_id"],
+    }
 
     source = fields.Selection(
         [("touchpoint", "Touchpoint"), ("campaign", "Campaign"), ("lead", "Won Lead"),

@@ -196,14 +196,23 @@ class CrmStaffTarget(models.Model):
         # sudo: the nightly cron refreshes every company's targets
         self.sudo().search([("month", ">=", fields.Date.to_string(last))]).refresh_actuals()
 
-    def name_get(self):
+    def _lifecycle_name(self):
         """'Revenue · Jane Doe · December 2026', in the user's language."""
         measures = dict(self._fields["measure"]._description_selection(self.env))
-        return [(target.id, " · ".join([
-            measures.get(target.measure, target.measure or ""),
-            (target.user_id or target.team_id).display_name or "",
-            format_date(self.env, target.month, date_format="MMMM y")]))
-            for target in self]
+        return " · ".join([
+            measures.get(self.measure, self.measure or ""),
+            (self.user_id or self.team_id).display_name or "",
+            format_date(self.env, self.month, date_format="MMMM y")])
+
+    # the record's name: 11 asks name_get, 17+ computes display_name (the
+    # two hooks of the same name; each version calls its own)
+    def name_get(self):
+        return [(target.id, target._lifecycle_name()) for target in self]
+
+    @api.depends("measure", "user_id", "team_id", "month")
+    def _compute_display_name(self):
+        for target in self:
+            target.display_name = target._lifecycle_name()
 
     def action_refresh(self):
         self.refresh_actuals()

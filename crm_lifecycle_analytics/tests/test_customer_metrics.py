@@ -270,7 +270,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
         self.assertEqual(self.env["crm.clv.model"].search_count([]), models_before)
 
     def test_partner_search_filters_on_metrics(self):
-        arch = self.env["res.partner"].fields_view_get(view_type="search")["arch"]
+        arch = compat.view_arch(self.env["res.partner"], "search")
         filters = {f.get("name"): safe_eval(f.get("domain"))
                    for f in etree.fromstring(arch).iter("filter")
                    if f.get("name", "").startswith("lifecycle_")}

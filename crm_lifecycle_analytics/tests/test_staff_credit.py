@@ -134,7 +134,7 @@ class TestStaffCredit(CampaignCase):
         context = safe_eval(action.context, {"uid": self.env.uid})
         self.assertNotIn("pivot_column_groupby", context, "no column per channel by default")
         self.assertTrue(context.get("staff_hide_idle"))
-        arch = etree.fromstring(self.Report.fields_view_get(view_type="pivot")["arch"])
+        arch = etree.fromstring(compat.view_arch(self.Report, "pivot"))
         rows = [f.get("name") for f in arch.iter("field") if f.get("type") == "row"]
         cols = [f.get("name") for f in arch.iter("field") if f.get("type") == "col"]
         measures = [f.get("name") for f in arch.iter("field") if f.get("type") == "measure"]
@@ -143,7 +143,7 @@ class TestStaffCredit(CampaignCase):
         self.assertEqual(measures, ["outbound_count", "inbound_count"])
         # the web client adds Count for any display_quantity, "False" too
         self.assertIsNone(arch.get("display_quantity"), "no Count column")
-        search = etree.fromstring(self.Report.fields_view_get(view_type="search")["arch"])
+        search = etree.fromstring(compat.view_arch(self.Report, "search"))
         self.assertIn("{'group_by': 'channel_id'}",
                       [f.get("context") for f in search.iter("filter")],
                       "the channel stays one click away")
