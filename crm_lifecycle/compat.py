@@ -125,6 +125,13 @@ def unreadable_partner_vals(env):
     return {"type": "private"}
 
 
+def partner_team_vals(team):
+    """Values giving a customer this sales team (tests, demo). 11: the
+    partner's own team; 13+: partners have none, the team of their
+    salesperson (a member of it) stands for it."""
+    return {} if VERSION >= 13 else {"team_id": team.id}
+
+
 def savepoint_case():
     """The test case class whose tests share the class's fixtures, each in a
     savepoint. 11-14: `SavepointCase`; 15+: `TransactionCase` does it."""

@@ -242,7 +242,7 @@ class CrmCampaign(models.Model):
         if not ids:
             return result
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         cr.execute("""
             SELECT campaign_id,
@@ -509,7 +509,7 @@ class CrmCampaign(models.Model):
             raise UserError(_("Choose the segments of campaign %s first.") % self.name)
         select, params = self._audience_query()
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (self.id,))
         query = compose("""
@@ -636,7 +636,7 @@ class CrmCampaign(models.Model):
         deadline = fields.Date.to_string(max(
             fields.Date.from_string(self.date_planned),
             fields.Date.from_string(fields.Date.context_today(self))))
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         extra_columns, extra_values = compat.activity_columns_sql("m.user_id")
         self.env.cr.execute(compose("""
@@ -837,7 +837,7 @@ class CrmCampaignMember(models.Model):
         if not members:
             return 0
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         cr.execute("""
             UPDATE crm_campaign_member

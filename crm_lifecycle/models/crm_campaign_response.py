@@ -190,7 +190,7 @@ class CrmCampaignResponse(models.Model):
         """Member state, first response and revenue from their responses."""
         if not member_ids:
             return
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute("""
             UPDATE crm_campaign_member m
@@ -227,7 +227,7 @@ class CrmCampaignResponse(models.Model):
             touchpoint_ids = set(touchpoint_ids or ()) | {row[0] for row in cr.fetchall()}
         if not touchpoint_ids:
             return
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         cr.execute("""
             WITH r AS (

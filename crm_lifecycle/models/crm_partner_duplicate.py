@@ -348,7 +348,7 @@ class CrmPartnerDuplicate(models.Model):
                               "is done."))
         threshold = self._threshold()
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         self._drop_work_tables()
         # compiling these one-off queries (JIT) costs more than it saves

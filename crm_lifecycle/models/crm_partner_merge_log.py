@@ -336,7 +336,7 @@ class CrmPartnerMergeLog(models.Model):
     def _lock_partners(self, partner_ids):
         """Lock the records (FOR UPDATE, in id order) and forget what the
         cache knows of them: what is checked next is what is committed."""
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "
                             "ORDER BY id FOR UPDATE", {"ids": sorted(partner_ids)})
@@ -358,7 +358,7 @@ class CrmPartnerMergeLog(models.Model):
             "user_id": uid,
             "company_id": survivor.company_id.id or self.env.user.company_id.id,
         })
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         everyone = (survivor | others).ids
         new = sql.Placeholder("new")
@@ -590,7 +590,7 @@ class CrmPartnerMergeLog(models.Model):
         cr = self.env.cr
         survivor = self.survivor_id
         not_back = 0
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         for line, ids in lines:
             table, col = sql.Identifier(line.table_name), sql.Identifier(line.column_name)

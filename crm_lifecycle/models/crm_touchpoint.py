@@ -294,7 +294,7 @@ class CrmTouchpoint(models.Model):
             return {}
         sources, refs = zip(*keys)
         # joined on arrays so that each key is one probe of the unique index
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute(sql.SQL("""
             SELECT t.source_system, t.external_ref, t.id
@@ -359,7 +359,7 @@ class CrmTouchpoint(models.Model):
         source = sql.SQL("(VALUES %s) AS s ({cols}, uid)").format(cols=idents(cols))
         query = self._upsert_sql(cols, source, sql.SQL("s.uid")).as_string(self.env.cr._obj)
         result = {}
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         for rec_id, src, ref, created in execute_values(
                 self.env.cr, query, values, template=template, page_size=2000, fetch=True):

@@ -25,6 +25,9 @@ from .. import compat
 from ..sql import planner_settings
 from .crm_touchpoint import NOT_CONTACT_KINDS, NOT_CONTACT_KINDS_SQL
 
+# the fields the triggers write, and the one computed from them
+ANSWER_FIELDS = ["answered_date", "response_hours", "awaiting_answer"]
+
 # seconds of weekdays from Monday 2001-01-01 00:00 (UTC) to `ts`, closed
 # form: whole weeks, the weekdays of the last week, and the part of the day
 WEEKDAY_SECONDS = """
@@ -214,16 +217,16 @@ class CrmTouchpoint(models.Model):
     def create(self, vals):
         record = super(CrmTouchpoint, self).create(vals)
         compat.flush(self.env)
-        compat.invalidate_fields(self, ["answered_date", "response_hours"])
+        compat.invalidate_fields(self, ANSWER_FIELDS)
         return record
 
     def write(self, vals):
         result = super(CrmTouchpoint, self).write(vals)
         compat.flush(self.env)
-        compat.invalidate_fields(self, ["answered_date", "response_hours"])
+        compat.invalidate_fields(self, ANSWER_FIELDS)
         return result
 
     def unlink(self):
         result = super(CrmTouchpoint, self).unlink()
-        compat.invalidate_fields(self, ["answered_date", "response_hours"])
+        compat.invalidate_fields(self, ANSWER_FIELDS)
         return result

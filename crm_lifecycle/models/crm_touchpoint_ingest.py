@@ -392,7 +392,7 @@ class CrmTouchpoint(models.Model):
         lock on the records first, so that a merge running now finishes
         before (or waits for) this transaction."""
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         if lock:
             cr.execute("SELECT id FROM res_partner WHERE id = ANY(%(ids)s) "

@@ -59,7 +59,7 @@ class CrmTouchpoint(models.Model):
         source = sql.SQL("({select}) AS s").format(select=sql.SQL(select))
         query = self._upsert_sql(cols, source, sql.SQL("%(uid)s"))
         params = dict(params, uid=self.env.uid)
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         if "ids" in params:
             # live capture of a few records
@@ -82,7 +82,7 @@ class CrmTouchpoint(models.Model):
         string or a composed psycopg2.sql object on `t`)."""
         if isinstance(where, str):
             where = sql.SQL(where)
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute(sql.SQL(
             "DELETE FROM crm_touchpoint t WHERE t.source_system = 'odoo' AND ({})"

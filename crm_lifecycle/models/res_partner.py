@@ -95,7 +95,7 @@ class ResPartner(models.Model):
         """Compute the identity keys of the partners `ids` (None: all) in
         batches: one read, one UPDATE per KEY_BATCH rows."""
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         cr.execute("SELECT id, name, city FROM res_partner "
                    "WHERE %(ids)s::int[] IS NULL OR id = ANY(%(ids)s::int[])", {"ids": ids})
@@ -125,7 +125,7 @@ class ResPartner(models.Model):
         all) in batches (data loaded by SQL)."""
         cr = self.env.cr
         default_region = self.env.user.company_id.country_id.code
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         cr.execute("""
             SELECT p.id, p.phone, p.mobile, c.code
@@ -188,7 +188,7 @@ class ResPartner(models.Model):
         related = [own_id]
         if own_id:
             related += (self.commercial_partner_id | self.child_ids).ids
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute("""
             SELECT id FROM res_partner p
@@ -266,7 +266,7 @@ class ResPartner(models.Model):
             # one query for the whole recordset; the partner is either the
             # customer of the touchpoint or, for a contact of a company, its
             # person
-            # the ORM's pending writes reach the tables before before this query
+            # the ORM's pending writes reach the tables before this query
             compat.flush(self.env)
             self.env.cr.execute("""
                 SELECT pid, count(*), max(t.date),
@@ -293,7 +293,7 @@ class ResPartner(models.Model):
         counts = {}
         ids = [pid for pid in self.ids if isinstance(pid, int)]
         if ids:
-            # the ORM's pending writes reach the tables before before this query
+            # the ORM's pending writes reach the tables before this query
             compat.flush(self.env)
             self.env.cr.execute("""
                 SELECT partner_id, count(*) FROM crm_campaign_member
@@ -378,7 +378,7 @@ class ResPartner(models.Model):
                      WHERE p.active AND {expr} = ANY(%s)
                        AND (p.company_id IS NULL OR p.company_id = ANY(%s))
                 """).format(expr=sql.SQL(exprs[key]))
-            # the ORM's pending writes reach the tables before before this query
+            # the ORM's pending writes reach the tables before this query
             compat.flush(self.env)
             args = (wanted, company_ids) * (2 if key == "phone" else 1)
             self.env.cr.execute(query, args)

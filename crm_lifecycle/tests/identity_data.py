@@ -289,27 +289,40 @@ def load(env, rows, fast=False):
             "is_company": r["is_company"], **customer_vals()}).id for r in rows]
     cr = env.cr
     customer_column, customer_value = CUSTOMER_COLUMN
+    fixed = {PARTNER_NAME_COLUMN: None, customer_column: customer_value, "active": True,
+             "type": "contact", "company_id": env.user.company_id.id, "lang": "en_US"}
+    # the other columns that may not be NULL (selections of the modules
+    # installed: invoice_warn, sale_warn; 18 adds more): their ORM defaults
+    cr.execute("""SELECT column_name FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'res_partner'
+                     AND is_nullable = 'NO' AND column_default IS NULL""")
+    given = {"id", "name", "email", "phone", "vat", "street", "city", "zip", "country_id",
+             "is_company", "create_date", "write_date", "create_uid", "write_uid"}
+    required = sorted({r[0] for r in cr.fetchall()} - given - set(fixed))
+    fixed.update(env["res.partner"].default_get(required))
+    columns = sorted(fixed)
     cr.execute(sql.SQL("""
-        INSERT INTO res_partner (name, {name_column}, email, phone, vat, street, city, zip,
-                                 country_id, is_company, {customer_column}, active, type,
-                                 company_id, lang, invoice_warn, sale_warn, create_date,
-                                 write_date, create_uid, write_uid)
-        SELECT v.name, v.name, nullif(v.email, ''), nullif(v.phone, ''), nullif(v.vat, ''),
+        INSERT INTO res_partner (name, email, phone, vat, street, city, zip, country_id,
+                                 is_company, create_date, write_date, create_uid, write_uid,
+                                 {columns})
+        SELECT v.name, nullif(v.email, ''), nullif(v.phone, ''), nullif(v.vat, ''),
                nullif(v.street, ''), v.city, v.zip, v.country_id, v.is_company,
-               {customer_value}, TRUE, 'contact', %s, 'en_US', 'no-message', 'no-message',
-               now(), now(), 1, 1
+               now(), now(), 1, 1, {values}
           FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
                       %s::varchar[], %s::varchar[], %s::varchar[], %s::int[], %s::bool[])
                WITH ORDINALITY v(name, email, phone, vat, street, city, zip, country_id,
                                  is_company, n)
          ORDER BY v.n
         RETURNING id
-    """).format(name_column=sql.Identifier(PARTNER_NAME_COLUMN),
-                customer_column=sql.Identifier(customer_column),
-                customer_value=sql.Literal(customer_value)), (env.user.company_id.id, [r["name"] for r in rows], [r["email"] for r in rows],
-          [r["phone"] for r in rows], [r["vat"] for r in rows], [r["street"] for r in rows],
-          [r["city"] for r in rows], [r["zip"] for r in rows],
-          [countries[r["country_code"]] for r in rows], [r["is_company"] for r in rows]))
+    """).format(
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        # the stored full name is the name; the rest are constants
+        values=sql.SQL(", ").join(sql.SQL("v.name") if c == PARTNER_NAME_COLUMN
+                                  else sql.Literal(fixed[c]) for c in columns)),
+        ([r["name"] for r in rows], [r["email"] for r in rows],
+         [r["phone"] for r in rows], [r["vat"] for r in rows], [r["street"] for r in rows],
+         [r["city"] for r in rows], [r["zip"] for r in rows],
+         [countries[r["country_code"]] for r in rows], [r["is_company"] for r in rows]))
     ids = sorted(r[0] for r in cr.fetchall())  # serial ids follow the insert order
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (ids,))
     env["res.partner"]._identity_fill_keys(ids)

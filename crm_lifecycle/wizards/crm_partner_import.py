@@ -351,7 +351,7 @@ class CrmPartnerImport(models.TransientModel):
                          (line["zip"] or "").replace(" ", "").upper(),
                          (line["street"] or "").lower(), phones,
                          line["is_company"] if line["company_known"] else None))
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         cr.execute("""

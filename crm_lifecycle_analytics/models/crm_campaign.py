@@ -131,7 +131,7 @@ class CrmCampaign(models.Model):
         if not ids:
             return result
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before these queries
+        # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         cr.execute("""
             SELECT campaign_id, split_group, count(*),
@@ -255,7 +255,7 @@ class CrmCampaign(models.Model):
         any channel."""
         self.ensure_one()
         cr = self.env.cr
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         cr.execute("""
             SELECT GROUPING(m.segment_id) = 1, m.segment_id, count(*),

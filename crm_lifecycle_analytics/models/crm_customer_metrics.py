@@ -678,6 +678,8 @@ class CrmCustomerMetrics(models.Model):
             today = fields.Date.from_string(today)
         deadline = today + datetime.timedelta(days=compat.activity_delay(activity_type))
         cr = self.env.cr
+        # the ORM's pending writes reach the tables before this query
+        compat.flush(self.env)
         # a customer with rows in several companies gets one activity, from
         # its most valuable row
         extra_columns, extra_values = compat.activity_columns_sql("p.user_id")

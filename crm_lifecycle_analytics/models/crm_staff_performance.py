@@ -291,7 +291,7 @@ class CrmStaffPerformance(models.Model):
         query = self._where_calc(list(domain or []) + [("response_hours", "!=", False)])
         self._apply_ir_rules(query, "read")
         from_clause, where_clause, params = compat.query_parts(query)
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         # the FROM and WHERE are Odoo's own query builder's, from the domain
         self.env.cr.execute(compose("""

@@ -174,7 +174,7 @@ class CrmStaffTarget(models.Model):
         (all the targets there, not only these): one statement."""
         if not self:
             return
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute("""
             UPDATE crm_staff_target t SET rank = r.rank

@@ -4,6 +4,7 @@
 Staff Performance (own customers / the teams they lead / all)."""
 import datetime
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 
@@ -22,12 +23,14 @@ class TestMetricsAccess(CrmLifecycleCase):
         cls.all_docs = Users.create({
             "name": "Metrics All", "login": "metrics_all",
             "groups_id": [(6, 0, [group("sales_team.group_sale_salesman_all_leads").id])]})
-        team = cls.env["crm.team"].create({"name": "Metrics Team", "user_id": cls.leader.id})
+        team = cls.env["crm.team"].create({"name": "Metrics Team", "user_id": cls.leader.id,
+                                           "member_ids": [(6, 0, cls.colleague.ids)]})
         Partner = cls.env["res.partner"]
         cls.mine = Partner.create({"name": "Own Customer", **CUSTOMER,
                                    "user_id": cls.salesman.id})
         cls.theirs = Partner.create({"name": "Colleague's Customer", **CUSTOMER,
-                                     "user_id": cls.colleague.id, "team_id": team.id})
+                                     "user_id": cls.colleague.id,
+                                     **compat.partner_team_vals(team)})
         cls.nobodys = Partner.create({"name": "Unowned Customer", **CUSTOMER})
         today = datetime.date.today()
         rows = [{"source_system": "shop", "external_ref": "acc-%d-%d" % (p.id, i),

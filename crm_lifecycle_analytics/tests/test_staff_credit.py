@@ -40,8 +40,8 @@ class TestStaffCredit(CampaignCase):
                                       "member_ids": [(6, 0, cls.idle.ids)]})
         # four customers of Anna's, two of Bert's
         cls.audience = cls.make_partners(6, "Credited")
-        cls.audience[:4].write({"user_id": cls.anna.id, "team_id": cls.north.id})
-        cls.audience[4:].write({"user_id": cls.bert.id, "team_id": cls.north.id})
+        cls.audience[:4].write({"user_id": cls.anna.id, **compat.partner_team_vals(cls.north)})
+        cls.audience[4:].write({"user_id": cls.bert.id, **compat.partner_team_vals(cls.north)})
         cls.segment = cls.make_segment("Credited", cls.audience)
         cls.Report = cls.env["crm.staff.performance"]
 
@@ -159,7 +159,7 @@ class TestStaffCredit(CampaignCase):
         # (no customer on the lead: a lead naming one would be a contact handled)
         lead = self.env["crm.lead"].create({
             "name": "Credit quiet deal", "user_id": self.idle.id,
-            "team_id": self.quiet_team.id, "planned_revenue": 900.0, "type": "opportunity"})
+            "team_id": self.quiet_team.id, compat.LEAD_REVENUE_FIELD: 900.0, "type": "opportunity"})
         lead.action_set_won()
         domain = ["|", "|", ("partner_id", "in", self.audience.ids),
                   ("campaign_id", "=", campaign.id), ("lead_id", "=", lead.id)]

@@ -44,7 +44,7 @@ class CrmCustomerMetrics(models.Model):
         with planner_settings(cr, enable_nestloop="off", jit="off"):
             for table in ("crm_customer_metrics_categ_rel",
                           "crm_customer_metrics_gap_categ_rel"):
-                # the ORM's pending writes reach the tables before before these queries
+                # the ORM's pending writes reach the tables before these queries
                 compat.flush(self.env)
                 cr.execute(sql.SQL("""
                     DELETE FROM {table} r USING crm_customer_metrics m

@@ -59,7 +59,7 @@ class CrmTouchpoint(models.Model):
                              WHERE o.id = t.res_id AND o.state IN ('sale', 'done'))
         """.format(ids=ids_filter), p)
         ids_filter = self._sync_ids_filter("t.res_id", ids, p)
-        # the ORM's pending writes reach the tables before before this query
+        # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         self.env.cr.execute(compose("""
             INSERT INTO crm_touchpoint_product_category_rel (touchpoint_id, categ_id)
