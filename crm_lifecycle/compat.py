@@ -84,6 +84,12 @@ def hook_env(cr_or_env, registry=None):
     return api.Environment(cr_or_env, SUPERUSER_ID, {})
 
 
+def aggregator(function):
+    """The keyword of a field that says how a group sums it (avg, max...).
+    11-16: `group_operator`; 17+: `aggregator`."""
+    return {"aggregator" if VERSION >= 17 else "group_operator": function}
+
+
 # keyword of a field whose changes the chatter records: 11
 # `track_visibility="onchange"`, 13+ `tracking=True`
 TRACKING = {"tracking": True} if VERSION >= 13 else {"track_visibility": "onchange"}
@@ -198,7 +204,7 @@ CUSTOMER_COLUMN = ("customer_rank", 1) if VERSION >= 13 else ("customer", True)
 
 
 def activity_columns_sql(user_sql):
-    """(columns, values): what an `INSERT INTO mail_activity` adds for the
+    """(columns, values): what an SQL insert of activities adds for the
     columns 18 has beyond 11's, for an activity of the user `user_sql` (an
     SQL expression of the suite's): `active` (18 archives done activities;
     NULL would hide the new one) and `user_tz` (a stored related field, the

@@ -25,6 +25,7 @@ def check_group(env, xmlid, what):
     if is_superuser(env) or env.user.has_group(xmlid):
         return
     group = env.ref(xmlid)
+    context = env.context  # noqa: F841 (_() finds the language here)
     raise AccessError(_("Only members of %(group)s may %(what)s.") % {
         "group": group.sudo().full_name, "what": what})  # sudo: the group's name only
 
@@ -37,6 +38,7 @@ def check_companies(env, companies):
     ids = companies.ids if hasattr(companies, "ids") else companies
     foreign = sorted({int(i) for i in ids or () if i} - set(env.user.company_ids.ids))
     if foreign:
+        context = env.context  # noqa: F841 (_() finds the language here)
         raise AccessError(_(
             "You are not a member of the company with id %(ids)s: nothing was done for it.")
             % {"ids": ", ".join(str(i) for i in foreign)})
@@ -62,11 +64,13 @@ def permitted_ids(records, operation):
     return set(found.ids)
 
 
-def text_problem(value):
+def text_problem(value, env):
     """Why the text `value` cannot be stored (PostgreSQL refuses NUL
-    characters, and a lone surrogate is not Unicode), or None."""
+    characters, and a lone surrogate is not Unicode), or None; said in the
+    language of `env`."""
     if not isinstance(value, str):
         return None
+    context = env.context  # noqa: F841 (_() finds the language here)
     if "\x00" in value:
         return _("contains a NUL character (\\x00)")
     try:

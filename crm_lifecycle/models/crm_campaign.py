@@ -639,7 +639,7 @@ class CrmCampaign(models.Model):
         # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         extra_columns, extra_values = compat.activity_columns_sql("m.user_id")
-        self.env.cr.execute(compose("""
+        query = compose("""
             INSERT INTO mail_activity (res_id, res_model_id, res_model, res_name,
                                        activity_type_id, summary, note, date_deadline,
                                        user_id, campaign_member_id, create_uid, write_uid,
@@ -653,12 +653,13 @@ class CrmCampaign(models.Model):
              WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
                AND m.state = 'planned' AND m.user_id IS NOT NULL
         """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
-            extra_values=extra_values), {"model_id": model.id, "type_id": activity_type.id or None,
-              "summary": self.name,
-              # an Html field written in SQL: escaped and sanitised as the ORM would
-              "note": html_sanitize(plaintext2html(self.description)) if self.description
-              else None,
-              "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id})
+                        extra_values=extra_values)
+        self.env.cr.execute(query, {
+            "model_id": model.id, "type_id": activity_type.id or None, "summary": self.name,
+            # an Html field written in SQL: escaped and sanitised as the ORM would
+            "note": html_sanitize(plaintext2html(self.description)) if self.description
+            else None,
+            "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id})
         compat.invalidate_all(self.env)
         return self.env.cr.rowcount
 
@@ -780,7 +781,7 @@ class CrmCampaignMember(models.Model):
         readonly=True, currency_field="currency_id",
         help="Purchases of the customer within the response window.")
     response_rate = fields.Float(
-        string="Response Rate (%)", readonly=True, digits=(5, 2), group_operator="avg",
+        string="Response Rate (%)", readonly=True, digits=(5, 2), **compat.aggregator("avg"),
         help="100 when the member responded within the window, 0 otherwise: averaged over a "
              "group (the target or control group of a campaign) it is the group's response "
              "rate, which compares groups of different sizes where counts do not.")

@@ -62,9 +62,9 @@ class CrmCampaignResponse(models.Model):
         string="Attributed", readonly=True,
         help="The campaign had touched the customer before this response (a contact of a "
              "target member, or its UTM on the touchpoint); control responses never are.")
-    weight_last = fields.Float(string="Last Touch", readonly=True, group_operator="sum")
-    weight_first = fields.Float(string="First Touch", readonly=True, group_operator="sum")
-    weight_linear = fields.Float(string="Linear", readonly=True, group_operator="sum")
+    weight_last = fields.Float(string="Last Touch", readonly=True, **compat.aggregator("sum"))
+    weight_first = fields.Float(string="First Touch", readonly=True, **compat.aggregator("sum"))
+    weight_linear = fields.Float(string="Linear", readonly=True, **compat.aggregator("sum"))
     revenue_last = fields.Float(string="Revenue (Last Touch)", readonly=True)
     revenue_first = fields.Float(string="Revenue (First Touch)", readonly=True)
     revenue_linear = fields.Float(string="Revenue (Linear)", readonly=True)

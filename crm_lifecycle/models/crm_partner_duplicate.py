@@ -247,7 +247,7 @@ class CrmPartnerDuplicate(models.Model):
         "res.partner", string="Possible Duplicate", required=True, readonly=True,
         ondelete="cascade", index=True, help="The newer record of the pair.")
     score = fields.Float(
-        string="Score", digits=(4, 3), readonly=True, group_operator="max",
+        string="Score", digits=(4, 3), readonly=True, **compat.aggregator("max"),
         help="How sure the finder is that both records are one customer, from 0 to 1.")
     reason_codes = fields.Char(
         string="Reason Codes", readonly=True,

@@ -22,9 +22,10 @@ MAX_RULE_CHARS = 20000
 REFRESH_TIMEOUT = "300s"
 
 
-def parse_rule(text):
-    """The domain of a segment rule; ValueError when it is not a list of
-    plain values or is too long."""
+def parse_rule(text, env):
+    """The domain of a segment rule; ValueError (in the language of `env`)
+    when it is not a list of plain values or is too long."""
+    context = env.context  # noqa: F841 (_() finds the language here)
     text = text or "[]"
     if len(text) > MAX_RULE_CHARS:
         raise ValueError(_("the rule is %(n)d characters long, at most %(max)d") % {
@@ -80,7 +81,7 @@ class CrmSegment(models.Model):
     def _check_domain(self):
         for segment in self.filtered(lambda s: s.kind == "rule"):
             try:
-                domain = parse_rule(segment.domain)
+                domain = parse_rule(segment.domain, self.env)
                 self.env["res.partner"]._where_calc(domain)
             except Exception as error:  # pylint: disable=broad-except
                 raise ValidationError(_("The rule of segment %(name)s is not a valid domain "
@@ -113,7 +114,7 @@ class CrmSegment(models.Model):
             return ("""SELECT p.id FROM crm_segment_static_partner_rel r
                          JOIN res_partner p ON p.id = r.partner_id AND p.active
                         WHERE r.segment_id = %s""", [self.id])
-        domain = parse_rule(self.domain) + [
+        domain = parse_rule(self.domain, self.env) + [
             "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
         # sudo: the members are the partners the rule names whoever refreshes
         # (the nightly cron or a manager), not what one user may read; the rule
@@ -273,6 +274,6 @@ class CrmSegmentSize(models.Model):
     company_id = fields.Many2one(
         "res.company", related="segment_id.company_id", store=True, readonly=True)
     date = fields.Datetime(string="Refreshed On", required=True, readonly=True)
-    size = fields.Integer(string="Members", readonly=True, group_operator="max")
+    size = fields.Integer(string="Members", readonly=True, **compat.aggregator("max"))
     entered = fields.Integer(string="Entered", readonly=True)
     left_count = fields.Integer(string="Left", readonly=True)

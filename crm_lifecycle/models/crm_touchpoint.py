@@ -254,7 +254,7 @@ class CrmTouchpoint(models.Model):
                 raise ValidationError(_("%(field)s: %(value)r is not a finite number.") % {
                     "field": self._fields[name].string, "value": value})
         for name, value in vals.items():
-            problem = text_problem(value)
+            problem = text_problem(value, self.env)
             if problem:
                 field = self._fields.get(name)
                 raise ValidationError(_("%(field)s: %(why)s") % {

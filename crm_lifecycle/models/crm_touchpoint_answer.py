@@ -163,7 +163,7 @@ class CrmTouchpoint(models.Model):
         help="For an inbound contact: when the company next contacted the customer (the "
              "next outbound touchpoint). Empty while the contact is unanswered.")
     response_hours = fields.Float(
-        string="Response Time (h)", readonly=True, copy=False, group_operator="avg",
+        string="Response Time (h)", readonly=True, copy=False, **compat.aggregator("avg"),
         help="For an answered inbound contact: weekday hours until the answer (Saturdays "
              "and Sundays do not count).")
     awaiting_answer = fields.Boolean(

@@ -220,6 +220,7 @@ class CrmTouchpoint(models.Model):
         may_credit_others = self.env.user.has_group(MANAGER_GROUP)
 
         def fail(index, field, reason):
+            context = self.env.context  # noqa: F841 (_() finds the language here)
             errors.setdefault(index, _("row %(row)d, field %(field)r: %(reason)s") % {
                 "row": index + 1, "field": field, "reason": reason})
 
@@ -245,7 +246,7 @@ class CrmTouchpoint(models.Model):
                 continue
             out = {}
             for field in sorted(row, key=str):
-                problem = text_problem(row[field])
+                problem = text_problem(row[field], self.env)
                 if problem:
                     fail(index, str(field), problem)
             if index in errors:

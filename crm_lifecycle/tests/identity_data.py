@@ -301,7 +301,7 @@ def load(env, rows, fast=False):
     required = sorted({r[0] for r in cr.fetchall()} - given - set(fixed))
     fixed.update(env["res.partner"].default_get(required))
     columns = sorted(fixed)
-    cr.execute(sql.SQL("""
+    query = sql.SQL("""
         INSERT INTO res_partner (name, email, phone, vat, street, city, zip, country_id,
                                  is_company, create_date, write_date, create_uid, write_uid,
                                  {columns})
@@ -318,11 +318,12 @@ def load(env, rows, fast=False):
         columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
         # the stored full name is the name; the rest are constants
         values=sql.SQL(", ").join(sql.SQL("v.name") if c == PARTNER_NAME_COLUMN
-                                  else sql.Literal(fixed[c]) for c in columns)),
-        ([r["name"] for r in rows], [r["email"] for r in rows],
-         [r["phone"] for r in rows], [r["vat"] for r in rows], [r["street"] for r in rows],
-         [r["city"] for r in rows], [r["zip"] for r in rows],
-         [countries[r["country_code"]] for r in rows], [r["is_company"] for r in rows]))
+                                  else sql.Literal(fixed[c]) for c in columns))
+    cr.execute(query, (
+        [r["name"] for r in rows], [r["email"] for r in rows],
+        [r["phone"] for r in rows], [r["vat"] for r in rows], [r["street"] for r in rows],
+        [r["city"] for r in rows], [r["zip"] for r in rows],
+        [countries[r["country_code"]] for r in rows], [r["is_company"] for r in rows]))
     ids = sorted(r[0] for r in cr.fetchall())  # serial ids follow the insert order
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (ids,))
     env["res.partner"]._identity_fill_keys(ids)

@@ -36,7 +36,7 @@ class CrmLifecycleWizard(models.AbstractModel):
                 "SELECT 1 FROM {} WHERE id = ANY(%s) AND create_uid IS DISTINCT FROM %s "
                 "LIMIT 1").format(sql.Identifier(self._table)), (stored, self.env.uid))
             if self.env.cr.fetchone():
-                raise AccessError(_("This %(wizard)s was opened by another user.")
+                raise AccessError(_("%(wizard)s: this window was opened by another user.")
                                   % {"wizard": self._description})
 
     @api.model

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, fields, models, tools
 
+from odoo.addons.crm_lifecycle import compat
+
 
 class CrmClvModel(models.Model):
     """The customer models fitted by one recompute of the metrics: what the
@@ -90,7 +92,7 @@ class CrmClvModel(models.Model):
         string="Actual Purchases", digits=(16, 1), readonly=True,
         help="Purchases the same customers made in the holdout period.")
     holdout_error = fields.Float(
-        string="Error (%)", digits=(6, 1), readonly=True, group_operator="avg",
+        string="Error (%)", digits=(6, 1), readonly=True, **compat.aggregator("avg"),
         help="Predicted less actual purchases, in percent of the actual ones: near 0 when "
              "the predictions can be trusted.")
     check_ids = fields.One2many(
@@ -136,10 +138,10 @@ class CrmClvModelCheck(models.Model):
     name = fields.Char(string="Repeat Purchases Before the Cut-Off", readonly=True)
     customers = fields.Integer(string="Customers", readonly=True)
     predicted = fields.Float(
-        string="Predicted per Customer", digits=(10, 3), readonly=True, group_operator="avg",
+        string="Predicted per Customer", digits=(10, 3), readonly=True, **compat.aggregator("avg"),
         help="Mean purchases per customer the model expected after the cut-off.")
     actual = fields.Float(
-        string="Actual per Customer", digits=(10, 3), readonly=True, group_operator="avg",
+        string="Actual per Customer", digits=(10, 3), readonly=True, **compat.aggregator("avg"),
         help="Mean purchases per customer made after the cut-off.")
 
 

@@ -193,25 +193,25 @@ class CrmCustomerMetrics(models.Model):
     average_spend = fields.Monetary(
         string="Average Spend", readonly=True, help="Revenue per purchase.")
     recency_days = fields.Integer(
-        string="Recency (days)", readonly=True, group_operator="avg",
+        string="Recency (days)", readonly=True, **compat.aggregator("avg"),
         help="Days since the last purchase.")
     tenure_days = fields.Integer(
-        string="Tenure (days)", readonly=True, group_operator="avg",
+        string="Tenure (days)", readonly=True, **compat.aggregator("avg"),
         help="Days since the first purchase.")
     r_score = fields.Integer(
-        string="R", readonly=True, group_operator="avg",
+        string="R", readonly=True, **compat.aggregator("avg"),
         help="Recency score, 5 for the most recent fifth of the customers, 1 for the least.")
     f_score = fields.Integer(
-        string="F", readonly=True, group_operator="avg",
+        string="F", readonly=True, **compat.aggregator("avg"),
         help="Frequency score, 5 for the fifth of the customers with the most purchases.")
     m_score = fields.Integer(
-        string="M", readonly=True, group_operator="avg",
+        string="M", readonly=True, **compat.aggregator("avg"),
         help="Monetary score, 5 for the fifth of the customers with the highest revenue.")
     rfm_segment = fields.Selection(
         SEGMENT_SELECTION, string="RFM Segment", readonly=True,
         help="The customer's cell of the recency x frequency map.")
     p_alive = fields.Float(
-        string="Probability Active", digits=(4, 3), readonly=True, group_operator="avg",
+        string="Probability Active", digits=(4, 3), readonly=True, **compat.aggregator("avg"),
         help="Probability that the customer still buys (BG/NBD model): low after a long "
              "silence compared with the customer's own rhythm.")
     expected_purchases_90d = fields.Float(
@@ -279,20 +279,20 @@ class CrmCustomerMetrics(models.Model):
         string="Profit", readonly=True,
         help="Revenue less the cost of goods (where known) and the cost to serve.")
     profit_rank = fields.Integer(
-        string="Profit Rank", readonly=True, group_operator="min",
+        string="Profit Rank", readonly=True, **compat.aggregator("min"),
         help="1 for the most profitable customer of the company.")
     profit_decile = fields.Integer(
-        string="Profit Decile", readonly=True, group_operator="min",
+        string="Profit Decile", readonly=True, **compat.aggregator("min"),
         help="1 for the most profitable tenth of the customers, 10 for the least.")
     clv_decile = fields.Integer(
-        string="Value Decile", readonly=True, group_operator="min",
+        string="Value Decile", readonly=True, **compat.aggregator("min"),
         help="1 for the tenth of the customers with the highest predicted value, 10 for "
              "the lowest.")
     months_active = fields.Integer(
-        string="Months Active", readonly=True, group_operator="avg",
+        string="Months Active", readonly=True, **compat.aggregator("avg"),
         help="Calendar months in which the customer bought.")
     loyalty = fields.Float(
-        string="Loyalty (%)", digits=(5, 1), readonly=True, group_operator="avg",
+        string="Loyalty (%)", digits=(5, 1), readonly=True, **compat.aggregator("avg"),
         help="Share of the months since the first purchase (both included) in which the "
              "customer bought: 100 for a customer who buys every month.")
     value_tier = fields.Selection(
@@ -683,7 +683,7 @@ class CrmCustomerMetrics(models.Model):
         # a customer with rows in several companies gets one activity, from
         # its most valuable row
         extra_columns, extra_values = compat.activity_columns_sql("p.user_id")
-        cr.execute(compose("""
+        query = compose("""
             INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name,
                                        activity_type_id, summary, note, date_deadline,
                                        user_id, create_uid, write_uid, create_date,
@@ -708,7 +708,8 @@ class CrmCustomerMetrics(models.Model):
                                   AND a.activity_type_id = %(type)s)
              ORDER BY m.partner_id, m.clv DESC NULLS LAST
         """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
-            extra_values=extra_values), {
+                        extra_values=extra_values)
+        cr.execute(query, {
             "model": self.env.ref("base.model_res_partner").id, "type": activity_type.id,
             "summary": activity_type.summary or activity_type.name,
             # an Html field written in SQL: the (translated) text sanitised

@@ -168,7 +168,7 @@ class CrmStaffPerformance(models.Model):
         string="Answered", readonly=True,
         help="Inbound contacts followed by an outbound contact with the customer.")
     response_hours = fields.Float(
-        string="Response Time (h)", readonly=True, group_operator="avg",
+        string="Response Time (h)", readonly=True, **compat.aggregator("avg"),
         help="Weekday hours from an inbound contact to the next outbound contact with the "
              "customer (averaged in the pivot; the leaderboard shows median and 90th "
              "percentile).")
@@ -203,7 +203,7 @@ class CrmStaffPerformance(models.Model):
         string="Portfolio Value", readonly=True,
         help="Sum of the predicted lifetime values of the customers owned.")
     at_risk_share = fields.Float(
-        string="At Risk or Lapsed (%)", readonly=True, group_operator="avg",
+        string="At Risk or Lapsed (%)", readonly=True, **compat.aggregator("avg"),
         help="Share of the customers owned whose lapse risk is At Risk or Lapsed.")
     quiet_customers = fields.Integer(
         string="Not Contacted", readonly=True,
@@ -211,17 +211,17 @@ class CrmStaffPerformance(models.Model):
              "settings (90 by default) before their latest metrics.")
 
     nps = fields.Float(
-        string="NPS", readonly=True, group_operator="avg",
+        string="NPS", readonly=True, **compat.aggregator("avg"),
         help="Net Promoter Score of the feedback of the customers: the share of promoters "
              "(9-10) less the share of detractors (0-6), from -100 to 100.")
     csat = fields.Float(
-        string="CSAT", readonly=True, group_operator="avg",
+        string="CSAT", readonly=True, **compat.aggregator("avg"),
         help="Average satisfaction score (1-5) of the feedback of the customers.")
     complaint_count = fields.Integer(string="Complaints", readonly=True)
     open_complaint_count = fields.Integer(
         string="Open Complaints", readonly=True, help="Complaints not resolved yet.")
     resolution_hours = fields.Float(
-        string="Resolution Time (h)", readonly=True, group_operator="avg",
+        string="Resolution Time (h)", readonly=True, **compat.aggregator("avg"),
         help="Hours from a complaint to its resolution (resolved complaints), averaged.")
 
     this_quarter = fields.Boolean(

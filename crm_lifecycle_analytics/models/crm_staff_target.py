@@ -52,15 +52,15 @@ class CrmStaffTarget(models.Model):
                           "response time, the median to stay under.")
     actual = fields.Float(readonly=True, help="The figure reached, at the last refresh.")
     achievement = fields.Float(
-        string="Achievement (%)", readonly=True, group_operator="avg",
+        string="Achievement (%)", readonly=True, **compat.aggregator("avg"),
         help="Actual over target (for the response time: target over actual), in %.")
     projected = fields.Float(
-        string="Projected (%)", readonly=True, group_operator="avg",
+        string="Projected (%)", readonly=True, **compat.aggregator("avg"),
         help="The achievement the month is heading for: for the current month, the "
              "achievement so far carried on at the same pace to the month's end (the median "
              "response time is not projected); for a past month, its achievement.")
     previous_achievement = fields.Float(
-        string="Last Month (%)", readonly=True, group_operator="avg",
+        string="Last Month (%)", readonly=True, **compat.aggregator("avg"),
         help="The achievement of the same salesperson or team on the same measure the month "
              "before, when it had a target.")
     trend = fields.Selection(
@@ -69,7 +69,7 @@ class CrmStaffTarget(models.Model):
         help="The projected achievement against last month's: more than 5 points better "
              "(Improving) or worse (Slipping); New without a target last month.")
     rank = fields.Integer(
-        readonly=True, group_operator="min",
+        readonly=True, **compat.aggregator("min"),
         help="Place on the leaderboard of the month and measure, by achievement (1: the "
              "best), among salespeople or among teams.")
     last_refresh = fields.Datetime(readonly=True)
