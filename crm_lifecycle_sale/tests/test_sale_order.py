@@ -36,7 +36,7 @@ class TestSaleOrderTouchpoint(CrmLifecycleCase):
 
     def test_cancelled_order_loses_it(self):
         self.order.action_confirm()
-        self.order.action_cancel()
+        self.order.with_context(**compat.NO_CANCEL_WIZARD).action_cancel()
         self.assertFalse(self.purchase())
         self.order.action_draft()
         self.assertFalse(self.purchase())
