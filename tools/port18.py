@@ -31,6 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # the addons ported so far (issue 19 lands addon by addon: the others are
 # not written out, so that Odoo 18 does not auto-install them)
 ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics"]
+# the bridges to Odoo's apps (sale, email marketing, ratings, surveys)
+ADDONS += ["crm_lifecycle_sale", "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
+           "crm_lifecycle_rating", "crm_lifecycle_survey"]
 OVERRIDES = os.path.join(ROOT, "odoo18")
 # fields of data records that Odoo 18 no longer has, by model
 DROPPED_FIELDS = {"ir.cron": {"numbercall", "doall"}, "res.users": {"customer"}}
