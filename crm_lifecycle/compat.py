@@ -356,3 +356,12 @@ def survey_answer_line(answer, question, number=None, score=None):
         values.update({"answer_type": "numerical_box" if new else "number",
                        "value_numerical_box" if new else "value_number": number})
     return answer.env[SURVEY_LINE_MODEL].create(values)
+
+
+def queue_mailing(mailing):
+    """Put the mass mailing in the sending queue (Odoo's scheduled action
+    `_process_mass_mailing_queue`, same name in both, sends it). 11:
+    `put_in_queue`; 13+: `action_put_in_queue`."""
+    if VERSION >= 13:
+        return mailing.action_put_in_queue()
+    return mailing.put_in_queue()
