@@ -1,5 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.tools import html_escape, plaintext2html
 
@@ -36,10 +38,11 @@ class CrmCampaign(models.Model):
         self.ensure_one()
         mailing = self.env[compat.MAILING_MODEL].create(self._mailing_values())
         self.mass_mailing_id = mailing
-        self.message_post(body=_(
+        # HTML in which the values are escaped: 18 escapes a text body whole
+        self.message_post(body=Markup(_(
             "Mailing %(mailing)s prepared for the %(count)d customers of the target group: "
-            "write its content and send it from the mailing.") % {
-                "mailing": html_escape(mailing.name), "count": self.target_count})
+            "write its content and send it from the mailing.")) % {
+                "mailing": mailing.name, "count": self.target_count})
         return mailing
 
     @api.depends("mass_mailing_id")

@@ -54,6 +54,19 @@ class TestCampaignMailing(CampaignCase):
         self.assertEqual(contacts.mapped("partner_id"), target.mapped("partner_id"))
         self.assertEqual(set(contacts.mapped("channel_id.code")), {"email"})
 
+    def test_the_queue_sending_the_mailing_contacts_the_target_members(self):
+        """Sent by Odoo's mailing queue (its scheduled action) rather than the
+        button: the same members are contacted."""
+        campaign = self.launch()
+        compat.queue_mailing(campaign.mass_mailing_id)
+        self.env[compat.MAILING_MODEL]._process_mass_mailing_queue()
+        compat.invalidate_all(campaign.env)
+        target = self.members(campaign, split_group="target")
+        self.assertEqual(campaign.mass_mailing_id.state, "done")
+        self.assertEqual(campaign.contacted_count, len(target))
+        self.assertTrue(all(target.mapped("contact_date")))
+        self.assertEqual(campaign.state, "running")
+
     def test_a_mailing_is_a_campaign_send_not_the_salespeoples_contact(self):
         """Each target's salesperson is not credited with an email made: the
         mailing is a campaign send of the campaign's owner, whoever sends it."""
