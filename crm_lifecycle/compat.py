@@ -254,3 +254,177 @@ def refuse_mailings(partners):
             partner.env["mail.blacklist"].sudo()._add(partner.email)
     else:
         partners.write({"opt_out": True})
+
+
+# ------------------------------------------------------------ bridges (issue 19)
+def model_create_multi(method):
+    """The decorator of a `create` override written for a list of values
+    (it calls its parent through `create_records`). 12+:
+    `api.model_create_multi`; 11: `create` takes one dict, which the method
+    gets as a list of one."""
+    decorator = getattr(api, "model_create_multi", None)
+    if decorator:
+        return decorator(method)
+
+    def create(self, vals):
+        return method(self, [vals])
+    create.__name__, create.__doc__ = method.__name__, method.__doc__
+    return api.model(create)
+
+
+def create_records(parent_create, vals_list):
+    """The records the parent `create` (a bound `super().create`) makes of a
+    list of values, in a `model_create_multi` override. 12+: one call with
+    the list; 11: one call per dict (the parent takes one)."""
+    if hasattr(api, "model_create_multi"):
+        return parent_create(vals_list)
+    records = [parent_create(vals) for vals in vals_list]
+    return parent_create.__self__.browse().concat(*records)
+
+
+# SQL of the day a confirmed sale order (alias o of sale_order) was
+# confirmed: 11 its `confirmation_date`; 13+ `date_order`, set to the
+# confirmation day when the order is confirmed
+ORDER_DATE_SQL = "o.date_order" if VERSION >= 13 else "COALESCE(o.confirmation_date, o.date_order)"
+# SQL of a sale order's (alias o) currency: 11 its pricelist's (the field is
+# a related one, not stored); 18 the order's own stored column (the
+# pricelist is optional there)
+ORDER_CURRENCY_SQL = "o.currency_id" if VERSION >= 13 else \
+    "(SELECT pl.currency_id FROM product_pricelist pl WHERE pl.id = o.pricelist_id)"
+# context of cancelling confirmed sale orders directly: 11 ignores it; 15+
+# `action_cancel` of a confirmed order otherwise returns a confirmation wizard
+NO_CANCEL_WIZARD = {"disable_cancel_warning": True}
+
+# the mass mailing model: 11 `mail.mass_mailing`; 13+ `mailing.mailing`
+MAILING_MODEL = "mailing.mailing" if VERSION >= 13 else "mail.mass_mailing"
+# the model of a mailing's per-recipient records: 11 `mail.mail.statistics`;
+# 13+ `mailing.trace` (same columns mass_mailing_id, model, res_id)
+MAILING_TRACE_MODEL = "mailing.trace" if VERSION >= 13 else "mail.mail.statistics"
+MAILING_TRACE_TABLE = MAILING_TRACE_MODEL.replace(".", "_")
+# SQL of "the mailing's email to this recipient (alias s of the trace table)
+# was not cancelled nor failed": 11 no `exception` date; 15+ its
+# `trace_status` (cancel: blacklisted, duplicate...; error: failed)
+MAILING_TRACE_OK_SQL = "s.trace_status NOT IN ('cancel', 'error')" if VERSION >= 15 \
+    else "s.exception IS NULL"
+# a mailing's reply-to mode "replies go to a given email address": 11
+# `email`; 13+ `new`
+MAILING_REPLY_TO_EMAIL = "new" if VERSION >= 13 else "email"
+
+
+def mailing_subject(subject):
+    """The values of a new mass mailing's subject. 11: `name` is the
+    subject; 13+: `subject`, and `name` the mailing's UTM source's."""
+    if VERSION >= 13:
+        return {"subject": subject, "name": subject}
+    return {"name": subject}
+
+
+def mailing_recipients(mailing):
+    """The ids of the records the mailing goes to. 11: `get_recipients`;
+    13+: `_get_recipients`."""
+    if VERSION >= 13:
+        return mailing._get_recipients()
+    return mailing.get_recipients()
+
+
+def send_mailing(mailing):
+    """Send the mass mailing now (it ends in the state `done`, which is
+    what the suite listens to). 11: `send_mail`; 13+: `action_send_mail`."""
+    if VERSION >= 13:
+        return mailing.action_send_mail()
+    return mailing.send_mail()
+
+
+def mailing_trace_failed(traces):
+    """The traces (`MAILING_TRACE_MODEL`) whose email was cancelled or
+    failed. 11: with an `exception` date; 15+: by `trace_status`."""
+    if VERSION >= 15:
+        return traces.filtered(lambda t: t.trace_status in ("cancel", "error"))
+    return traces.filtered("exception")
+
+
+# a customer's rating values, Odoo's three faces: 11 10 satisfied, 5 not
+# satisfied, 1 highly dissatisfied; 16+ 5 top, 3 okay, 1 bad (on 1-5, 4 and
+# up is satisfied, 3 okay). 0: not rated yet in both.
+RATING_TOP, RATING_OKAY, RATING_BAD = (5, 3, 1) if VERSION >= 16 else (10, 5, 1)
+# the lowest rating of a satisfied and of an okay face
+RATING_TOP_MIN, RATING_OKAY_MIN = (4, 3) if VERSION >= 16 else (10, 5)
+
+# the model of a survey answer's lines (table survey_user_input_line in
+# both): 11 `survey.user_input_line`; 18 `survey.user_input.line`
+SURVEY_LINE_MODEL = "survey.user_input.line" if VERSION >= 14 else "survey.user_input_line"
+# SQL of the number an answer line (alias l) gives: the number typed, or the
+# score of the choice picked. 11: `value_number` of a `number` line, the
+# line's `quizz_mark` (the label's, copied); 18: `value_numerical_box`, a
+# `scale` line's `value_scale`, the picked answer's `answer_score`
+SURVEY_LINE_VALUE_SQL = """CASE l.answer_type
+    WHEN 'numerical_box' THEN l.value_numerical_box
+    WHEN 'scale' THEN l.value_scale
+    WHEN 'suggestion' THEN (SELECT sa.answer_score FROM survey_question_answer sa
+                             WHERE sa.id = l.suggested_answer_id) END""" if VERSION >= 14 else \
+    """CASE l.answer_type WHEN 'number' THEN l.value_number
+                          WHEN 'suggestion' THEN l.quizz_mark END"""
+# SQL of when a survey answer (alias ui of survey_user_input) was last
+# changed: 11 `date_create`; 13+ `create_date`
+SURVEY_INPUT_DATE_SQL = "COALESCE(ui.write_date, ui.create_date)" if VERSION >= 13 \
+    else "COALESCE(ui.write_date, ui.date_create)"
+# the state of a survey answer begun but not completed: 11 `skip`; 13+
+# `in_progress`
+SURVEY_INPUT_OPEN = "in_progress" if VERSION >= 13 else "skip"
+
+
+def survey_page(survey, title):
+    """A new page of the survey (tests, imports). 11: a `survey.page`; 13+:
+    a question that is a page (`is_page`), its questions follow it."""
+    if VERSION >= 13:
+        return survey.env["survey.question"].create({
+            "survey_id": survey.id, "title": title, "is_page": True, "sequence": 1})
+    return survey.env["survey.page"].create({"title": title, "survey_id": survey.id})
+
+
+def survey_question(page, title, question_type, choices=(), **values):
+    """A new question on the page (tests, imports); `choices`: (label,
+    score) of a choice question. 11: `question`, `type` and labels with a
+    `quizz_mark`; 13+: `title`, `question_type` (placed after the page)
+    and suggested answers with an `answer_score`."""
+    if VERSION >= 13:
+        sequence = 2 + page.env["survey.question"].search_count(
+            [("survey_id", "=", page.survey_id.id)])
+        values = dict(values, survey_id=page.survey_id.id, title=title, sequence=sequence,
+                      question_type=question_type, suggested_answer_ids=[
+                          (0, 0, {"value": label, "answer_score": score})
+                          for label, score in choices])
+    else:
+        values = dict(values, page_id=page.id, question=title, type=question_type,
+                      labels_ids=[(0, 0, {"value": label, "quizz_mark": score})
+                                  for label, score in choices])
+    return page.env["survey.question"].create(values)
+
+
+def survey_answer_line(answer, question, number=None, score=None):
+    """A new line of the survey answer (tests, imports): a number, or the
+    choice of the question with that score. 11: a `number` line's
+    `value_number`, a `suggestion` line's `value_suggested` (a label); 14+:
+    `numerical_box` and `value_numerical_box`, `suggested_answer_id`."""
+    values = {"user_input_id": answer.id, "survey_id": answer.survey_id.id,
+              "question_id": question.id}
+    new = VERSION >= 14
+    if score is not None:
+        choices = question.suggested_answer_ids if new else question.labels_ids
+        choice = choices.filtered(
+            lambda c: (c.answer_score if new else c.quizz_mark) == score)
+        values.update({"answer_type": "suggestion",
+                       "suggested_answer_id" if new else "value_suggested": choice.id})
+    else:
+        values.update({"answer_type": "numerical_box" if new else "number",
+                       "value_numerical_box" if new else "value_number": number})
+    return answer.env[SURVEY_LINE_MODEL].create(values)
+
+
+def queue_mailing(mailing):
+    """Put the mass mailing in the sending queue (Odoo's scheduled action
+    `_process_mass_mailing_queue`, same name in both, sends it). 11:
+    `put_in_queue`; 13+: `action_put_in_queue`."""
+    if VERSION >= 13:
+        return mailing.action_put_in_queue()
+    return mailing.put_in_queue()

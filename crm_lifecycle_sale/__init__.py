@@ -1,9 +1,8 @@
-from odoo import SUPERUSER_ID, api
-
 from . import models
+from odoo.addons.crm_lifecycle import compat
 
 
-def post_init_hook(cr, registry):
+def post_init_hook(cr, registry=None):
     """Touchpoints for the orders confirmed before the bridge was installed."""
-    env = api.Environment(cr, SUPERUSER_ID, {})
+    env = compat.hook_env(cr, registry)
     env["crm.touchpoint"]._sync_orders()

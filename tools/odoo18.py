@@ -88,7 +88,9 @@ def write_conf(src, pg):
             "data_dir = %s" % os.path.join(LOCAL, "data"),
             "db_host = %(host)s" % pg, "db_port = %(port)s" % pg, "db_user = %(user)s" % pg,
             "db_password = False", "admin_passwd = admin", "list_db = False",
-            "max_cron_threads = 0", "http_port = 8078", ""]))
+            "max_cron_threads = 0",
+            # another worktree's run may hold the default port at the same time
+            "http_port = %s" % os.environ.get("ODOO18_HTTP_PORT", "8078"), ""]))
     return conf
 
 

@@ -31,6 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # the addons ported so far (issue 19 lands addon by addon: the others are
 # not written out, so that Odoo 18 does not auto-install them)
 ADDONS = ["crm_lifecycle", "crm_lifecycle_analytics"]
+# the bridges to Odoo's apps (sale, email marketing, ratings, surveys)
+ADDONS += ["crm_lifecycle_sale", "crm_lifecycle_analytics_sale", "crm_lifecycle_mass_mailing",
+           "crm_lifecycle_rating", "crm_lifecycle_survey"]
 OVERRIDES = os.path.join(ROOT, "odoo18")
 # fields of data records that Odoo 18 no longer has, by model
 DROPPED_FIELDS = {"ir.cron": {"numbercall", "doall"}, "res.users": {"customer"}}
@@ -136,6 +139,26 @@ def convert_arch(arch):
         for name in ("t-esc",):
             if element.get(name) is not None:
                 element.set("t-out", element.attrib.pop(name))
+        if element.tag == "xpath" and element.get("expr"):
+            # an inherited view's path through a <tree> follows it to <list>
+            element.set("expr", re.sub(r"(?<=/)tree\b", "list", element.get("expr")))
+
+
+def convert_attribute_attrs(arch):
+    """An inherited view's `<attribute name="attrs">` (11) as one
+    `<attribute>` per condition it sets (18: invisible, readonly...)."""
+    for element in list(arch.iter("attribute")):
+        if element.get("name") != "attrs" or not (element.text or "").strip():
+            continue
+        parent, index = element.getparent(), element.getparent().index(element)
+        tail = element.tail
+        parent.remove(element)
+        for offset, (key, domain) in enumerate(
+                sorted(ast.literal_eval(element.text.strip()).items())):
+            attribute = etree.Element("attribute", name=key)
+            attribute.text = domain_to_expression(domain)
+            attribute.tail = tail
+            parent.insert(index + offset, attribute)
 
 
 def convert_record(record):
@@ -164,6 +187,7 @@ def convert_record(record):
                            **ANCHOR_RENAMES.get(view_model, {}))
             for child in field:
                 convert_arch(child)
+                convert_attribute_attrs(child)
                 for element in child.iter("field"):
                     if element.get("name") in renames:
                         element.set("name", renames[element.get("name")])

@@ -2,15 +2,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+from odoo.addons.crm_lifecycle import compat
+
 
 class MailMassMailing(models.Model):
-    _inherit = "mail.mass_mailing"
+    _inherit = compat.MAILING_MODEL
 
-    def send_mail(self, res_ids=None):
-        result = super(MailMassMailing, self).send_mail(res_ids=res_ids)
-        # sudo: whoever sends a mailing, its campaign's members are marked
-        # contacted; only the campaigns of these mailings are touched
-        campaigns = self.env["crm.campaign"].sudo().search([("mass_mailing_id", "in", self.ids)])
-        if campaigns:
-            campaigns._record_mailing_contacts()
+    def write(self, values):
+        """A mailing is sent when it turns `done` (in every version Odoo's
+        send writes it after the emails are made, whoever or whatever,
+        button or queue, sends it): its campaign's members are contacted."""
+        result = super(MailMassMailing, self).write(values)
+        if values.get("state") == "done":
+            # sudo: whoever sends a mailing, its campaign's members are marked
+            # contacted; only the campaigns of these mailings are touched
+            campaigns = self.env["crm.campaign"].sudo().search(
+                [("mass_mailing_id", "in", self.ids)])
+            if campaigns:
+                campaigns._record_mailing_contacts()
         return result

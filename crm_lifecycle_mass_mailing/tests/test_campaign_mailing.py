@@ -28,7 +28,7 @@ class TestCampaignMailing(CampaignCase):
         self.assertIn("winter offers", mailing.body_html)
         target = self.members(campaign, split_group="target").mapped("partner_id")
         self.assertTrue(target)
-        recipients = self.env["res.partner"].browse(mailing.get_recipients())
+        recipients = self.env["res.partner"].browse(compat.mailing_recipients(mailing))
         self.assertEqual(recipients, target)
         self.assertFalse(recipients & self.opted_out, "opted-out customers are not mailed")
         control = self.members(campaign, split_group="control").mapped("partner_id")
@@ -39,12 +39,12 @@ class TestCampaignMailing(CampaignCase):
 
     def test_sending_contacts_the_target_members(self):
         campaign = self.launch()
-        campaign.mass_mailing_id.send_mail()
-        stats = self.env["mail.mail.statistics"].search(
+        compat.send_mailing(campaign.mass_mailing_id)
+        stats = self.env[compat.MAILING_TRACE_MODEL].search(
             [("mass_mailing_id", "=", campaign.mass_mailing_id.id)])
         target = self.members(campaign, split_group="target")
         self.assertEqual(sorted(stats.mapped("res_id")), sorted(target.mapped("partner_id").ids))
-        self.assertFalse(stats.filtered("exception"), "every email went out")
+        self.assertFalse(compat.mailing_trace_failed(stats), "every email went out")
         self.assertEqual(campaign.contacted_count, len(target))
         self.assertTrue(all(target.mapped("contact_date")))
         self.assertFalse(any(self.members(campaign, split_group="control")
@@ -53,6 +53,19 @@ class TestCampaignMailing(CampaignCase):
             ("campaign_id", "=", campaign.utm_campaign_id.id), ("direction", "=", "outbound")])
         self.assertEqual(contacts.mapped("partner_id"), target.mapped("partner_id"))
         self.assertEqual(set(contacts.mapped("channel_id.code")), {"email"})
+
+    def test_the_queue_sending_the_mailing_contacts_the_target_members(self):
+        """Sent by Odoo's mailing queue (its scheduled action) rather than the
+        button: the same members are contacted."""
+        campaign = self.launch()
+        compat.queue_mailing(campaign.mass_mailing_id)
+        self.env[compat.MAILING_MODEL]._process_mass_mailing_queue()
+        compat.invalidate_all(campaign.env)
+        target = self.members(campaign, split_group="target")
+        self.assertEqual(campaign.mass_mailing_id.state, "done")
+        self.assertEqual(campaign.contacted_count, len(target))
+        self.assertTrue(all(target.mapped("contact_date")))
+        self.assertEqual(campaign.state, "running")
 
     def test_a_mailing_is_a_campaign_send_not_the_salespeoples_contact(self):
         """Each target's salesperson is not credited with an email made: the
@@ -65,7 +78,7 @@ class TestCampaignMailing(CampaignCase):
             "groups_id": [(6, 0, [salesman.id])]}) for name in ("Owner", "Agent"))
         self.audience.write({"user_id": agent.id})
         campaign = self.launch(user_id=owner.id)
-        campaign.mass_mailing_id.send_mail()
+        compat.send_mailing(campaign.mass_mailing_id)
         target = self.members(campaign, split_group="target")
         self.assertEqual(set(target.mapped("user_id")), {agent}, "the customers' salesperson")
         sends = self.Touchpoint.search([("campaign_id", "=", campaign.utm_campaign_id.id)])
@@ -97,7 +110,7 @@ class TestCampaignMailing(CampaignCase):
         if "judgement_summary" in campaign._fields:  # with the analytics addon
             self.assertIn("nothing has been sent", campaign.judgement_summary)
         # sent: running, every target member contacted, the verdict is shown
-        campaign.mass_mailing_id.send_mail()
+        compat.send_mailing(campaign.mass_mailing_id)
         compat.invalidate_all(campaign.env)
         self.assertEqual(campaign.state, "running")
         self.assertEqual(campaign.contacted_count, len(target))

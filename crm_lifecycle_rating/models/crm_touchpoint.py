@@ -2,18 +2,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Ratings as feedback touchpoints, set-based like the other sources.
 
-Odoo's rating (11.0) has three faces: 10 satisfied, 5 not satisfied, 1
-highly dissatisfied (0: not rated yet). They become the CSAT scores 5, 3
-and 1 of an inbound feedback touchpoint on the web channel, credited to the
-user whose work was rated, dated when the customer rated."""
+Odoo's rating has three faces: satisfied, okay (11: not satisfied), bad
+(11: highly dissatisfied); 0 is not rated yet (the values differ by
+version: see `compat.RATING_TOP`). They become the CSAT scores 5, 3 and 1
+of an inbound feedback touchpoint on the web channel, credited to the user
+whose work was rated, dated when the customer rated."""
 from odoo import api, models
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.models.crm_touchpoint_sync import HTML_TO_TEXT, NOT_INTERNAL
 
 # a rating that is customer feedback (`r`: the rating)
 QUALIFIES = "r.consumed AND r.rating > 0 AND r.partner_id IS NOT NULL"
 # the rating's value as a CSAT score (1-5)
-CSAT_OF_RATING = "CASE WHEN r.rating >= 10 THEN '5' WHEN r.rating >= 5 THEN '3' ELSE '1' END"
+CSAT_OF_RATING = "CASE WHEN r.rating >= %d THEN '5' WHEN r.rating >= %d THEN '3' ELSE '1' END" % (
+    compat.RATING_TOP_MIN, compat.RATING_OKAY_MIN)
 
 
 class CrmTouchpoint(models.Model):

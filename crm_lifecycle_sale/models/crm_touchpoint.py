@@ -1,6 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
+from odoo.tools.sql import column_exists
 
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.sql import compose
@@ -31,26 +32,26 @@ class CrmTouchpoint(models.Model):
         ids_filter = self._sync_ids_filter("o.id", ids, p)
         # the cost of goods where Odoo knows it: the lines' cost price of
         # sale_margin (in the order's currency, as the amount)
-        if tools.column_exists(self.env.cr, "sale_order_line", "purchase_price"):
+        if column_exists(self.env.cr, "sale_order_line", "purchase_price"):
             cost = """(SELECT sum(l.purchase_price * l.product_uom_qty)
                          FROM sale_order_line l WHERE l.order_id = o.id)"""
         else:
             cost = "NULL::numeric"
         select = """
             SELECT o.partner_id AS partner_id,
-                   COALESCE(o.confirmation_date, o.date_order) AS date,
+                   {date} AS date,
                    %(ch_order)s AS channel_id, 'inbound' AS direction, 'purchase' AS kind,
                    o.user_id AS user_id, o.team_id AS team_id,
                    COALESCE(o.company_id, %(company)s) AS company_id,
                    left(o.name, 256) AS subject, left(o.client_order_ref, 4000) AS summary,
-                   o.amount_total AS amount, pl.currency_id AS currency_id,
+                   o.amount_total AS amount, {currency} AS currency_id,
                    'sale.order' AS res_model, o.id AS res_id, o.campaign_id AS campaign_id,
                    'odoo' AS source_system, 'sale.order,' || o.id AS external_ref,
                    {cost} AS cost_amount
               FROM sale_order o
-              JOIN product_pricelist pl ON pl.id = o.pricelist_id
              WHERE o.state IN ('sale', 'done') AND {ids}
-        """.format(ids=ids_filter, cost=cost)
+        """.format(ids=ids_filter, cost=cost, date=compat.ORDER_DATE_SQL,
+                   currency=compat.ORDER_CURRENCY_SQL)
         count = self._sync_insert(select, p)
         ids_filter = self._sync_ids_filter("t.res_id", ids, p)
         self._sync_delete("""

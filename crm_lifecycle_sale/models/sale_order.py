@@ -6,17 +6,12 @@ from odoo import models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    def _action_confirm(self):
-        res = super(SaleOrder, self)._action_confirm()
-        self.env["crm.touchpoint"]._capture_sync("_sync_orders", self.ids)
-        return res
-
-    def action_cancel(self):
-        res = super(SaleOrder, self).action_cancel()
-        self.env["crm.touchpoint"]._capture_sync("_sync_orders", self.ids)
-        return res
-
-    def action_draft(self):
-        res = super(SaleOrder, self).action_draft()
-        self.env["crm.touchpoint"]._capture_sync("_sync_orders", self.ids)
-        return res
+    def write(self, values):
+        """The purchase touchpoint follows the order's state, whichever path
+        writes it: confirming, cancelling, back to quotation, locking, and
+        the paths that skip the actions' methods (18: the mass cancel
+        wizard calls `_action_cancel`)."""
+        result = super(SaleOrder, self).write(values)
+        if "state" in values:
+            self.env["crm.touchpoint"]._capture_sync("_sync_orders", self.ids)
+        return result

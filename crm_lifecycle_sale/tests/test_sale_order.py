@@ -36,11 +36,20 @@ class TestSaleOrderTouchpoint(CrmLifecycleCase):
 
     def test_cancelled_order_loses_it(self):
         self.order.action_confirm()
-        self.order.action_cancel()
+        self.order.with_context(**compat.NO_CANCEL_WIZARD).action_cancel()
         self.assertFalse(self.purchase())
         self.order.action_draft()
         self.assertFalse(self.purchase())
         self.order.action_confirm()
+        self.assertEqual(len(self.purchase()), 1)
+
+    def test_any_path_that_changes_the_state_is_followed(self):
+        """Not only the buttons: a state written by another path (18: the mass
+        cancel wizard) moves the touchpoint too."""
+        self.order.action_confirm()
+        self.order.write({"state": "cancel"})
+        self.assertFalse(self.purchase())
+        self.order.write({"state": "sale"})
         self.assertEqual(len(self.purchase()), 1)
 
     def test_rebuild_makes_order_touchpoints(self):

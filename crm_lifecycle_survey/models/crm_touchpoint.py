@@ -6,6 +6,7 @@ credited to the customer's salesperson, with the NPS and CSAT of the
 questions marked as such."""
 from odoo import api, models
 
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.models.crm_touchpoint_sync import NOT_INTERNAL
 
 
@@ -18,11 +19,11 @@ class CrmTouchpoint(models.Model):
         p = self._sync_params()
         ids_filter = self._sync_ids_filter("ui.id", ids, p)
         select = """
-            SELECT ui.partner_id AS partner_id, COALESCE(ui.write_date, ui.date_create) AS date,
+            SELECT ui.partner_id AS partner_id, {date} AS date,
                    %(ch_web)s AS channel_id, 'inbound' AS direction, 'feedback' AS kind,
                    cp.user_id AS user_id, u.sale_team_id AS team_id,
                    COALESCE(u.company_id, %(company)s) AS company_id,
-                   left(s.title, 256) AS subject, NULL AS summary,
+                   left({title}, 256) AS subject, NULL AS summary,
                    NULL::numeric AS amount, NULL::int AS currency_id,
                    'survey.survey' AS res_model, s.id AS res_id, NULL::int AS campaign_id,
                    'odoo' AS source_system, 'survey.user_input,' || ui.id AS external_ref,
@@ -43,14 +44,14 @@ class CrmTouchpoint(models.Model):
                       FROM survey_user_input_line l
                       JOIN survey_question q ON q.id = l.question_id
                      CROSS JOIN LATERAL (
-                           SELECT round(CASE l.answer_type
-                                        WHEN 'number' THEN l.value_number
-                                        WHEN 'suggestion' THEN l.quizz_mark END)::int AS v) x
+                           SELECT round({value})::int AS v) x
                      WHERE l.user_input_id = ui.id AND NOT COALESCE(l.skipped, false)
                        AND q.lifecycle_score IS NOT NULL) sc ON TRUE
              WHERE ui.state = 'done' AND ui.partner_id IS NOT NULL AND {ids}
                AND {not_internal}
-        """.format(ids=ids_filter, not_internal=NOT_INTERNAL.format(partner="ui.partner_id"))
+        """.format(ids=ids_filter, not_internal=NOT_INTERNAL.format(partner="ui.partner_id"),
+                   date=compat.SURVEY_INPUT_DATE_SQL, value=compat.SURVEY_LINE_VALUE_SQL,
+                   title=compat.text_sql("s.title", self.env["survey.survey"]._fields["title"]))
         count = self._sync_insert(select, p, extra=["nps_score", "csat_score"])
         self._sync_delete_gone(
             "survey.user_input", "r.state = 'done' AND r.partner_id IS NOT NULL", ids, p)

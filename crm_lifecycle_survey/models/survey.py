@@ -1,6 +1,8 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
+
+from odoo.addons.crm_lifecycle import compat
 
 SCORES = [("nps", "Net Promoter Score (0-10)"), ("csat", "Satisfaction (CSAT, 1-5)")]
 SYNC_FIELDS = {"state", "partner_id", "survey_id"}
@@ -20,11 +22,11 @@ class SurveyQuestion(models.Model):
 class SurveyUserInput(models.Model):
     _inherit = "survey.user_input"
 
-    @api.model
-    def create(self, values):
-        answer = super(SurveyUserInput, self).create(values)
-        self.env["crm.touchpoint"]._capture_sync("_sync_surveys", answer.ids)
-        return answer
+    @compat.model_create_multi
+    def create(self, vals_list):
+        answers = compat.create_records(super(SurveyUserInput, self).create, vals_list)
+        self.env["crm.touchpoint"]._capture_sync("_sync_surveys", answers.ids)
+        return answers
 
     def write(self, values):
         result = super(SurveyUserInput, self).write(values)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A customer's completed survey becomes a feedback touchpoint carrying the
 NPS and CSAT of the questions marked as such, and follows the answer."""
+from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CrmLifecycleCase
 
 
@@ -11,35 +12,25 @@ class TestSurveyFeedback(CrmLifecycleCase):
         super(TestSurveyFeedback, cls).setUpClass()
         cls.customer.user_id = cls.salesman
         cls.survey = cls.env["survey.survey"].create({"title": "How did we do?"})
-        page = cls.env["survey.page"].create({"title": "Feedback", "survey_id": cls.survey.id})
-        Question = cls.env["survey.question"]
-        cls.nps = Question.create({
-            "page_id": page.id, "question": "How likely are you to recommend us (0-10)?",
-            "type": "numerical_box", "lifecycle_score": "nps"})
-        cls.csat = Question.create({
-            "page_id": page.id, "question": "How satisfied are you?", "type": "simple_choice",
-            "lifecycle_score": "csat",
-            "labels_ids": [(0, 0, {"value": label, "quizz_mark": mark})
-                           for mark, label in enumerate(["Very unhappy", "Unhappy", "So-so",
-                                                         "Happy", "Very happy"], 1)]})
-        cls.comment = Question.create({
-            "page_id": page.id, "question": "Anything else?", "type": "numerical_box"})
+        page = compat.survey_page(cls.survey, "Feedback")
+        cls.nps = compat.survey_question(
+            page, "How likely are you to recommend us (0-10)?", "numerical_box",
+            lifecycle_score="nps")
+        cls.csat = compat.survey_question(
+            page, "How satisfied are you?", "simple_choice", lifecycle_score="csat",
+            choices=[(label, mark) for mark, label in enumerate(
+                ["Very unhappy", "Unhappy", "So-so", "Happy", "Very happy"], 1)])
+        cls.comment = compat.survey_question(page, "Anything else?", "numerical_box")
 
     def answer(self, partner, nps=None, csat=None, other=None):
         answer = self.env["survey.user_input"].create({
             "survey_id": self.survey.id, "partner_id": partner.id})
-        Line = self.env["survey.user_input_line"]
-        common = {"user_input_id": answer.id, "survey_id": self.survey.id}
         if nps is not None:
-            Line.create(dict(common, question_id=self.nps.id, answer_type="number",
-                             value_number=nps))
+            compat.survey_answer_line(answer, self.nps, number=nps)
         if csat is not None:
-            label = self.csat.labels_ids.filtered(lambda lab: lab.quizz_mark == csat)
-            Line.create(dict(common, question_id=self.csat.id, answer_type="suggestion",
-                             value_suggested=label.id))
+            compat.survey_answer_line(answer, self.csat, score=csat)
         if other is not None:
-            Line.create(dict(common, question_id=self.comment.id, answer_type="number",
-                             value_number=other))
+            compat.survey_answer_line(answer, self.comment, number=other)
         return answer
 
     def feedback_of(self, answer):
@@ -68,7 +59,7 @@ class TestSurveyFeedback(CrmLifecycleCase):
         answer = self.answer(self.person, csat=2)
         answer.state = "done"
         self.assertEqual(self.feedback_of(answer).csat_score, "2")
-        answer.state = "skip"
+        answer.state = compat.SURVEY_INPUT_OPEN
         self.assertFalse(self.feedback_of(answer))
         answer.state = "done"
         self.assertTrue(self.feedback_of(answer))
