@@ -224,6 +224,18 @@ def view_arch(model, view_type):
     return model.fields_view_get(view_type=view_type)["arch"]
 
 
+def safe_eval_datetime():
+    """The `datetime` module as an evaluation context of `safe_eval` takes
+    it (a tile's domain, e.g. `datetime.timedelta(days=7)`). 11: the module
+    itself; 14+: the wrapper `odoo.tools.safe_eval.datetime` (safe_eval
+    refuses modules in its context)."""
+    if VERSION >= 14:
+        from odoo.tools.safe_eval import datetime as wrapped
+        return wrapped
+    import datetime
+    return datetime
+
+
 # the partner's picture field: 11 `image`, 13+ `image_1920`
 PARTNER_IMAGE_FIELD = "image_1920" if VERSION >= 13 else "image"
 # a lead's expected revenue field: 11-13 `planned_revenue`, 14+ `expected_revenue`

@@ -9,12 +9,16 @@ odoo/ and requirements.txt), this:
 3. creates, once, a database with Odoo's CRM, Sales, Email Marketing,
    Surveys and Ratings (o18_base), then a fresh copy of it for the run;
 4. installs the ported addons with their demo data and runs their tests
-   with Odoo's own test runner, then prints the counts.
+   with Odoo's own test runner;
+5. then runs the browser tests of the 18 web client (tests/browser/odoo18,
+   pytest and Playwright in the tools venv, headless Chromium) against an
+   18 server started on that database, and prints the counts of both.
 
 CI runs Odoo 11 only (no 18 core reaches the CI machine); run this by hand.
 The PostgreSQL cluster is the project's own (make setup).
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -22,6 +26,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = os.path.join(ROOT, ".local", "odoo18")
+TOOLS_PY = os.path.join(ROOT, ".local", "venv-tools", "bin", "python")
+BROWSER_TESTS = os.path.join("tests", "browser", "odoo18")
 VENV = os.path.join(LOCAL, "venv")
 ADDONS_OUT = os.path.join(LOCAL, "addons")
 BASE_DB, TEST_DB = "o18_base", "o18_test"
@@ -105,11 +111,42 @@ def odoo(python, src, conf, db, *args, check=True):
     return result.stdout
 
 
+def browser_tests(python, src, conf, pytest_args=()):
+    """The 18 browser tests: the suite's fixtures start an 18 server (a free
+    port) on the test database and drive it with Playwright. Returns the
+    pytest exit code and the junit counts."""
+    from lifecycle import junit_counts
+    artifacts = os.path.join(LOCAL, "artifacts")
+    os.makedirs(artifacts, exist_ok=True)
+    xml = os.path.join(LOCAL, "browser.xml")
+    for old in glob.glob(os.path.join(artifacts, "*.png")) + [xml]:
+        if os.path.exists(old):
+            os.unlink(old)
+    env = dict(os.environ, CRM_LIFECYCLE_ODOO_VERSION="18", CRM_LIFECYCLE_ODOO_PYTHON=python,
+               CRM_LIFECYCLE_ODOO_BIN=os.path.join(src, "odoo-bin"),
+               CRM_LIFECYCLE_ODOO_CONF=conf, CRM_LIFECYCLE_DB=TEST_DB,
+               CRM_LIFECYCLE_ARTIFACTS=artifacts)
+    for name in ("HOST", "PORT", "USER", "PASSWORD"):
+        env.pop(name, None)
+    log("browser tests (%s, screenshots in %s)"
+        % (BROWSER_TESTS, os.path.relpath(artifacts, ROOT)))
+    rc = subprocess.call([TOOLS_PY, "-m", "pytest", "-p", "no:cacheprovider", "-rfEs",
+                          "--junitxml=%s" % xml, BROWSER_TESTS] + list(pytest_args),
+                         cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    return rc, junit_counts(xml)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--src", default=os.environ.get("ODOO18_SRC"),
                         help="the Odoo 18 core (default: $ODOO18_SRC)")
     parser.add_argument("--no-tests", action="store_true", help="install only")
+    parser.add_argument("--browser-only", action="store_true",
+                        help="install, then run the browser tests only (not Odoo's)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="run Odoo's tests only, not the browser tests")
+    parser.add_argument("pytest_args", nargs="*",
+                        help="extra pytest arguments of the browser tests (after --)")
     args = parser.parse_args(argv)
     if not args.src or not os.path.exists(os.path.join(args.src, "odoo-bin")):
         raise SystemExit("set ODOO18_SRC to an Odoo 18.0 core (a directory with odoo-bin)")
@@ -138,16 +175,37 @@ def main(argv=None):
     log("installed: %s" % states)
     if args.no_tests:
         return 0
+    failed = errors = total = 0
+    if not args.browser_only:
+        failed, errors, total = odoo_tests(python, src, conf, addons)
+    browser_rc, counts = 0, None
+    if not args.no_browser:
+        browser_rc, counts = browser_tests(python, src, conf, args.pytest_args)
+    if not args.browser_only:
+        log("tests on Odoo 18: %d run, %d failed, %d errors (log: %s)"
+            % (total, failed, errors, os.path.relpath(os.path.join(LOCAL, "test.log"), ROOT)))
+    if counts is not None:
+        ran = counts["passed"] + counts["failed"] + counts["errors"]
+        log("browser tests on Odoo 18: %d run, %d passed, %d failed, %d errors%s"
+            % (ran, counts["passed"], counts["failed"], counts["errors"],
+               ", %d skipped" % counts["skipped"] if counts["skipped"] else ""))
+        if browser_rc or not ran:
+            return 1
+    if not args.browser_only and (failed or errors or not total):
+        return 1
+    return 0
+
+
+def odoo_tests(python, src, conf, addons):
+    """Odoo's test runner on the ported addons: (failed, errors, total)."""
+    import port18
     tags = ",".join("/%s" % a for a in port18.ADDONS)
     out = odoo(python, src, conf, TEST_DB, "-u", addons, "--test-enable", "--test-tags", tags,
                "--log-level=test", check=False)
     with open(os.path.join(LOCAL, "test.log"), "w") as handle:
         handle.write(out)
     summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests", out)
-    failed, errors, total = map(int, summary[-1]) if summary else (0, 0, 0)
-    log("tests on Odoo 18: %d run, %d failed, %d errors (log: %s)"
-        % (total, failed, errors, os.path.relpath(os.path.join(LOCAL, "test.log"), ROOT)))
-    return 1 if failed or errors or not total else 0
+    return tuple(map(int, summary[-1])) if summary else (0, 0, 0)
 
 
 if __name__ == "__main__":

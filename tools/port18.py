@@ -109,6 +109,40 @@ def merge_condition(element, attribute, expression):
 
 
 # ------------------------------------------------------------ views
+# 11's kanban helpers, gone from 18's card templates (`kanban_getcolor`,
+# `kanban_image`: an Owl error, "ctx.kanban_image is not a function")
+KANBAN_COLOR = re.compile(r"\s*oe_kanban_color_#\{kanban_getcolor\(record\.(\w+)\.raw_value\)\}")
+KANBAN_IMAGE = re.compile(
+    r"^kanban_image\('([\w.]+)',\s*'\w+',\s*record\.(\w+)\.raw_value\)$")
+# the 18 widget showing the avatar of a many2one, by the model it points to
+AVATAR_WIDGETS = {"res.users": "many2one_avatar_user", "res.partner": "many2one_avatar"}
+
+
+def convert_card(kanban, template):
+    """An 11 kanban box made an 18 card: the colour of the card is the
+    kanban's `highlight_color` field, and a user's or partner's picture
+    (`kanban_image(model, field, record.<many2one>.raw_value)`) is the
+    many2one shown by its avatar widget."""
+    for element in template.iter():
+        classes = element.get("t-attf-class")
+        match = classes and KANBAN_COLOR.search(classes)
+        if match:
+            kanban.set("highlight_color", match.group(1))
+            element.set("t-attf-class", KANBAN_COLOR.sub("", classes).strip())
+    for image in list(template.iter("img")):
+        source = image.get("t-att-src", "")
+        if "kanban_image" not in source:
+            continue
+        match = KANBAN_IMAGE.match(source.strip())
+        if not match or match.group(1) not in AVATAR_WIDGETS:
+            raise ValueError("kanban_image(%s) has no 18 equivalent: write the view by "
+                             "hand in odoo18/" % source)
+        field = etree.Element("field", name=match.group(2),
+                              widget=AVATAR_WIDGETS[match.group(1)])
+        field.tail = image.tail
+        image.getparent().replace(image, field)
+
+
 def convert_arch(arch):
     """An 11 view architecture made an 18 one, in place."""
     for element in arch.iter():
@@ -116,6 +150,13 @@ def convert_arch(arch):
             continue
         if element.tag == "tree":
             element.tag = "list"
+        if element.tag == "list":
+            for column in element.iterchildren("field"):
+                # 17+: `invisible` on a list's field hides its cells, the
+                # column stays (an empty "Currency" column); 11's
+                # invisible="1" hid the column
+                if column.get("invisible") in ("1", "True"):
+                    column.set("column_invisible", column.attrib.pop("invisible"))
         attrs = element.get("attrs")
         if attrs:
             del element.attrib["attrs"]
@@ -136,6 +177,7 @@ def convert_arch(arch):
             for template in element.iter("t"):
                 if template.get("t-name") == "kanban-box":
                     template.set("t-name", "card")
+                    convert_card(element, template)
         for name in ("t-esc",):
             if element.get(name) is not None:
                 element.set("t-out", element.attrib.pop(name))

@@ -3,11 +3,11 @@
 """The Overview the app opens on: one tile per question of the day (what
 is due, who is lapsing, which campaigns run, what to review), each a count
 (and an amount) of the records the user may see, opening those records."""
-import datetime
-
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
+
+from .. import compat
 
 
 class CrmLifecycleTile(models.Model):
@@ -46,7 +46,7 @@ class CrmLifecycleTile(models.Model):
     def _eval_domain(self):
         self.ensure_one()
         return safe_eval(self.domain or "[]", {
-            "uid": self.env.uid, "user": self.env.user, "datetime": datetime,
+            "uid": self.env.uid, "user": self.env.user, "datetime": compat.safe_eval_datetime(),
             "context_today": lambda: fields.Date.from_string(
                 fields.Date.context_today(self))})
 

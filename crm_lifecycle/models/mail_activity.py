@@ -1,6 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MailActivity(models.Model):
@@ -10,6 +10,19 @@ class MailActivity(models.Model):
         "crm.campaign.member", string="Campaign Member", readonly=True, index=True,
         ondelete="cascade",
         help="The campaign whose call or visit list this activity belongs to.")
+
+    @api.onchange("activity_type_id")
+    def _onchange_activity_type_id(self):
+        """A dialog opened for a given responsible (the worklists' calls for
+        the customer's salesperson: `lifecycle_activity_user_id` in the
+        context) keeps it when the type is set. 13+: Odoo's onchange sets
+        the type's default user or the current user, so the dialog offered
+        the admin instead of the salesperson; 11: it leaves the user alone."""
+        result = super(MailActivity, self)._onchange_activity_type_id()
+        user_id = self.env.context.get("lifecycle_activity_user_id")
+        if user_id and self.activity_type_id:
+            self.user_id = user_id
+        return result
 
     def action_feedback(self, feedback=False):
         """Done campaign activities make their member contacted; the

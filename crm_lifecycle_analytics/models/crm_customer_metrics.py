@@ -618,6 +618,7 @@ class CrmCustomerMetrics(models.Model):
         self.ensure_one()
         partner = self.partner_id
         call = self.env.ref("mail.mail_activity_data_call")
+        responsible = (partner.user_id or self.env.user).id
         return {
             "type": "ir.actions.act_window",
             "name": _("Schedule a Call: %s") % partner.display_name,
@@ -631,7 +632,9 @@ class CrmCustomerMetrics(models.Model):
                 "default_res_id": partner.id,
                 "default_activity_type_id": call.id,
                 "default_summary": _("Win-back call"),
-                "default_user_id": (partner.user_id or self.env.user).id,
+                "default_user_id": responsible,
+                # kept when the dialog sets the type (see mail.activity)
+                "lifecycle_activity_user_id": responsible,
                 "default_date_deadline": fields.Date.context_today(self),
             },
         }
