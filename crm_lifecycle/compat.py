@@ -29,6 +29,16 @@ def as_user(records, user):
     return records.sudo(user)
 
 
+def action_values(action):
+    """The values of a window action (a record) a button returns, for any
+    user. 11: its `read()` (every user reads actions); 14+: the action's
+    own `_get_action_dict()` (only its fields meant for the web client;
+    a plain user may not read actions there)."""
+    if VERSION >= 14:
+        return action._get_action_dict()
+    return action.read()[0]
+
+
 def is_superuser(env):
     """Whether the environment bypasses access rules. 11: the superuser's
     uid (sudo() switches to it); 13+: the `su` flag of sudo()."""
@@ -136,6 +146,17 @@ def partner_team_vals(team):
     partner's own team; 13+: partners have none, the team of their
     salesperson (a member of it) stands for it."""
     return {} if VERSION >= 13 else {"team_id": team.id}
+
+
+def after_install(test_class):
+    """Run the test class once every module is installed (tests that need
+    the bridges' code, which Odoo's runner loads after the module under
+    test). 11: `post_install(True)` and `at_install(False)`; 12+: the tags
+    `post_install` and `-at_install`."""
+    from odoo.tests import common
+    if hasattr(common, "tagged"):
+        return common.tagged("post_install", "-at_install")(test_class)
+    return common.at_install(False)(common.post_install(True)(test_class))
 
 
 def savepoint_case():

@@ -11,6 +11,7 @@
     "website": "https://github.com/crm-lifecycle/crm_lifecycle",
     "depends": ["crm_lifecycle", "survey"],
     "data": ["views/survey_question_views.xml"],
+    "post_init_hook": "post_init_hook",
     "auto_install": True,
     "installable": True,
 }

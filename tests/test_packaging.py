@@ -56,3 +56,16 @@ def test_installed_wheel_imports_as_odoo_addon(wheel, odoo_python, tmp_path):
     assert out[1].startswith(str(target))
     manifest = target / "odoo" / "addons" / "crm_lifecycle" / "__manifest__.py"
     assert manifest.exists()
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_every_test_module_is_imported_by_its_package(addon):
+    """Odoo's own test runner (18) runs only the modules `tests/__init__.py`
+    imports; pytest-odoo (11) finds them by name. A module left out would
+    run on 11 only."""
+    folder = os.path.join(ROOT, addon, "tests")
+    with open(os.path.join(folder, "__init__.py")) as handle:
+        imported = {line.split()[-1] for line in handle if line.startswith("from . import")}
+    modules = {name[:-3] for name in os.listdir(folder)
+               if name.startswith("test_") and name.endswith(".py")}
+    assert modules - imported == set()

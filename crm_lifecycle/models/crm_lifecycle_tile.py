@@ -75,7 +75,7 @@ class CrmLifecycleTile(models.Model):
         Model, domain = self._records()
         if Model is None:
             raise UserError(_("You may not see these records."))
-        action = self.action_id.read()[0]
+        action = compat.action_values(self.action_id)
         if self.open_field:
             ids = Model.search(domain).mapped(self.open_field)
             domain = [("id", "in", ids if isinstance(ids, list) else ids.ids)]

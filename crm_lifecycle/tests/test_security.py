@@ -37,3 +37,13 @@ class TestSecurity(CrmLifecycleCase):
             [("id", "in", [root.id, config.id])])
         self.assertEqual(manager_menus, root | config)
         self.assertFalse(Menu.with_user(self.employee).search([("id", "=", root.id)]))
+
+    def test_a_salesperson_opens_the_partner_buttons(self):
+        """The partner form's buttons return their window actions to a
+        plain salesperson (18 lets only administrators read actions)."""
+        partner = self.customer.with_user(self.salesman)
+        for method in ("action_view_touchpoints", "action_view_campaigns",
+                       "action_log_touchpoint"):
+            action = getattr(partner, method)()
+            self.assertEqual(action["type"], "ir.actions.act_window", method)
+            self.assertTrue(action["res_model"], method)

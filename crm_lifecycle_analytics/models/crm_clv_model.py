@@ -109,7 +109,7 @@ class CrmClvModel(models.Model):
     def action_holdout_graph(self):
         self.ensure_one()
         action = self.env.ref("crm_lifecycle_analytics.crm_clv_model_check_series_action")
-        result = action.read()[0]
+        result = compat.action_values(action)
         result.update({
             "domain": [("model_id", "=", self.id)],
             "name": _("Holdout Check of %s") % self.display_name,

@@ -731,15 +731,14 @@ class CrmCustomerMetrics(models.Model):
     def action_schedule_win_back(self):
         """Schedule now; then show the lapsed customers."""
         self.schedule_win_back()
-        action = self.env.ref(
-            "crm_lifecycle_analytics.crm_customer_metrics_action_lapsing").read()[0]
+        action = compat.action_values(self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action_lapsing"))
         action["context"] = {}
         return action
 
     @api.model
     def action_recompute(self):
         self.compute_metrics()
-        return self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action").read()[0]
+        return compat.action_values(self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action"))
 
 
 class _Reading(object):

@@ -12,3 +12,6 @@ from . import test_customer_contacts
 from . import test_security_companies
 from . import test_security_matrix
 from . import test_metrics_access
+from . import test_customer_snapshot
+from . import test_segment_shortcuts
+from . import test_worklist

@@ -8,6 +8,8 @@ from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase, in_days
 
 
+# an email campaign waits for its mailing (the mass mailing bridge)
+@compat.after_install
 class TestCampaignPriors(CampaignCase):
     @classmethod
     def setUpClass(cls):

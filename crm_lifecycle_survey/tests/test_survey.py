@@ -75,3 +75,11 @@ class TestSurveyFeedback(CrmLifecycleCase):
         anonymous = self.env["survey.user_input"].create({"survey_id": self.survey.id})
         anonymous.state = "done"
         self.assertFalse(self.feedback_of(anonymous))
+
+    def test_install_captures_the_surveys_completed_before(self):
+        from odoo.addons.crm_lifecycle_survey import post_init_hook
+        answer = self.answer(self.person, nps=9)
+        answer.state = "done"
+        self.feedback_of(answer).unlink()
+        post_init_hook(self.env.cr, self.env.registry)
+        self.assertEqual(self.feedback_of(answer).nps_score, "9")
