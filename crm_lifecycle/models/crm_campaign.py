@@ -698,7 +698,8 @@ class CrmCampaign(models.Model):
     # ------------------------------------------------------------ buttons
     def _member_action(self, domain, context=None):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_campaign_member_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_campaign_member_action"))
         action["domain"] = [("campaign_id", "=", self.id)] + domain
         action["context"] = dict(context or {}, default_campaign_id=self.id)
         return action
@@ -712,7 +713,8 @@ class CrmCampaign(models.Model):
 
     def action_view_responses(self):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_campaign_response_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_campaign_response_action"))
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"search_default_group_split": 1}
         return action

@@ -439,7 +439,8 @@ class CrmPartnerDuplicate(models.Model):
     @api.model
     def action_find_duplicates(self):
         self.find_duplicates()
-        return compat.action_values(self.env.ref("crm_lifecycle.crm_partner_duplicate_action"))
+        return compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_partner_duplicate_action"))
 
     # ------------------------------------------------------------ decisions
     def action_not_duplicate(self):

@@ -212,14 +212,16 @@ class CrmSegment(models.Model):
 
     def action_view_members(self):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_segment_member_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_segment_member_action"))
         action["domain"] = [("segment_id", "=", self.id)]
         action["context"] = {"search_default_current": 1, "default_segment_id": self.id}
         return action
 
     def action_view_sizes(self):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_segment_size_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_segment_size_action"))
         action["domain"] = [("segment_id", "=", self.id)]
         return action
 

@@ -217,7 +217,8 @@ class ResPartner(models.Model):
     def action_view_lifecycle_duplicates(self):
         self.ensure_one()
         self.env["crm.partner.duplicate"].find_duplicates(partner_ids=self.ids)
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_partner_duplicate_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_partner_duplicate_action"))
         action["domain"] = ["|", ("partner_a_id", "=", self.id), ("partner_b_id", "=", self.id)]
         action["context"] = {}
         return action
@@ -305,7 +306,8 @@ class ResPartner(models.Model):
 
     def action_view_campaigns(self):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_campaign_member_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_campaign_member_action"))
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {}
         action["display_name"] = _("Campaigns of %(name)s") % {"name": self.display_name}
@@ -313,7 +315,8 @@ class ResPartner(models.Model):
 
     def action_view_touchpoints(self):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_touchpoint_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_touchpoint_action"))
         action["domain"] = self._touchpoint_domain()
         action["context"] = {
             "default_partner_id": self.id,
@@ -324,7 +327,8 @@ class ResPartner(models.Model):
 
     def action_log_touchpoint(self):
         self.ensure_one()
-        action = compat.action_values(self.env.ref("crm_lifecycle.crm_touchpoint_action_log"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle.crm_touchpoint_action_log"))
         action["context"] = {"default_partner_id": self.id}
         return action
 

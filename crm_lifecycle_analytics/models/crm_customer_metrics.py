@@ -731,14 +731,16 @@ class CrmCustomerMetrics(models.Model):
     def action_schedule_win_back(self):
         """Schedule now; then show the lapsed customers."""
         self.schedule_win_back()
-        action = compat.action_values(self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action_lapsing"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle_analytics.crm_customer_metrics_action_lapsing"))
         action["context"] = {}
         return action
 
     @api.model
     def action_recompute(self):
         self.compute_metrics()
-        return compat.action_values(self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action"))
+        return compat.action_values(self.env.ref(
+            "crm_lifecycle_analytics.crm_customer_metrics_action"))
 
 
 class _Reading(object):

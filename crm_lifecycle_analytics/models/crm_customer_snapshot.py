@@ -138,4 +138,5 @@ class CrmCustomerSnapshot(models.Model):
         """Take (or retake) this month's snapshot now, then show the
         migration report."""
         self.take_snapshot()
-        return compat.action_values(self.env.ref("crm_lifecycle_analytics.crm_customer_snapshot_action_migration"))
+        return compat.action_values(self.env.ref(
+            "crm_lifecycle_analytics.crm_customer_snapshot_action_migration"))

@@ -224,7 +224,8 @@ class CrmStaffTarget(models.Model):
         start = fields.Date.from_string(self.month)
         end = (start + datetime.timedelta(days=32)).replace(day=1)
         key = "user_id" if self.user_id else "team_id"
-        action = compat.action_values(self.env.ref("crm_lifecycle_analytics.crm_staff_performance_action"))
+        action = compat.action_values(self.env.ref(
+            "crm_lifecycle_analytics.crm_staff_performance_action"))
         field = ROW_FIELDS[self.measure]
         # only the rows that make the figure: not every contact of the month
         # with a zero in it

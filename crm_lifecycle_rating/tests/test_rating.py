@@ -47,7 +47,7 @@ class TestRatingFeedback(CrmLifecycleCase):
         self.assertEqual(self.feedback_of(rating).csat_score, "5")
 
     def test_install_captures_the_ratings_given_before(self):
-        from odoo.addons.crm_lifecycle_rating import post_init_hook
+        from .. import post_init_hook
         rating = self.rate(self.person, compat.RATING_TOP)
         self.feedback_of(rating).unlink()
         post_init_hook(self.env.cr, self.env.registry)

@@ -77,7 +77,7 @@ class TestSurveyFeedback(CrmLifecycleCase):
         self.assertFalse(self.feedback_of(anonymous))
 
     def test_install_captures_the_surveys_completed_before(self):
-        from odoo.addons.crm_lifecycle_survey import post_init_hook
+        from .. import post_init_hook
         answer = self.answer(self.person, nps=9)
         answer.state = "done"
         self.feedback_of(answer).unlink()

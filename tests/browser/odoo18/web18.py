@@ -24,7 +24,16 @@ def assert_healthy(page, where):
 
 def login(page, url, login="admin", password="admin"):
     page.goto(url + "/web/session/logout")
-    page.goto(url + "/web/login")
+    # the first visit of a fresh server may answer before its frontend
+    # assets are built, with an empty login card: load it again
+    for attempt in range(4):
+        page.goto(url + "/web/login")
+        try:
+            page.wait_for_selector("input[name=login]", timeout=30000)
+            break
+        except Exception:  # playwright's TimeoutError
+            if attempt == 3:
+                raise
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
