@@ -89,7 +89,7 @@ class CrmCustomerSnapshot(models.Model):
         cr = self.env.cr
         written = 0
         for company_id in companies:
-            # the ORM's pending writes reach the tables before the metrics before this query
+            # the ORM's pending writes reach the tables before this query
             compat.flush(self.env)
             cr.execute("DELETE FROM crm_customer_snapshot WHERE company_id = %s AND month = %s",
                        (company_id, month))

@@ -147,14 +147,51 @@ def p_alive(params, x, t_x, T):
     return 1.0 / (1.0 + odds)
 
 
+def _decay(r, alpha, a, b, x, T, t):
+    """((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1;
+    t / (alpha + T + t)) of [FHL05] eq. 10, computed as
+    2F1(r + x, a - 1; a + b + x - 1; -t / (alpha + T)) (Pfaff's
+    transformation, the same value): the power and the series of the first
+    form are a vanishing and an overflowing number when r is large (a fit
+    on few customers), and their product is NaN in floating point."""
+    return _hyp2f1(r + x, a - 1, a + b + x - 1, -t / (alpha + T))
+
+
+def _hyp2f1(a, b, c, z, terms=2000):
+    """Gauss's hypergeometric function: scipy's, and where scipy gives no
+    finite value (it does so for a first parameter in the hundred thousands,
+    which a fit on few customers reaches) its power series summed directly,
+    which converges fast there (|a b z / c| is small). Entries the series
+    does not settle stay NaN."""
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    shape = np.shape(a)
+    value = np.array(special.hyp2f1(a, b, c, z), dtype=float, ndmin=1)
+    bad = ~np.isfinite(value)
+    if bad.any():
+        a, b, c, z = (np.ravel(v)[np.ravel(bad)] for v in (a, b, c, z))
+        term = np.ones_like(z)
+        total = np.ones_like(z)
+        for n in range(terms):
+            term = term * (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z
+            total = total + term
+            if np.all(np.abs(term) <= 1e-15 * np.abs(total)):
+                break
+        else:
+            total[np.abs(term) > 1e-15 * np.abs(total)] = np.nan
+        flat = value.ravel()
+        flat[np.ravel(bad)] = total
+        value = flat.reshape(value.shape)
+    return value.reshape(shape) if shape else value[0]
+
+
 def expected_purchases_new(params, t):
     """E[X(t)]: purchases of a new customer in a period of length t
     ([FHL05] eq. 7)."""
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
     t = np.asarray(t, dtype=float)
-    z = t / (alpha + t)
-    hyp = special.hyp2f1(r, b, a + b - 1, z)
-    return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
+    # (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t)), by
+    # Pfaff's transformation (see _decay)
+    return (a + b - 1) / (a - 1) * (1 - _hyp2f1(r, a - 1, a + b - 1, -t / alpha))
 
 
 def expected_purchases(params, t, x, t_x, T):
@@ -162,10 +199,8 @@ def expected_purchases(params, t, x, t_x, T):
     t of a customer with history (x, t_x, T) ([FHL05] eq. 10)."""
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
     t, x, t_x, T = _arrays(t, x, t_x, T)
-    z = t / (alpha + T + t)
-    hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
     head = (a + b + x - 1) / (a - 1)
-    body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
+    body = 1 - _decay(r, alpha, a, b, x, T, t)
     # 1 / (1 + delta a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))
     return head * body * p_alive(params, x, t_x, T)
 
@@ -241,8 +276,7 @@ def clv(bg_params, gg_params, x, t_x, T, m, months=12, monthly_discount=0.01,
     previous = np.zeros_like(x)
     for k in range(1, int(months) + 1):
         t = k * periods_per_month
-        part = 1 - ((alpha + uT) / (alpha + uT + t)) ** (r + ux) * special.hyp2f1(
-            r + ux, b + ux, a + b + ux - 1, t / (alpha + uT + t))
+        part = 1 - _decay(r, alpha, a, b, ux, uT, t)
         cumulative = factor * part[inverse]
         value += spend * (cumulative - previous) / (1.0 + monthly_discount) ** k
         previous = cumulative

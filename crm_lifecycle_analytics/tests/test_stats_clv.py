@@ -9,8 +9,10 @@ files; its models are not used.
 import csv
 import os
 import unittest
+from fractions import Fraction
 
 import numpy as np
+from scipy import special  # pylint: disable=missing-import-error
 
 from ..stats import clv
 
@@ -201,6 +203,34 @@ def simulate_bgnbd(params, n, calibration, horizon, seed=7):
             if rng.uniform() < drop[i]:
                 break
     return x, t_x, np.full(n, float(calibration)), x_holdout
+
+
+class TestHypergeometric(unittest.TestCase):
+    # a BG/NBD fit on ten customers (Odoo 18's scipy reached it): r in the
+    # hundred thousands, where scipy's 2F1 is NaN
+    FEW = {"r": 496204.481194, "alpha": 41155846.960329, "a": 0.001359, "b": 1059.744297}
+
+    def test_series_where_scipy_gives_nan(self):
+        a, b, c = self.FEW["r"] + 2, self.FEW["a"] - 1, self.FEW["a"] + self.FEW["b"] + 1
+        z = -30.0 / (self.FEW["alpha"] + 200.0)
+        self.assertTrue(np.isnan(special.hyp2f1(a, b, c, z)))
+        # the series in exact rational arithmetic
+        exact = term = Fraction(1)
+        for n in range(30):
+            term *= ((Fraction(a) + n) * (Fraction(b) + n) / ((Fraction(c) + n) * (n + 1))
+                     * Fraction(z))
+            exact += term
+        self.assertAlmostEqual(float(clv._hyp2f1(a, b, c, z)), float(exact), places=14)
+
+    def test_scipy_where_it_has_a_value(self):
+        args = ([2.243, 0.5], -0.207, 4.219, [-0.9, -3.0])
+        np.testing.assert_allclose(clv._hyp2f1(*args), special.hyp2f1(*args), rtol=1e-14)
+
+    def test_value_of_customers_under_a_fit_on_few_customers(self):
+        gg = {"p": 2.609987, "q": 17733470.214642, "gamma": 1302941438.936535}
+        value = clv.clv(self.FEW, gg, [0.0, 2.0], [0.0, 90.0], [100.0, 200.0], [0.0, 60.0],
+                        periods_per_month=30.4375)
+        self.assertTrue(np.all(np.isfinite(value)) and np.all(value > 0), value)
 
 
 class TestHoldoutCheck(unittest.TestCase):
