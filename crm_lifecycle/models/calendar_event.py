@@ -1,6 +1,8 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import models
+
+from .. import compat
 
 SYNC_FIELDS = {"partner_ids", "start", "stop", "name", "description", "user_id", "active"}
 
@@ -12,11 +14,11 @@ class CalendarEvent(models.Model):
         # recurring events have virtual ids such as '12-20261125100000'
         return [i for i in self.ids if isinstance(i, int)]
 
-    @api.model
-    def create(self, values):
-        event = super(CalendarEvent, self).create(values)
-        self.env["crm.touchpoint"]._capture_sync("_sync_meetings", event._real_ids())
-        return event
+    @compat.model_create_multi
+    def create(self, vals_list):
+        events = compat.create_records(super(CalendarEvent, self).create, vals_list)
+        self.env["crm.touchpoint"]._capture_sync("_sync_meetings", events._real_ids())
+        return events
 
     def write(self, values):
         res = super(CalendarEvent, self).write(values)

@@ -365,13 +365,15 @@ class CrmCampaign(models.Model):
             if message:
                 raise ValidationError(message)
 
-    @api.model
-    def create(self, vals):
-        self._check_holdout_vals(vals)
-        if "cost_per_contact" not in vals and vals.get("channel_id"):
-            vals["cost_per_contact"] = self.env["crm.touchpoint.channel"].browse(
-                vals["channel_id"]).unit_cost
-        return super(CrmCampaign, self).create(vals)
+    @compat.model_create_multi
+    def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            self._check_holdout_vals(vals)
+            if "cost_per_contact" not in vals and vals.get("channel_id"):
+                vals["cost_per_contact"] = self.env["crm.touchpoint.channel"].browse(
+                    vals["channel_id"]).unit_cost
+        return compat.create_records(super(CrmCampaign, self).create, vals_list)
 
     def _locked_after_launch(self):
         """The fields the audience and the figures rest on (bridges add

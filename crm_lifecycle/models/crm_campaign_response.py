@@ -289,11 +289,11 @@ class CrmTouchpoint(models.Model):
             Response._match(touchpoint_ids=ids)
         return result
 
-    @api.model
-    def create(self, vals):
-        record = super(CrmTouchpoint, self).create(vals)
-        self.env["crm.campaign.response"]._match(touchpoint_ids=record.ids)
-        return record
+    @compat.model_create_multi
+    def create(self, vals_list):
+        records = compat.create_records(super(CrmTouchpoint, self).create, vals_list)
+        self.env["crm.campaign.response"]._match(touchpoint_ids=records.ids)
+        return records
 
     def write(self, vals):
         result = super(CrmTouchpoint, self).write(vals)

@@ -4,6 +4,8 @@ import logging
 
 from odoo import api, models
 
+from .. import compat
+
 _logger = logging.getLogger(__name__)
 
 SYNC_FIELDS = {"partner_id", "name", "description", "user_id", "team_id", "medium_id",
@@ -31,8 +33,18 @@ class CrmLead(models.Model):
                 return partner_id
         return False
 
-    @api.model
-    def create(self, vals):
+    @compat.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._lifecycle_with_customer(vals) for vals in vals_list]
+        leads = compat.create_records(super(CrmLead, self).create, vals_list)
+        with_customer = leads.filtered("partner_id")
+        if with_customer:
+            self.env["crm.touchpoint"]._capture_sync("_sync_leads", with_customer.ids)
+        return leads
+
+    def _lifecycle_with_customer(self, vals):
+        """The values of a new lead, with the known customer its email or
+        phone names when it has none."""
         if not vals.get("partner_id") and not self.env.context.get("lifecycle_no_match"):
             try:
                 with self.env.cr.savepoint():
@@ -41,10 +53,7 @@ class CrmLead(models.Model):
                     vals = dict(vals, partner_id=partner_id)
             except Exception:  # never block the user's save
                 _logger.exception("crm_lifecycle: recognising the customer of a lead failed")
-        lead = super(CrmLead, self).create(vals)
-        if lead.partner_id:
-            self.env["crm.touchpoint"]._capture_sync("_sync_leads", lead.ids)
-        return lead
+        return vals
 
     def write(self, vals):
         res = super(CrmLead, self).write(vals)

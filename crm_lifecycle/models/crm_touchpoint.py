@@ -202,22 +202,38 @@ class CrmTouchpoint(models.Model):
         """)
 
     # ------------------------------------------------------------ ORM
-    @api.model
-    def create(self, vals):
-        """Create a touchpoint; one whose (source system, external reference)
+    @compat.model_create_multi
+    def create(self, vals_list):
+        """Create touchpoints; one whose (source system, external reference)
         already exists is updated instead, so that importing or feeding the
-        same contact twice never duplicates it."""
-        self._check_written_values(vals)
-        vals = self._resolve_import_values(dict(vals))
-        if vals.get("external_ref") and not vals.get("source_system"):
-            vals["source_system"] = "import"
-        if vals.get("external_ref"):
-            existing = self._existing_ids({(vals["source_system"], vals["external_ref"])})
-            if existing:
-                record = self.browse(list(existing.values())[0])
-                record.write(vals)
-                return record
-        return super(CrmTouchpoint, self).create(vals)
+        same contact twice never duplicates it. The records come back in
+        the order of the values."""
+        prepared = []
+        for vals in vals_list:
+            self._check_written_values(vals)
+            vals = self._resolve_import_values(dict(vals))
+            if vals.get("external_ref") and not vals.get("source_system"):
+                vals["source_system"] = "import"
+            prepared.append(vals)
+        keys = [(v["source_system"], v["external_ref"]) for v in prepared
+                if v.get("external_ref")]
+        if len(set(keys)) < len(keys):
+            # the same contact twice in one batch: one after the other, so
+            # that the second updates the first
+            return self.browse([self.create(vals).id for vals in prepared])
+        existing = self._existing_ids(set(keys))
+        ids, new = [], []
+        for vals in prepared:
+            found = existing.get((vals.get("source_system"), vals.get("external_ref"))) \
+                if vals.get("external_ref") else None
+            if found:
+                self.browse(found).write(vals)
+            else:
+                new.append(vals)
+            ids.append(found)
+        created = iter(compat.create_records(super(CrmTouchpoint, self).create, new).ids
+                       if new else ())
+        return self.browse([found or next(created) for found in ids])
 
     @api.model
     def _lifecycle_reserved_sources(self):

@@ -213,12 +213,12 @@ class CrmTouchpoint(models.Model):
     # the triggers write other rows than the ones written: the rows reach
     # the table now (13+ holds back the computed customer column the
     # triggers read), then the answers read from it are forgotten
-    @api.model
-    def create(self, vals):
-        record = super(CrmTouchpoint, self).create(vals)
+    @compat.model_create_multi
+    def create(self, vals_list):
+        records = compat.create_records(super(CrmTouchpoint, self).create, vals_list)
         compat.flush(self.env)
         compat.invalidate_fields(self, ANSWER_FIELDS)
-        return record
+        return records
 
     def write(self, vals):
         result = super(CrmTouchpoint, self).write(vals)

@@ -5,6 +5,8 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 EXECUTIONS = [
@@ -95,14 +97,16 @@ class CrmTouchpointChannel(models.Model):
                  WHERE code = %s AND campaign_execution IS NULL AND reach_by IS NULL
             """, (execution, reach, policy, code))
 
-    @api.model
-    def create(self, vals):
-        defaults = CHANNEL_CAMPAIGN_DEFAULTS.get(vals.get("code"))
-        if defaults:
-            for name, value in zip(("campaign_execution", "reach_by", "consent_policy"),
-                                   defaults):
-                vals.setdefault(name, value)
-        return super(CrmTouchpointChannel, self).create(vals)
+    @compat.model_create_multi
+    def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            defaults = CHANNEL_CAMPAIGN_DEFAULTS.get(vals.get("code"))
+            if defaults:
+                for name, value in zip(("campaign_execution", "reach_by", "consent_policy"),
+                                       defaults):
+                    vals.setdefault(name, value)
+        return compat.create_records(super(CrmTouchpointChannel, self).create, vals_list)
 
     @api.constrains("code")
     def _check_code(self):

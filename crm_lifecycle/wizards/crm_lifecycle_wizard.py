@@ -39,10 +39,10 @@ class CrmLifecycleWizard(models.AbstractModel):
                 raise AccessError(_("%(wizard)s: this window was opened by another user.")
                                   % {"wizard": self._description})
 
-    @api.model
-    def create(self, vals):
+    @compat.model_create_multi
+    def create(self, vals_list):
         self._check_lifecycle_rights()
-        return super(CrmLifecycleWizard, self).create(vals)
+        return compat.create_records(super(CrmLifecycleWizard, self).create, vals_list)
 
     def write(self, vals):
         self._check_lifecycle_rights()

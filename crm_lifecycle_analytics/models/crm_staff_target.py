@@ -84,15 +84,17 @@ class CrmStaffTarget(models.Model):
             if not target.user_id and not target.team_id:
                 raise ValidationError(_("A target belongs to a salesperson or a team."))
 
-    @api.model
-    def create(self, vals):
-        if vals.get("month"):
-            vals["month"] = month_start(vals["month"])
-        if vals.get("user_id") and not vals.get("team_id"):
-            vals["team_id"] = self.env["res.users"].browse(vals["user_id"]).sale_team_id.id
-        record = super(CrmStaffTarget, self).create(vals)
-        record.refresh_actuals()
-        return record
+    @compat.model_create_multi
+    def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            if vals.get("month"):
+                vals["month"] = month_start(vals["month"])
+            if vals.get("user_id") and not vals.get("team_id"):
+                vals["team_id"] = self.env["res.users"].browse(vals["user_id"]).sale_team_id.id
+        records = compat.create_records(super(CrmStaffTarget, self).create, vals_list)
+        records.refresh_actuals()
+        return records
 
     def write(self, vals):
         if vals.get("month"):
