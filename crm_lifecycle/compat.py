@@ -159,6 +159,22 @@ def after_install(test_class):
     return common.at_install(False)(common.post_install(True)(test_class))
 
 
+def pure_test_case():
+    """The base class of the tests of pure functions (maths, keys: no
+    database). 11: unittest's TestCase (pytest-odoo runs it); 12+: Odoo's
+    BaseCase, since Odoo's runner collects only its tests, keeping
+    unittest's assertRaises (Odoo's wants an environment)."""
+    import unittest
+    if VERSION < 12:
+        return unittest.TestCase
+    from odoo.tests import common
+
+    class PureCase(common.BaseCase):
+        assertRaises = unittest.TestCase.assertRaises
+
+    return PureCase
+
+
 def savepoint_case():
     """The test case class whose tests share the class's fixtures, each in a
     savepoint. 11-14: `SavepointCase`; 15+: `TransactionCase` does it."""

@@ -1,15 +1,15 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The normalised keys: pure functions, no database."""
-import unittest
 
 from hypothesis import given, settings, strategies as st
 
+from .. import compat
 from ..identity import city_key, email_key, fold, name_key, to_e164, vat_key
 from .identity_data import generate, precision_recall, true_pairs
 
 
-class TestKeys(unittest.TestCase):
+class TestKeys(compat.pure_test_case()):
     def test_accents_case_and_punctuation_fold(self):
         self.assertEqual(fold("Ştefan  RĂDULESCU-Ţurcanu"), "stefan radulescu turcanu")
         self.assertEqual(fold("O'Brien"), "obrien")
@@ -57,7 +57,7 @@ class TestKeys(unittest.TestCase):
         self.assertEqual(key, " ".join(sorted(key.split())))
 
 
-class TestLabelledData(unittest.TestCase):
+class TestLabelledData(compat.pure_test_case()):
     def test_generator_is_deterministic_and_labelled(self):
         rows = generate(200, seed=3)
         self.assertEqual(rows, generate(200, seed=3))

@@ -8,11 +8,12 @@ files; its models are not used.
 """
 import csv
 import os
-import unittest
 from fractions import Fraction
 
 import numpy as np
 from scipy import special  # pylint: disable=missing-import-error
+
+from odoo.addons.crm_lifecycle import compat
 
 from ..stats import clv
 
@@ -31,7 +32,7 @@ def significant(value, digits=3):
     return float("%.*g" % (digits, value))
 
 
-class TestBgNbd(unittest.TestCase):
+class TestBgNbd(compat.pure_test_case()):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -99,7 +100,7 @@ class TestBgNbd(unittest.TestCase):
             clv.fit_bgnbd([0, 0], [0, 0], [30.0, 30.0])
 
 
-class TestGammaGamma(unittest.TestCase):
+class TestGammaGamma(compat.pure_test_case()):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -133,7 +134,7 @@ class TestGammaGamma(unittest.TestCase):
             clv.fit_gamma_gamma([1, 2], [10.0, -3.0])
 
 
-class TestClv(unittest.TestCase):
+class TestClv(compat.pure_test_case()):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -205,7 +206,7 @@ def simulate_bgnbd(params, n, calibration, horizon, seed=7):
     return x, t_x, np.full(n, float(calibration)), x_holdout
 
 
-class TestHypergeometric(unittest.TestCase):
+class TestHypergeometric(compat.pure_test_case()):
     # a BG/NBD fit on ten customers (Odoo 18's scipy reached it): r in the
     # hundred thousands, where scipy's 2F1 is NaN
     FEW = {"r": 496204.481194, "alpha": 41155846.960329, "a": 0.001359, "b": 1059.744297}
@@ -233,7 +234,7 @@ class TestHypergeometric(unittest.TestCase):
         self.assertTrue(np.all(np.isfinite(value)) and np.all(value > 0), value)
 
 
-class TestHoldoutCheck(unittest.TestCase):
+class TestHoldoutCheck(compat.pure_test_case()):
     def test_predictions_match_a_simulated_base(self):
         truth = {"r": 0.5, "alpha": 8.0, "a": 0.7, "b": 2.5}
         x, t_x, T, x_holdout = simulate_bgnbd(truth, 6000, 52.0, 26.0)

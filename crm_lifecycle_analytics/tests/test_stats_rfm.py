@@ -1,14 +1,15 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """RFM scores and segments, against hand-computed values."""
-import unittest
 
 import numpy as np
+
+from odoo.addons.crm_lifecycle import compat
 
 from ..stats import rfm
 
 
-class TestQuintiles(unittest.TestCase):
+class TestQuintiles(compat.pure_test_case()):
     def test_ten_distinct_values_two_per_quintile(self):
         scores = rfm.quintile_scores([10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
         self.assertEqual(list(scores), [1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
@@ -44,7 +45,7 @@ class TestQuintiles(unittest.TestCase):
         self.assertEqual((list(r), list(f), list(m)), ([4, 2], [4, 2], [4, 2]))
 
 
-class TestSegments(unittest.TestCase):
+class TestSegments(compat.pure_test_case()):
     def test_every_cell_is_in_exactly_one_segment(self):
         cells = {}
         for code, _label, rs, fs in rfm.SEGMENTS:

@@ -7,10 +7,11 @@ are checked against the tables of Newcombe (1998), the tests against
 scipy's chi-square test of the 2 x 2 table and Welch t test on the rows.
 """
 import math
-import unittest
 
 import numpy as np
 from scipy import stats
+
+from odoo.addons.crm_lifecycle import compat
 
 from ..stats import uplift
 
@@ -20,7 +21,7 @@ def _sums(values):
     return float(values.sum()), float((values * values).sum()), len(values)
 
 
-class UpliftCase(unittest.TestCase):
+class UpliftCase(compat.pure_test_case()):
     def assertClose(self, first, second, rel=1e-9, abs_=1e-12, msg=None):
         self.assertIsNotNone(first, msg)
         self.assertTrue(math.isclose(first, second, rel_tol=rel, abs_tol=abs_),
