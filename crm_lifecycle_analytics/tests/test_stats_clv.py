@@ -7,6 +7,7 @@ summaries shipped in the `lifetimes` wheel (a test dependency), read as
 files; its models are not used.
 """
 import csv
+import importlib.util
 import os
 from fractions import Fraction
 
@@ -19,10 +20,10 @@ from ..stats import clv
 
 
 def _cdnow():
-    import lifetimes.datasets
-
-    path = os.path.join(os.path.dirname(lifetimes.datasets.__file__),
-                        "cdnow_customers_summary_with_transactions.csv")
+    # the CDNOW sample the lifetimes package ships, found without importing
+    # the package (only its data is used)
+    package = importlib.util.find_spec("lifetimes").submodule_search_locations[0]
+    path = os.path.join(package, "datasets", "cdnow_customers_summary_with_transactions.csv")
     with open(path) as handle:
         rows = list(csv.DictReader(handle))
     return tuple(np.array([float(r[k]) for r in rows]) for k in ("x", "t_x", "T", "zbar"))
