@@ -175,6 +175,19 @@ def pure_test_case():
     return PureCase
 
 
+def sale_tax_vals(percent, included):
+    """Values of a sales tax of `percent` %, in the price or added to it
+    (tests, demo). 11-16: `price_include`; 17+: `price_include_override`
+    (the company's default otherwise)."""
+    vals = {"name": "Tax %s%% %s" % (percent, "incl." if included else "excl."),
+            "amount": percent, "amount_type": "percent", "type_tax_use": "sale"}
+    if VERSION >= 17:
+        vals["price_include_override"] = "tax_included" if included else "tax_excluded"
+    else:
+        vals["price_include"] = included
+    return vals
+
+
 def savepoint_case():
     """The test case class whose tests share the class's fixtures, each in a
     savepoint. 11-14: `SavepointCase`; 15+: `TransactionCase` does it."""

@@ -26,7 +26,9 @@ class CrmTouchpoint(models.Model):
     @api.model
     def _sync_orders(self, ids=None):
         """Purchase touchpoints of confirmed sale orders, with the product
-        categories bought; orders cancelled or back to quotation lose theirs."""
+        categories bought; orders cancelled or back to quotation lose theirs.
+        The amount is the order's untaxed total: revenue, like the cost of
+        goods beside it, is net of taxes."""
         p = self._sync_params()
         p["ch_order"] = self.env["crm.touchpoint.channel"]._get_by_code("order").id
         ids_filter = self._sync_ids_filter("o.id", ids, p)
@@ -44,7 +46,7 @@ class CrmTouchpoint(models.Model):
                    o.user_id AS user_id, o.team_id AS team_id,
                    COALESCE(o.company_id, %(company)s) AS company_id,
                    left(o.name, 256) AS subject, left(o.client_order_ref, 4000) AS summary,
-                   o.amount_total AS amount, {currency} AS currency_id,
+                   o.amount_untaxed AS amount, {currency} AS currency_id,
                    'sale.order' AS res_model, o.id AS res_id, o.campaign_id AS campaign_id,
                    'odoo' AS source_system, 'sale.order,' || o.id AS external_ref,
                    {cost} AS cost_amount

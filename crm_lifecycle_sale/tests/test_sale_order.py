@@ -34,6 +34,26 @@ class TestSaleOrderTouchpoint(CrmLifecycleCase):
         self.assertEqual(tp.product_categ_ids, self.categ)
         self.assertEqual((tp.res_model, tp.res_id), ("sale.order", self.order.id))
 
+    def test_the_amount_is_net_of_taxes(self):
+        """A line with a 20 % tax added to its price and one with a 10 % tax
+        included in it: the purchase is the untaxed total."""
+        Tax = self.env["account.tax"]
+        added = Tax.create(compat.sale_tax_vals(20.0, included=False))
+        inside = Tax.create(compat.sale_tax_vals(10.0, included=True))
+        order = self.env["sale.order"].create({
+            "partner_id": self.person.id, "user_id": self.salesman.id,
+            "order_line": [
+                (0, 0, {"product_id": self.product.id, "product_uom_qty": 2,
+                        "price_unit": 30.0, "tax_id": [(6, 0, added.ids)]}),
+                (0, 0, {"product_id": self.product.id, "product_uom_qty": 1,
+                        "price_unit": 110.0, "tax_id": [(6, 0, inside.ids)]})]})
+        order.action_confirm()
+        self.assertAlmostEqual(order.amount_total, 60.0 * 1.2 + 110.0)
+        tp = self.Touchpoint.search([("res_model", "=", "sale.order"),
+                                     ("res_id", "=", order.id)])
+        # 2 x 30 before its tax, and 110 / 1.1 without the one inside
+        self.assertAlmostEqual(tp.amount, 60.0 + 100.0)
+
     def test_cancelled_order_loses_it(self):
         self.order.action_confirm()
         self.order.with_context(**compat.NO_CANCEL_WIZARD).action_cancel()
