@@ -22,6 +22,7 @@
         "views/res_partner_views.xml",
         "views/crm_campaign_views.xml",
         "views/crm_staff_performance_views.xml",
+        "views/crm_staff_response_time_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_customer_activity_wizard_views.xml",
         "views/crm_segment_views.xml",

@@ -178,7 +178,9 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
                            [("preferred_channel_id", "in", order)]) == 0
     models_ = odoo_server.rpc("crm.clv.model", "search_read", [("state", "=", "fitted")],
                               fields=["customers"])
-    assert models_ and models_[0]["customers"] >= 2000
+    # (the latest by date may be a small company's, fitted by another test
+    # in the admin's time zone, a day ahead of the server's around midnight)
+    assert models_ and max(m["customers"] for m in models_) >= 2000
     # every generated customer and contact with a phone has its identity
     # keys, as one created in the form has (the finder and imports use them)
     generated = [("ref", "=like", "C_____"), ("phone", "!=", False)]

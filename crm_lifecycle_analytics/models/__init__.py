@@ -7,3 +7,4 @@ from . import res_partner
 from . import crm_campaign
 from . import crm_staff_performance
 from . import crm_staff_target
+from . import crm_staff_response_time

@@ -354,3 +354,47 @@ class TestPortfolio(StaffCase):
         self.assertEqual(cid.salesperson_id, self.anna)
         self.assertEqual(str(cid.next_activity_date), "2026-12-03")
         self.assertTrue(cid.last_contact)
+
+
+class TestResponseTimes(StaffCase):
+    """The Response Times report: median and 90th percentile per
+    salesperson and team, against the hand-computed hours of the week."""
+
+    def rows(self, **filters):
+        domain = [("month", "=", "2026-11-01")]
+        domain += [(k, "=", v) for k, v in filters.items()]
+        return self.env["crm.staff.response.time"].search(domain)
+
+    def test_median_and_90th_percentile_per_person_and_team(self):
+        anna = self.rows(user_id=self.anna.id)
+        self.assertEqual(len(anna), 1)
+        # Anna answered in 18 h and 2.5 h (weekday hours)
+        self.assertAlmostEqual(anna.median_hours, (18.0 + 2.5) / 2)
+        self.assertAlmostEqual(anna.p90_hours, 2.5 + 0.9 * (18.0 - 2.5))
+        self.assertAlmostEqual(anna.mean_hours, (18.0 + 2.5) / 2)
+        self.assertEqual((anna.inbound_count, anna.answered_count, anna.unanswered_count),
+                         (2, 2, 0))
+        bert = self.rows(user_id=self.bert.id)
+        self.assertEqual((bert.median_hours, bert.answered_count, bert.unanswered_count),
+                         (9.0, 1, 1))
+        south = self.rows(level="team", team_id=self.south.id)
+        self.assertEqual((south.user_id, south.median_hours, south.unanswered_count),
+                         (self.env["res.users"], 9.0, 1))
+
+    def test_drill_down_to_the_unanswered_and_slowest(self):
+        bert = self.rows(user_id=self.bert.id)
+        action = bert.action_view_unanswered()
+        unanswered = self.env["crm.touchpoint"].search(action["domain"])
+        self.assertEqual(unanswered.mapped("partner_id"), self.bob)
+        self.assertEqual(len(unanswered), 1)
+        anna = self.rows(user_id=self.anna.id)
+        slowest = self.env["crm.touchpoint"].search(anna.action_view_slowest()["domain"])
+        self.assertEqual(slowest.mapped("response_hours"), [18.0])
+
+    def test_a_salesperson_sees_their_own_rows_and_a_leader_their_team(self):
+        Report = self.env["crm.staff.response.time"]
+        mine = Report.with_user(self.anna).search([("month", "=", "2026-11-01")])
+        self.assertEqual(mine.mapped("user_id"), self.anna)
+        led = Report.with_user(self.lena).search([("month", "=", "2026-11-01")])
+        self.assertEqual(set(led.mapped("team_id").ids), {self.north.id})
+        self.assertIn("team", led.mapped("level"))
