@@ -7,12 +7,15 @@ import datetime
 from test_smoke import assert_healthy, login, open_app, open_menu, shot
 
 
-def make_lapsed(rpc, name, user_id, value):
+def make_lapsed(rpc, name, user_id, value, customer_vals=None):
     """A customer who bought long ago, its metrics made lapsed and valuable
-    (written as a manager: the model's own verdict depends on the data)."""
+    (written as a manager: the model's own verdict depends on the data).
+    customer_vals: what makes a partner a customer (11: the flag; the 18
+    tests give a customer rank)."""
     order = rpc("crm.touchpoint.channel", "search", [("code", "=", "order")])[0]
-    partner = rpc("res.partner", "create", {"name": name, "customer": True,
-                                            "user_id": user_id, "phone": "+40 21 312 0000"})
+    partner = rpc("res.partner", "create", dict(
+        customer_vals or {"customer": True}, name=name, user_id=user_id,
+        phone="+40 21 312 0000"))
     old = datetime.date.today() - datetime.timedelta(days=400)
     for days in (0, 30, 60):
         rpc("crm.touchpoint", "create", {

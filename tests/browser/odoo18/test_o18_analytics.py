@@ -1,7 +1,6 @@
 """crm_lifecycle_analytics on the Odoo 18 web client: the Staff Performance
 pivot and the Lapsing Customers worklist, with a call scheduled from a row."""
-import datetime
-
+from test_worklist import make_lapsed as make_lapsed_11
 from web18 import assert_healthy, field_text, login, open_app, open_menu, shot, wait_title
 
 PERIOD = [("source", "!=", "portfolio"), ("this_quarter", "=", True)]
@@ -44,17 +43,9 @@ def test_staff_performance_pivot(page, odoo_server, artifacts_dir):
 
 
 def make_lapsed(rpc, name, user_id, value):
-    """A customer who bought long ago, its metrics made lapsed and valuable."""
-    order = rpc("crm.touchpoint.channel", "search", [("code", "=", "order")])[0]
-    partner = rpc("res.partner", "create", {"name": name, "customer_rank": 1,
-                                            "user_id": user_id, "phone": "+40 21 312 0000"})
-    old = datetime.date.today() - datetime.timedelta(days=400)
-    for days in (0, 30, 60):
-        rpc("crm.touchpoint", "create", {
-            "partner_id": partner, "kind": "purchase", "channel_id": order,
-            "direction": "inbound", "amount": 250.0,
-            "date": (old - datetime.timedelta(days=days)).strftime("%Y-%m-%d 10:00:00")})
-    return partner, value
+    """A customer who bought long ago, its metrics made lapsed and valuable
+    (the 11 test's helper, with 18's customer rank)."""
+    return make_lapsed_11(rpc, name, user_id, value, customer_vals={"customer_rank": 1})
 
 
 def test_lapsing_customers_worklist(page, odoo_server, artifacts_dir):
