@@ -88,17 +88,33 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
     assert customers >= 2000
     orders = odoo_server.rpc("sale.order", "search_read",
                              [("origin", "=like", "CDNOW %"), ("state", "=", "sale")],
-                             fields=["amount_total", "partner_id", "user_id", "team_id"])
+                             fields=["amount_untaxed", "amount_tax", "currency_id",
+                                     "partner_id", "user_id", "team_id"])
     assert len(orders) >= 6000
     assert all(o["user_id"] and o["team_id"] for o in orders)
-    # stored totals equal the CDNOW amounts (which do not depend on the day
-    # the plan is made), and the lines add up to them
+    # every order taxed (VAT added to the price), some in a second currency
+    vat = demo_data_module.VAT_PERCENT / 100.0
+    assert all(abs(o["amount_tax"] - round(o["amount_untaxed"] * vat, 2)) < 0.006
+               for o in orders)
+    currencies = collections.Counter(o["currency_id"][1] for o in orders)
+    assert len(currencies) == 2 and min(currencies.values()) > 1000, currencies
+    # the purchases' untaxed amounts in the company's currency, at the rate
+    # of each order's day, add up to the CDNOW amounts (which do not depend
+    # on the day the plan is made)
     expected = round(sum(d for c in plan for _day, rows in c["orders"] for _n, d in rows), 2)
-    assert round(sum(o["amount_total"] for o in orders), 2) == pytest.approx(expected, abs=0.05)
-    groups = odoo_server.rpc("sale.order.line", "read_group",
-                             [("order_id.origin", "=like", "CDNOW %")],
-                             ["price_subtotal"], [])
-    assert groups[0]["price_subtotal"] == pytest.approx(expected, abs=1.0)
+    purchases = odoo_server.rpc("crm.touchpoint", "read_group",
+                                [("res_model", "=", "sale.order"),
+                                 ("res_id", "in", [o["id"] for o in orders])],
+                                ["company_amount", "amount"], [])
+    assert purchases[0]["company_amount"] == pytest.approx(expected, rel=2e-4)
+    # the lines add up to their orders, in each currency
+    for currency in currencies:
+        lines = odoo_server.rpc("sale.order.line", "read_group",
+                                [("order_id.origin", "=like", "CDNOW %"),
+                                 ("order_id.currency_id.name", "=", currency)],
+                                ["price_subtotal"], [])
+        untaxed = sum(o["amount_untaxed"] for o in orders if o["currency_id"][1] == currency)
+        assert lines[0]["price_subtotal"] == pytest.approx(untaxed, abs=1.0)
     # two teams, three or more salespeople each, sharing the customers
     teams = odoo_server.rpc("sale.order", "read_group",
                             [("origin", "=like", "CDNOW %")], ["team_id"], ["team_id"])

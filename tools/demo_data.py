@@ -29,6 +29,10 @@ COMPANY_SHARE = 0.3         # share of customers that are companies
 COHORT_SHIFT_DAYS = (0, 182, 365, 547)       # histories moved back by cohort
 COHORT_WEIGHTS = (0.4, 0.25, 0.2, 0.15)
 CDNOW_END = datetime.date(1998, 6, 30)
+# customers of these countries buy in euros (a pricelist in EUR); the company
+# keeps its own currency, and the euro gets a rate a month (company rates)
+EURO_COUNTRIES = ("DE", "FR")
+VAT_PERCENT = 20.0          # every order line carries a sales tax added to its price
 
 COUNTRIES = {
     # code: (weight, phone prefix, cities, first names, last names, legal forms, email tld)
@@ -323,6 +327,72 @@ def ensure_catalogue(env):
     return products
 
 
+def rate_months(today, years=5):
+    """The first days of the months of the last `years` years, oldest first."""
+    month = today.replace(day=1)
+    months = []
+    for _k in range(12 * years):
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def second_currency(env, company, today):
+    """The demo's second currency (the euro, or the dollar for a company in
+    euros), active, with a rate of the company on the first of every month
+    of the last five years (deterministic, around 0.9 of the company's
+    currency), and a pricelist in it. Returns (pricelist, rate_on) where
+    rate_on(day) is the factor from the company's currency to it on that
+    day by Odoo's rule (the latest rates on or before the day)."""
+    home = company.currency_id
+    foreign = env.ref("base.EUR") if home != env.ref("base.EUR") else env.ref("base.USD")
+    foreign.active = True
+    Rate = env["res.currency.rate"]
+    have = set(Rate.search([("currency_id", "=", foreign.id),
+                            ("company_id", "=", company.id)]).mapped("name"))
+    for k, month in enumerate(rate_months(today)):
+        if str(month) not in {str(d) for d in have}:
+            Rate.create({"currency_id": foreign.id, "company_id": company.id, "name": month,
+                         "rate": round(0.9 + 0.05 * ((k % 12) - 6) / 6.0, 6)})
+    # the rates as Odoo reads them: on a day, the latest rate of the
+    # company on or before it, else the latest rate of all companies
+    # port>=13: flush before this query
+    env.cr.execute("""
+        SELECT currency_id, company_id IS NOT NULL, name, rate FROM res_currency_rate
+         WHERE currency_id IN %s AND (company_id IS NULL OR company_id = %s) AND rate > 0
+         ORDER BY name
+    """, ((home.id, foreign.id), company.id))
+    series = collections.defaultdict(list)
+    for currency_id, own, day, rate in env.cr.fetchall():
+        series[(currency_id, own)].append((str(day)[:10], float(rate)))
+
+    def latest(currency_id, day):
+        text = str(day)[:10]
+        for own in (True, False):
+            before = [rate for rate_day, rate in series[(currency_id, own)] if rate_day <= text]
+            if before:
+                return before[-1]
+        return None
+
+    def rate_on(day):
+        return (latest(foreign.id, day) or 1.0) / (latest(home.id, day) or 1.0)
+
+    pricelist = env["product.pricelist"].search([("currency_id", "=", foreign.id)], limit=1) \
+        or env["product.pricelist"].create({"name": "%s prices" % foreign.name,
+                                            "currency_id": foreign.id})
+    return pricelist, rate_on
+
+
+def sales_tax(env, company):
+    """The demo's sales tax (VAT_PERCENT, added to the price)."""
+    from odoo.addons.crm_lifecycle import compat
+    vals = compat.sale_tax_vals(VAT_PERCENT, included=False)
+    Tax = env["account.tax"]
+    return Tax.search([("name", "=", vals["name"]), ("company_id", "=", company.id),
+                       ("type_tax_use", "=", "sale")], limit=1) \
+        or Tax.create(dict(vals, company_id=company.id))
+
+
 def sales_staff(env):
     teams = {}
     for key in ("direct_sales", "call_centre"):
@@ -404,22 +474,32 @@ def generate(env, today=None, seed=SEED):
     xmlids(env, "res.partner", partner_ids, ["partner_%s" % r["ref"] for r in people])
 
     # 3. confirmed sale orders, one per CDNOW customer-day
-    pricelist = env.ref("product.list0")
+    # (customers of EURO_COUNTRIES in the second currency, at the rate of the
+    # day: their orders are worth the CDNOW amount in the company's currency;
+    # every line taxed, the touchpoints carry the untaxed amount)
+    home_pricelist = env.ref("product.list0")
+    foreign_pricelist, rate_on = second_currency(env, company, today)
+    tax = sales_tax(env, company)
+    vat = VAT_PERCENT / 100.0
     categ_names = sorted(products)
     seq = env["ir.sequence"].search([("code", "=", "sale.order")], limit=1)
     order_rows, line_specs = [], []
-    for cust, pid, (team_id, user_id) in zip(plan, partner_ids, owners):
+    for cust, rec, pid, (team_id, user_id) in zip(plan, people, partner_ids, owners):
         favourites = rng.sample(categ_names, 3)
+        abroad = rec["country"] in EURO_COUNTRIES
+        pricelist = foreign_pricelist if abroad else home_pricelist
         for date, rows_of_day in cust["orders"]:
             when = datetime.datetime.combine(
                 date, datetime.time(rng.randint(8, 18), rng.randint(0, 59)))
-            amount = round(sum(d for _n, d in rows_of_day), 2)
+            factor = rate_on(date) if abroad else 1.0
+            amount = round(sum(d for _n, d in rows_of_day) * factor, 2)
             order_rows.append({
                 "partner_id": pid, "partner_invoice_id": pid, "partner_shipping_id": pid,
                 "pricelist_id": pricelist.id, "currency_id": pricelist.currency_id.id,
                 "date_order": when, "confirmation_date": when, "state": "sale",
                 "user_id": user_id, "team_id": team_id, "company_id": env.user.company_id.id,
-                "amount_untaxed": amount, "amount_tax": 0.0, "amount_total": amount,
+                "amount_untaxed": amount, "amount_tax": round(amount * vat, 2),
+                "amount_total": round(amount * (1 + vat), 2),
                 "invoice_status": "invoiced", "origin": "CDNOW %05d" % cust["cdnow_id"],
                 "access_token": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             })
@@ -428,7 +508,7 @@ def generate(env, today=None, seed=SEED):
                 # split the CDs of one CDNOW row over up to 3 products
                 parts = min(n_cds, rng.choice((1, 1, 2, 3)))
                 qtys = [n_cds // parts + (1 if i < n_cds % parts else 0) for i in range(parts)]
-                unit = round(dollars / n_cds, 2)
+                unit = round(dollars * factor / n_cds, 2)
                 for i, qty in enumerate(qtys):
                     categ = favourites[i % 3] if rng.random() < 0.8 else rng.choice(categ_names)
                     prod = rng.choice(products[categ])
@@ -455,14 +535,25 @@ def generate(env, today=None, seed=SEED):
                 "order_id": oid, "sequence": seqno * 10, "product_id": prod.id,
                 "name": prod.display_name, "product_uom": prod.uom_id.id,
                 "product_uom_qty": qty, "price_unit": unit, "discount": 0.0,
-                "price_subtotal": sub, "price_tax": 0.0, "price_total": sub,
-                "price_reduce": unit, "price_reduce_taxinc": unit, "price_reduce_taxexcl": unit,
+                "price_subtotal": sub, "price_tax": round(sub * vat, 2),
+                "price_total": round(sub * (1 + vat), 2), "price_reduce": unit,
+                "price_reduce_taxinc": round(unit * (1 + vat), 2),
+                "price_reduce_taxexcl": unit,
                 "qty_delivered": qty, "qty_invoiced": qty, "qty_to_invoice": 0.0,
                 "invoice_status": "invoiced", "state": "sale", "customer_lead": 0.0,
                 "currency_id": row["currency_id"], "company_id": row["company_id"],
                 "order_partner_id": row["partner_id"], "salesman_id": row["user_id"],
             })
-    bulk_insert(env, "sale.order.line", line_rows)
+    line_ids = bulk_insert(env, "sale.order.line", line_rows)
+    relation = env["sale.order.line"]._fields["tax_id"]
+    from psycopg2 import sql
+    from psycopg2.extras import execute_values
+
+    # port>=13: flush before this query
+    execute_values(env.cr, sql.SQL("INSERT INTO {} ({}, {}) VALUES %s").format(
+        sql.Identifier(relation.relation), sql.Identifier(relation.column1),
+        sql.Identifier(relation.column2)).as_string(env.cr._obj),
+        [(line_id, tax.id) for line_id in line_ids], page_size=5000)
     xmlids(env, "sale.order", order_ids, ["sale_order_%d" % i for i in order_ids])
 
     # 4. contact history: chatter emails, calls, web visits, sales visits...

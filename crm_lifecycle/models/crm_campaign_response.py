@@ -138,7 +138,7 @@ class CrmCampaignResponse(models.Model):
                       FROM crm_campaign WHERE id = ANY(%(live)s)
                 ), t AS MATERIALIZED (
                     SELECT t.id, t.commercial_partner_id, t.date, t.campaign_id, t.channel_id,
-                           t.kind, t.amount
+                           t.kind, t.company_amount AS amount
                       FROM crm_touchpoint t
                      WHERE {tp_filter}
                        AND (t.direction = 'inbound' OR t.kind IN {kinds})

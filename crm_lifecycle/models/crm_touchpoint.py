@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from .. import compat
 from ..guard import MANAGER_GROUP, is_superuser, permitted_ids, text_problem
-from ..sql import idents
+from ..sql import compose, idents
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ UPSERT_SQL = """
            now() at time zone 'UTC', now() at time zone 'UTC'
       FROM {source}
       JOIN res_partner p ON p.id = s.partner_id
+      {company_join}
      WHERE s.channel_id IS NOT NULL
     ON CONFLICT ON CONSTRAINT crm_touchpoint_external_ref_uniq DO UPDATE
        SET ({upd}, commercial_partner_id, write_uid, write_date)
@@ -66,12 +67,54 @@ UPSERT_SQL = """
      WHERE ({t_upd}) IS DISTINCT FROM ({ex_upd})
     RETURNING t.id, t.source_system, t.external_ref, (t.xmax = 0) AS created
 """
+# The touchpoint's amount `{amount}` (in currency `{currency}` at `{date}`)
+# in the currency of its company `co` (res_currency `cur`), at Odoo's rate of
+# the day: the latest rate on or before it, of the company or of all
+# companies, each rate relative to one base (Odoo's rule). The company's own
+# currency without a rate counts as the base (1.0, as Odoo does); a document
+# currency without a rate on or before the day converts to NULL (ingest and
+# the ORM refuse such rows, see _check_rates). Only rows in another currency
+# than the company's run the rate lookups.
+RATE_SQL = """(SELECT r.rate FROM res_currency_rate r
+                WHERE r.currency_id = {currency} AND r.name <= ({date})::date AND r.rate > 0
+                  AND (r.company_id IS NULL OR r.company_id = co.id)
+                ORDER BY r.company_id, r.name DESC LIMIT 1)"""
+TO_COMPANY_SQL = """CASE WHEN {amount} IS NULL THEN NULL
+     WHEN {currency} IS NULL OR co.id IS NULL OR {currency} = co.currency_id THEN {amount}
+     ELSE round({amount} * COALESCE(%s, 1.0) / %s / cur.rounding) * cur.rounding END""" % (
+    RATE_SQL.replace("{currency}", "co.currency_id"), RATE_SQL)
+# the derived columns: the amounts in the company's currency, from the
+# columns of the same row (alias `{row}`)
+COMPANY_AMOUNT_COLUMNS = [("company_amount", "amount"), ("company_cost_amount", "cost_amount")]
+# what they depend on: a write of any of these converts again
+CONVERTED_FROM = {"amount", "cost_amount", "currency_id", "date", "company_id"}
+
+
+def company_amount_sql(row, column):
+    """The SQL of `column` (amount or cost_amount) of the row aliased `row`
+    in its company's currency (`co` and `cur` joined, see COMPANY_JOIN)."""
+    return TO_COMPANY_SQL.format(amount="%s.%s" % (row, column),
+                                 currency="%s.currency_id" % row, date="%s.date" % row)
+
+
+# the company of the row `{row}` and its currency, for company_amount_sql
+COMPANY_JOIN = """LEFT JOIN res_company co ON co.id = {row}.company_id
+      LEFT JOIN res_currency cur ON cur.id = co.currency_id"""
 NPS_SCORES = [(str(n), str(n)) for n in range(11)]
 CSAT_SCORES = [("1", "1 - Very Unsatisfied"), ("2", "2 - Unsatisfied"), ("3", "3 - Neutral"),
                ("4", "4 - Satisfied"), ("5", "5 - Very Satisfied")]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SUBJECT_SIZE = 256
 SUMMARY_SIZE = 4000
+
+
+def missing_rate_message(env, currency, day):
+    """The error of an amount in `currency` (its code) on `day` that has
+    no rate to convert it to the company's currency."""
+    context = env.context  # noqa: F841 (the language of _() on Odoo 18)
+    return _("No exchange rate of %(currency)s on or before %(day)s: add one under Invoicing "
+             "> Configuration > Currencies (or give the amount in the company's currency).") % {
+        "currency": currency, "day": day}
 
 
 class CrmTouchpoint(models.Model):
@@ -128,6 +171,20 @@ class CrmTouchpoint(models.Model):
         string="Cost of Goods", currency_field="currency_id",
         help="What the goods of a purchase cost the company, when known (negative for a "
              "return): revenue less this is the customer's margin.")
+    company_currency_id = fields.Many2one(
+        "res.currency", string="Company Currency", related="company_id.currency_id",
+        readonly=True)
+    company_amount = fields.Monetary(
+        string="Amount in Company Currency", currency_field="company_currency_id",
+        readonly=True, copy=False,
+        help="The amount converted to the company's currency at the rate of the touchpoint's "
+             "day (the latest rate on or before it, under Invoicing > Configuration > "
+             "Currencies): what revenue, margin, profit and value add up.")
+    company_cost_amount = fields.Monetary(
+        string="Cost of Goods in Company Currency", currency_field="company_currency_id",
+        readonly=True, copy=False,
+        help="The cost of goods converted to the company's currency at the rate of the "
+             "touchpoint's day.")
     res_model = fields.Char(
         string="Document Model", readonly=True,
         help="Model of the Odoo document this touchpoint comes from.")
@@ -170,7 +227,28 @@ class CrmTouchpoint(models.Model):
          "Only a purchase (a return, a credit note) can have a negative amount."),
     ]
 
+    @api.model
+    def _company_amount_parts(self):
+        """The parts of the statements that convert the amounts of the
+        touchpoints aliased `s` (see TO_COMPANY_SQL)."""
+        return {"amount": company_amount_sql("s", "amount"),
+                "cost": company_amount_sql("s", "cost_amount"),
+                "company_join": COMPANY_JOIN.format(row="s")}
+
+    # sql-write: at install and update, the amounts in the company's currency of the rows
+    # written before those columns existed (derived from their own columns; no caller input)
     def init(self):
+        cr = self.env.cr
+        cr.execute(compose("""
+            UPDATE crm_touchpoint t SET company_amount = {amount}, company_cost_amount = {cost}
+              FROM crm_touchpoint s {company_join}
+             WHERE t.id = s.id
+               AND ((s.amount IS NOT NULL AND s.company_amount IS NULL)
+                    OR (s.cost_amount IS NOT NULL AND s.company_cost_amount IS NULL))
+        """, **self._company_amount_parts()))
+        self._init_indexes()
+
+    def _init_indexes(self):
         # Indexes are chosen for the screens and reports, not per column: the
         # composite ones below also serve lookups on their leading column
         # (customer, salesperson, team, campaign, origin model).
@@ -231,9 +309,11 @@ class CrmTouchpoint(models.Model):
             else:
                 new.append(vals)
             ids.append(found)
-        created = iter(compat.create_records(super(CrmTouchpoint, self).create, new).ids
-                       if new else ())
-        return self.browse([found or next(created) for found in ids])
+        created = compat.create_records(super(CrmTouchpoint, self).create, new) \
+            if new else self.browse()
+        created._convert_to_company_currency()
+        created_ids = iter(created.ids)
+        return self.browse([found or next(created_ids) for found in ids])
 
     @api.model
     def _lifecycle_reserved_sources(self):
@@ -243,7 +323,40 @@ class CrmTouchpoint(models.Model):
 
     def write(self, vals):
         self._check_written_values(vals)
-        return super(CrmTouchpoint, self).write(vals)
+        result = super(CrmTouchpoint, self).write(vals)
+        if CONVERTED_FROM.intersection(vals):
+            self._convert_to_company_currency()
+        return result
+
+    # sql-write: only the two amounts derived from the other columns of the touchpoints the
+    # caller has just created or written through the ORM (its rules applied there)
+    def _convert_to_company_currency(self):
+        """Convert the amounts of these touchpoints to their company's
+        currency, in one statement (the rule of TO_COMPANY_SQL). A currency
+        without a rate on or before a touchpoint's day is a ValidationError
+        naming it: nothing is written."""
+        if not self.ids:
+            return
+        cr = self.env.cr
+        # the ORM's pending writes reach the table before this query
+        compat.flush(self.env)
+        cr.execute(compose("""
+            UPDATE crm_touchpoint t SET company_amount = {amount}, company_cost_amount = {cost}
+              FROM crm_touchpoint s {company_join}
+             WHERE t.id = s.id AND t.id = ANY(%(ids)s)
+        """, **self._company_amount_parts()), {"ids": self.ids})
+        compat.invalidate_fields(self, [c for c, _base in COMPANY_AMOUNT_COLUMNS])
+        cr.execute("""
+            SELECT t.id, c.name, t.date::date FROM crm_touchpoint t
+              JOIN res_currency c ON c.id = t.currency_id
+             WHERE t.id = ANY(%(ids)s)
+               AND ((t.amount IS NOT NULL AND t.company_amount IS NULL)
+                    OR (t.cost_amount IS NOT NULL AND t.company_cost_amount IS NULL))
+             ORDER BY t.id LIMIT 1
+        """, {"ids": self.ids})
+        missing = cr.fetchone()
+        if missing:
+            raise ValidationError(missing_rate_message(self.env, missing[1], missing[2]))
 
     def _compute_phone_search(self):
         for touchpoint in self:
@@ -332,9 +445,17 @@ class CrmTouchpoint(models.Model):
         external_ref) when a value differs. `uid` is the SQL of the writing
         user. Returns id, source_system, external_ref, created of the rows
         written (unchanged rows are left alone and not returned)."""
-        updatable = [c for c in columns if c not in ("source_system", "external_ref")]
+        # the amounts in the company's currency, derived in the statement
+        # (compared too: a rate added since converts the row on a rebuild)
+        derived = [(c, base) for c, base in COMPANY_AMOUNT_COLUMNS if base in columns]
+        targets = list(columns) + [c for c, _base in derived]
+        values = sql.SQL(", ").join(
+            [idents(columns, "s")] + [sql.SQL(company_amount_sql("s", base))
+                                      for _c, base in derived])
+        updatable = [c for c in targets if c not in ("source_system", "external_ref")]
         return sql.SQL(UPSERT_SQL).format(
-            cols=idents(columns), scols=idents(columns, "s"), source=source, uid=uid,
+            cols=idents(targets), scols=values, source=source, uid=uid,
+            company_join=sql.SQL(COMPANY_JOIN.format(row="s") if derived else ""),
             upd=idents(updatable), ex_upd=idents(updatable, "excluded"),
             t_upd=idents(updatable, "t"))
 

@@ -12,7 +12,14 @@ from odoo.exceptions import UserError
 
 from .. import compat
 from ..guard import MANAGER_GROUP, permitted_ids, text_problem
-from .crm_touchpoint import DIRECTIONS, KINDS, SEVERITIES, SUBJECT_SIZE, SUMMARY_SIZE
+from .crm_touchpoint import (
+    DIRECTIONS,
+    KINDS,
+    SEVERITIES,
+    SUBJECT_SIZE,
+    SUMMARY_SIZE,
+    missing_rate_message,
+)
 
 MAX_ROWS = 50000
 REF_SIZE = 256
@@ -357,6 +364,7 @@ class CrmTouchpoint(models.Model):
                     key.pop(k)
             customer_keys.append(key)
             prepared.append(out)
+        self._ingest_check_rates(prepared, fail)
         notes = {}
         self._ingest_follow_merges(customer_keys, notes)
         matches = self.env["res.partner"]._lifecycle_match_customers(customer_keys)
@@ -370,6 +378,31 @@ class CrmTouchpoint(models.Model):
                 prepared[index]["partner_id"] = partner_id
         self._ingest_check_customers(prepared, customer_keys, errors, notes, fail)
         return [p for p in prepared if p is not None], errors, notes
+
+    @api.model
+    def _ingest_check_rates(self, prepared, fail):
+        """An amount in another currency than the company's needs a rate of
+        that currency on or before the row's day (the rule of the
+        conversion, TO_COMPANY_SQL): one query for the batch."""
+        company = self.env.user.company_id
+        rows = [(index, row) for index, row in enumerate(prepared)
+                if row and row.get("currency_id") and row.get("date")
+                and row["currency_id"] != company.currency_id.id
+                and (row.get("amount") is not None or row.get("cost_amount") is not None)]
+        if not rows:
+            return
+        self.env.cr.execute("""
+            SELECT k.i, c.name, k.day FROM unnest(%(idx)s::int[], %(currencies)s::int[],
+                                                 %(days)s::date[]) AS k(i, currency, day)
+              JOIN res_currency c ON c.id = k.currency
+             WHERE NOT EXISTS (SELECT 1 FROM res_currency_rate r
+                                WHERE r.currency_id = k.currency AND r.name <= k.day
+                                  AND r.rate > 0
+                                  AND (r.company_id IS NULL OR r.company_id = %(company)s))
+        """, {"idx": [i for i, _r in rows], "currencies": [r["currency_id"] for _i, r in rows],
+              "days": [r["date"].date() for _i, r in rows], "company": company.id})
+        for index, currency, day in self.env.cr.fetchall():
+            fail(index, "currency", missing_rate_message(self.env, currency, day))
 
     @api.model
     def _ingest_follow_merges(self, customer_keys, notes):

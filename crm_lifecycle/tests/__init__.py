@@ -21,3 +21,4 @@ from . import test_security_sinks
 from . import test_security_locks
 from . import test_phone_search
 from . import test_overview
+from . import test_currency

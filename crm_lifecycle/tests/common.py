@@ -61,6 +61,24 @@ class CrmLifecycleCase(SavepointCase):
         })
 
     @classmethod
+    def make_second_currency(cls):
+        """A second currency (cls.foreign) with two rates over time, the
+        company's own (cls.home) at the base rate: 1 home buys 0.8 foreign
+        from 2021 and 0.9 from 2022, none before 2021. Other rates of the
+        two are removed (demo data has some)."""
+        cls.home = cls.env.user.company_id.currency_id
+        cls.foreign = cls.env.ref("base.EUR" if cls.home != cls.env.ref("base.EUR")
+                                  else "base.USD")
+        cls.foreign.active = True
+        Rate = cls.env["res.currency.rate"]
+        Rate.search([("currency_id", "in", (cls.home | cls.foreign).ids)]).unlink()
+        for currency, day, rate in ((cls.home, "2000-01-01", 1.0),
+                                    (cls.foreign, "2021-01-01", 0.8),
+                                    (cls.foreign, "2022-01-01", 0.9)):
+            Rate.create({"currency_id": currency.id, "name": day, "rate": rate,
+                         "company_id": False})
+
+    @classmethod
     def make_other_company(cls):
         """A second company with its own sales manager, salesperson and
         customer; sets cls.company_b, cls.manager_b, cls.salesman_b,

@@ -79,10 +79,12 @@ NO_AGE = np.iinfo(np.int64).max
 # it is stored where possible: the date as its binary form (microseconds
 # since 2000-01-01, an int8), no arithmetic on it (extract() is numeric
 # arithmetic since PostgreSQL 14), and an amount converted only when there
-# is one (numeric to float8 goes through text).
+# is one (numeric to float8 goes through text). Amounts are those in the
+# company's currency (crm.touchpoint company_amount, at the rate of the day).
 READ_SQL = """
     COPY (SELECT t.commercial_partner_id, t.date,
-                 CASE WHEN t.amount IS NULL THEN 0::float8 ELSE t.amount::float8 END,
+                 CASE WHEN t.company_amount IS NULL THEN 0::float8
+                      ELSE t.company_amount::float8 END,
                  (t.channel_id * 8 + (t.kind = 'campaign')::int * 4
                   + (t.direction = 'inbound')::int * 2 + (t.kind = 'purchase')::int)::int4{cost}
             FROM crm_touchpoint t
@@ -93,10 +95,41 @@ READ_COLUMNS = [("pid", "int4"), ("date", "int8"), ("amount", "float8"), ("code"
 PG_EPOCH = datetime.datetime(2000, 1, 1)
 # the cost of goods, read only from a company that records any
 READ_COST = """,
-                 CASE WHEN t.cost_amount IS NULL THEN 0::float8
-                      ELSE t.cost_amount::float8 END"""
+                 CASE WHEN t.company_cost_amount IS NULL THEN 0::float8
+                      ELSE t.company_cost_amount::float8 END"""
 HAS_COST_SQL = """SELECT EXISTS (SELECT 1 FROM crm_touchpoint
                                   WHERE company_id = %s AND cost_amount IS NOT NULL)"""
+# What the campaigns of the company cost per customer contacted up to the
+# end of the as-of day: each campaign's cost per contact and its fixed cost
+# spread over the members it contacted (so that the customers' shares add up
+# to the campaign's actual cost), less the channel's unit cost the read above
+# already charged for the touchpoint of that contact (the campaign send, or
+# the done call or visit): one row per customer.
+CAMPAIGN_COST_SQL = """
+    WITH c AS (
+        SELECT c.id, c.cost_per_contact, c.fixed_cost, count(*) AS contacted
+          FROM crm_campaign c
+          JOIN crm_campaign_member m ON m.campaign_id = c.id
+         WHERE c.company_id = %(company)s AND m.split_group = 'target'
+           AND m.contact_date < %(until)s
+         GROUP BY c.id
+    )
+    SELECT p.commercial_partner_id,
+           sum(COALESCE(c.cost_per_contact, 0) + COALESCE(c.fixed_cost, 0) / c.contacted
+               - COALESCE(ch.unit_cost, 0))::float8
+      FROM c
+      JOIN crm_campaign_member m ON m.campaign_id = c.id AND m.split_group = 'target'
+                                AND m.contact_date < %(until)s
+      JOIN res_partner p ON p.id = m.partner_id
+      LEFT JOIN crm_touchpoint t
+             ON t.source_system = 'odoo' AND t.date < %(until)s
+            AND t.company_id = %(company)s
+            AND t.external_ref = CASE WHEN m.contact_message_id IS NOT NULL
+                                      THEN 'mail.message,' || m.contact_message_id
+                                      ELSE 'crm.campaign.member,' || m.id END
+      LEFT JOIN crm_touchpoint_channel ch ON ch.id = t.channel_id
+     GROUP BY 1
+"""
 PARTNERS_SQL = """COPY (SELECT id FROM res_partner WHERE active ORDER BY id)
                   TO STDOUT (FORMAT binary)"""
 
@@ -267,7 +300,9 @@ class CrmCustomerMetrics(models.Model):
                         help="The customer's phone, to call from the list.")
     cost_to_serve = fields.Monetary(
         string="Cost to Serve", readonly=True,
-        help="The unit costs of the channels of all the customer's touchpoints.")
+        help="The unit costs of the channels of all the customer's touchpoints; for a "
+             "contact made by a campaign, the campaign's cost per contact and its share of "
+             "the campaign's fixed cost instead.")
     cost_of_goods = fields.Monetary(
         string="Cost of Goods", readonly=True,
         help="What the goods the customer bought cost the company, where the purchases "
@@ -490,7 +525,25 @@ class CrmCustomerMetrics(models.Model):
         self._copy_out(READ_SQL.format(cost=READ_COST if cost else ""),
                        {"company": company.id, "until": fields.Date.to_string(until)},
                        READ_COLUMNS + ([("cost", "float8")] if cost else []), reading.add)
-        return reading.result()
+        read = reading.result()
+        self._add_campaign_costs(company, until, read)
+        return read
+
+    def _add_campaign_costs(self, company, until, read):
+        """The customers' shares of the campaigns' costs (CAMPAIGN_COST_SQL)
+        into their cost to serve (customers with a row: every contacted
+        member has the touchpoint of its contact)."""
+        self.env.cr.execute(CAMPAIGN_COST_SQL, {
+            "company": company.id, "until": fields.Date.to_string(until)})
+        rows = self.env.cr.fetchall()
+        if not rows or not len(read["partner_id"]):
+            return
+        pids, extra = (np.array(col) for col in zip(*rows))
+        at = np.searchsorted(read["partner_id"], pids)
+        at = np.minimum(at, len(read["partner_id"]) - 1)
+        known = read["partner_id"][at] == pids
+        read["cost"] = read["cost"] + np.bincount(at[known], weights=extra[known].astype(float),
+                                                  minlength=len(read["partner_id"]))
 
     def _write_rows(self, company, as_of, values):
         """Upsert the rows of the company (ids stay), delete the others: the

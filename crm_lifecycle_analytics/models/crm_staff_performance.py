@@ -33,10 +33,11 @@ CREATE OR REPLACE VIEW crm_staff_performance AS (
                (t.direction = 'inbound' AND t.kind NOT IN {not_contact})::int AS inbound_count,
                (t.kind = 'campaign')::int AS campaign_sent_count,
                t.response_hours,
-               CASE WHEN t.kind = 'purchase' THEN COALESCE(t.amount, 0) ELSE 0 END
+               CASE WHEN t.kind = 'purchase' THEN COALESCE(t.company_amount, 0) ELSE 0 END
                    AS revenue,
-               CASE WHEN t.kind = 'purchase' AND t.cost_amount IS NOT NULL
-                    THEN COALESCE(t.amount, 0) - t.cost_amount ELSE 0 END AS margin,
+               CASE WHEN t.kind = 'purchase' AND t.company_cost_amount IS NOT NULL
+                    THEN COALESCE(t.company_amount, 0) - t.company_cost_amount ELSE 0 END
+                   AS margin,
                0 AS campaign_members, 0 AS campaign_contacted, 0 AS campaign_responded,
                0::float8 AS incremental_responses, 0 AS leads_won, 0 AS won_revenue,
                0 AS customers_owned, 0::float8 AS portfolio_value,

@@ -15,3 +15,4 @@ from . import test_metrics_access
 from . import test_customer_snapshot
 from . import test_segment_shortcuts
 from . import test_worklist
+from . import test_money

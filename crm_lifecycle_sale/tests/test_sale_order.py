@@ -54,6 +54,27 @@ class TestSaleOrderTouchpoint(CrmLifecycleCase):
         # 2 x 30 before its tax, and 110 / 1.1 without the one inside
         self.assertAlmostEqual(tp.amount, 60.0 + 100.0)
 
+    def test_an_order_in_another_currency(self):
+        """An order priced in a second currency (its pricelist's), taxed:
+        the touchpoint keeps the order's untaxed amount and currency, and
+        its amount in the company's currency at the rate of the day the
+        order was confirmed (0.9 since 2022: 160 / 0.9)."""
+        self.make_second_currency()
+        pricelist = self.env["product.pricelist"].create({
+            "name": "Foreign prices", "currency_id": self.foreign.id})
+        added = self.env["account.tax"].create(compat.sale_tax_vals(20.0, included=False))
+        order = self.env["sale.order"].create({
+            "partner_id": self.person.id, "user_id": self.salesman.id,
+            "pricelist_id": pricelist.id,
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2,
+                                   "price_unit": 80.0, "tax_id": [(6, 0, added.ids)]})]})
+        order.action_confirm()
+        self.assertEqual(order.currency_id, self.foreign)
+        tp = self.Touchpoint.search([("res_model", "=", "sale.order"),
+                                     ("res_id", "=", order.id)])
+        self.assertEqual((tp.amount, tp.currency_id), (160.0, self.foreign))
+        self.assertEqual(tp.company_amount, 177.78)
+
     def test_cancelled_order_loses_it(self):
         self.order.action_confirm()
         self.order.with_context(**compat.NO_CANCEL_WIZARD).action_cancel()
