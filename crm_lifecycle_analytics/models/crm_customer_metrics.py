@@ -23,36 +23,22 @@ _logger = logging.getLogger(__name__)
 
 SEGMENT_SELECTION = [(code, label) for code, label, _rs, _fs in rfm.SEGMENTS]
 NPS_CATEGORIES = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
-# the latest scores and the open complaints of the customers with any, and a
-# detractor's lapse risk one band up; the other customers' feedback columns
-# were emptied just before
-# sql-write: derived metrics, run by _write_feedback (see there)
-FEEDBACK_SQL = """
-UPDATE crm_customer_metrics m
-   SET last_nps = f.nps, last_csat = f.csat, open_complaints = f.open_complaints,
-       nps_category = CASE WHEN f.nps::int >= 9 THEN 'promoter'
-                           WHEN f.nps::int >= 7 THEN 'passive'
-                           WHEN f.nps IS NOT NULL THEN 'detractor' END,
-       detractor = COALESCE(f.nps::int <= 6, false),
-       lapse_band = CASE WHEN f.nps::int <= 6 THEN
-                        CASE m.lapse_band WHEN 'active' THEN 'cooling'
-                                          WHEN 'cooling' THEN 'at_risk'
-                                          WHEN 'at_risk' THEN 'lapsed'
-                                          ELSE m.lapse_band END
-                    ELSE m.lapse_band END
-  FROM (SELECT commercial_partner_id AS partner_id,
-               (array_agg(nps_score ORDER BY date DESC, id DESC)
-                    FILTER (WHERE nps_score IS NOT NULL))[1] AS nps,
-               (array_agg(csat_score ORDER BY date DESC, id DESC)
-                    FILTER (WHERE csat_score IS NOT NULL))[1] AS csat,
-               count(*) FILTER (WHERE kind = 'complaint' AND (resolved_date IS NULL
-                                                         OR resolved_date >= %(until)s))
-                   AS open_complaints
-          FROM crm_touchpoint
-         WHERE company_id = %(company)s AND date < %(until)s
-           AND (nps_score IS NOT NULL OR csat_score IS NOT NULL OR kind = 'complaint')
-         GROUP BY commercial_partner_id) f
- WHERE m.company_id = %(company)s AND m.partner_id = f.partner_id
+# the latest scores and the open complaints of the customers with any, read
+# before the metrics are computed: a detractor's lapse risk is one band up
+# in the same pass (the band has one owner), and the feedback columns are
+# written with the other metrics
+FEEDBACK_READ_SQL = """
+    SELECT commercial_partner_id,
+           COALESCE(((array_agg(nps_score ORDER BY date DESC, id DESC)
+                      FILTER (WHERE nps_score IS NOT NULL))[1])::int, -1),
+           COALESCE(((array_agg(csat_score ORDER BY date DESC, id DESC)
+                      FILTER (WHERE csat_score IS NOT NULL))[1])::int, -1),
+           count(*) FILTER (WHERE kind = 'complaint' AND (resolved_date IS NULL
+                                                     OR resolved_date >= %(until)s))
+      FROM crm_touchpoint
+     WHERE company_id = %(company)s AND date < %(until)s AND commercial_partner_id IS NOT NULL
+       AND (nps_score IS NOT NULL OR csat_score IS NOT NULL OR kind = 'complaint')
+     GROUP BY commercial_partner_id
 """
 LAPSE_BANDS = [
     ("active", "Active"),
@@ -146,7 +132,8 @@ STAGE_COLUMNS = [
     ("cost_to_serve", "float8"), ("profit", "float8"), ("profit_rank", "int4"),
     ("profit_decile", "int2"), ("value_tier", "int2"), ("preferred_channel_id", "int4"),
     ("cost_of_goods", "float8"), ("margin", "float8"), ("months_active", "int2"),
-    ("loyalty", "float8"), ("clv_decile", "int2"),
+    ("loyalty", "float8"), ("clv_decile", "int2"), ("last_nps", "int2"),
+    ("last_csat", "int2"), ("open_complaints", "int4"), ("standing", "int2"),
 ]
 # target column of crm_customer_metrics: its value from the stage row `s`
 WRITE_COLUMNS = [
@@ -167,6 +154,13 @@ WRITE_COLUMNS = [
     ("expected_purchases_90d", "NULLIF(s.expected_purchases_90d, 'NaN')"),
     ("clv", "round(NULLIF(s.clv, 'NaN')::numeric, 2)"),
     ("lapse_band", "(%(bands)s::varchar[])[NULLIF(s.lapse_band, 0)]"),
+    ("standing", "(%(standings)s::varchar[])[NULLIF(s.standing, 0)]"),
+    ("last_nps", "CASE WHEN s.last_nps >= 0 THEN s.last_nps::varchar END"),
+    ("last_csat", "CASE WHEN s.last_csat >= 0 THEN s.last_csat::varchar END"),
+    ("nps_category", "CASE WHEN s.last_nps >= 9 THEN 'promoter' WHEN s.last_nps >= 7"
+                     " THEN 'passive' WHEN s.last_nps >= 0 THEN 'detractor' END"),
+    ("detractor", "s.last_nps BETWEEN 0 AND 6"),
+    ("open_complaints", "s.open_complaints"),
     ("contact_count", "s.contact_count"),
     ("inbound_count", "s.inbound_count"),
     ("last_contact", "CASE WHEN s.last_contact_age >= 0 THEN %(until)s::timestamp"
@@ -258,7 +252,17 @@ class CrmCustomerMetrics(models.Model):
         LAPSE_BANDS, string="Lapse Risk", readonly=True,
         help="From the probability of being active: Active (0.75 or more), Cooling Down "
              "(down to the lapse threshold of the settings), At Risk (down to half of it), "
-             "Lapsed (below).")
+             "Lapsed (below). A detractor (latest NPS 0 to 6) is one band higher.")
+    standing = fields.Selection(
+        rfm.STANDINGS, readonly=True, index=True,
+        help="The RFM segment and the lapse risk read together. The segment ranks the "
+             "customer against the other customers; the lapse risk reads the customer "
+             "against their own buying rhythm. Thriving: a strong segment (Champions, Loyal, "
+             "Potential Loyalists, New, Promising) buying at their rhythm. Gone Quiet: a "
+             "strong segment, but silent much longer than usual for them: call now. Steady: "
+             "buys rarely or long ago compared with others, but at their own rhythm. "
+             "Slipping Away: Need Attention or About to Sleep, and at risk or lapsed. Lost: "
+             "At Risk, Can't Lose or Hibernating, and at risk or lapsed.")
     contact_count = fields.Integer(
         string="Contacts", readonly=True,
         help="Touchpoints other than purchases and campaign sends (a campaign's mailing, "
@@ -443,11 +447,11 @@ class CrmCustomerMetrics(models.Model):
         if bg is not None:
             holdout_vals, check = self._holdout_check(company, as_of, data)
             model_vals.update(holdout_vals)
-        values = data.metrics(bg, gg, months, discount, lapse_threshold)
+        values = data.metrics(bg, gg, months, discount, lapse_threshold,
+                              self._read_feedback(company, until, data.partner_id))
         model = self.env["crm.clv.model"].create(dict(
             model_vals, duration=0.0, check_ids=[(0, 0, line) for line in check]))
         self._write_rows(company, as_of, values)
-        self._write_feedback(company, as_of)
         model.duration = time.time() - t0
         _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
                      data.n_rows, company.name, model.duration)
@@ -545,6 +549,25 @@ class CrmCustomerMetrics(models.Model):
         read["cost"] = read["cost"] + np.bincount(at[known], weights=extra[known].astype(float),
                                                   minlength=len(read["partner_id"]))
 
+    def _read_feedback(self, company, until, partner_ids):
+        """The latest NPS and CSAT (-1: none) and the open complaints of
+        each customer of `partner_ids` (sorted), from the few touchpoints
+        that carry them (FEEDBACK_READ_SQL)."""
+        n = len(partner_ids)
+        nps, csat = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+        complaints = np.zeros(n, dtype=np.int64)
+        self.env.cr.execute(FEEDBACK_READ_SQL, {
+            "company": company.id, "until": fields.Date.to_string(until)})
+        rows = self.env.cr.fetchall()
+        if rows and n:
+            pids, last_nps, last_csat, count = (np.array(col, dtype=np.int64)
+                                                for col in zip(*rows))
+            at = np.minimum(np.searchsorted(partner_ids, pids), n - 1)
+            known = partner_ids[at] == pids
+            nps[at[known]], csat[at[known]] = last_nps[known], last_csat[known]
+            complaints[at[known]] = count[known]
+        return {"nps": nps, "csat": csat, "complaints": complaints}
+
     def _write_rows(self, company, as_of, values):
         """Upsert the rows of the company (ids stay), delete the others: the
         values go to a temporary table by binary COPY, then in one
@@ -568,24 +591,6 @@ class CrmCustomerMetrics(models.Model):
             self._merge_stage(company, as_of, stage, len(values["partner_id"]))
         cr.execute(sql.SQL("DROP TABLE {}").format(stage))
 
-    # sql-write: derived metrics written by the engine for a company the caller manages
-    # (compute_metrics checks the group and the companies)
-    def _write_feedback(self, company, as_of):
-        """Latest NPS and CSAT, open complaints and the detractor flag (which
-        raises the lapse risk), from the few touchpoints that carry them: two
-        statements."""
-        cr = self.env.cr
-        cr.execute("""
-            UPDATE crm_customer_metrics
-               SET last_nps = NULL, last_csat = NULL, nps_category = NULL, detractor = false,
-                   open_complaints = 0
-             WHERE company_id = %s AND (last_nps IS NOT NULL OR last_csat IS NOT NULL
-                                        OR open_complaints > 0 OR detractor)
-        """, (company.id,))
-        cr.execute(FEEDBACK_SQL, {
-            "company": company.id,
-            "until": fields.Date.to_string(as_of + datetime.timedelta(days=1))})
-
     # sql-write: derived metrics written in bulk for a company the caller manages
     # (compute_metrics checks the group and the companies)
     def _merge_stage(self, company, as_of, stage, rows):
@@ -595,7 +600,8 @@ class CrmCustomerMetrics(models.Model):
             "until": fields.Date.to_string(as_of + datetime.timedelta(days=1)),
             "segments": [code for code, _l in SEGMENT_SELECTION],
             "bands": [code for code, _l in LAPSE_BANDS],
-            "tiers": [code for code, _l in VALUE_TIERS]}
+            "tiers": [code for code, _l in VALUE_TIERS],
+            "standings": [code for code, _l in rfm.STANDINGS]}
         # the customers known: updated in place (ids stay); a bulk update by
         # a join, not an upsert per row
         cr.execute("SELECT count(*) FROM crm_customer_metrics WHERE company_id = %s",
@@ -664,6 +670,11 @@ class CrmCustomerMetrics(models.Model):
         partners = [row[0] for row in self.env.cr.fetchall()]
         inside = "not in" if (value is False and operator == "=") else "in"
         return [("partner_id", inside, partners)]
+
+    def action_open_timeline(self):
+        """The customer's timeline."""
+        self.ensure_one()
+        return self.partner_id.action_view_touchpoints()
 
     def action_schedule_call(self):
         """Odoo's own activity dialog on the customer, filled in for a call
@@ -954,10 +965,16 @@ class _Arrays(object):
         self.m = np.where(self.m > 0, self.m, 0.0)
         self.x = np.where((self.x > 0) & (self.m <= 0), 0.0, self.x)
 
-    def metrics(self, bg, gg, months, discount, lapse_threshold):
-        """The rows to write, as the fixed-width arrays of STAGE_COLUMNS."""
-        b = self.buyers
+    def metrics(self, bg, gg, months, discount, lapse_threshold, feedback=None):
+        """The rows to write, as the fixed-width arrays of STAGE_COLUMNS.
+        feedback: the latest NPS and CSAT (-1 none) and open complaints per
+        row (see _read_feedback); a detractor (NPS 0-6) is one lapse band
+        up."""
         n = self.n_rows
+        if feedback is None:
+            feedback = {"nps": np.full(n, -1), "csat": np.full(n, -1),
+                        "complaints": np.zeros(n, dtype=np.int64)}
+        b = self.buyers
         r, f, m = rfm.rfm_scores(self.recency, np.where(b, self.n, np.nan),
                                  np.where(b, self.revenue, np.nan))
         codes = [code for code, _l in SEGMENT_SELECTION]
@@ -980,13 +997,18 @@ class _Arrays(object):
             band[(p_alive < 0.75) & (p_alive >= lapse_threshold)] = 2
             band[(p_alive < lapse_threshold) & (p_alive >= lapse_threshold / 2)] = 3
             band[p_alive < lapse_threshold / 2] = 4
+        detractor = (feedback["nps"] >= 0) & (feedback["nps"] <= 6)
+        band = np.where(detractor & (band > 0), np.minimum(band + 1, 4), band)
+        standing = rfm.standing(segments, band)
         margin = self.revenue - self.read["goods"]
         profit = margin - self.cost
         # rank 1 = most profitable; ties by partner id (stable order)
         order = np.lexsort((self.partner_id, -np.round(profit, 2)))
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(1, n + 1)
-        decile = np.ceil(10.0 * rank / max(n, 1)).astype(np.int64)
+        # tenths by rank: the first is always in the first tenth, also
+        # with fewer than ten customers (as ceil(10 rank / n) from ten on)
+        decile = 10 * (rank - 1) // max(n, 1) + 1
         # 1 high, 2 medium, 3 low (VALUE_TIERS)
         tier_basis = np.where(np.isnan(value), self.revenue, value) if bg else self.revenue
         tier = np.zeros(n, dtype=np.int64)
@@ -1005,7 +1027,7 @@ class _Arrays(object):
             v_order = np.lexsort((self.partner_id[valued], -np.round(value[valued], 2)))
             v_rank = np.empty(len(valued), dtype=np.int64)
             v_rank[v_order] = np.arange(1, len(valued) + 1)
-            clv_decile[valued] = np.ceil(10.0 * v_rank / len(valued))
+            clv_decile[valued] = 10 * (v_rank - 1) // len(valued) + 1
         read = self.read
         return {
             "partner_id": self.partner_id, "purchase_count": self.n,
@@ -1021,7 +1043,9 @@ class _Arrays(object):
             "profit_decile": decile, "value_tier": tier,
             "preferred_channel_id": read["channel"], "cost_of_goods": read["goods"],
             "margin": margin, "months_active": months_active, "loyalty": loyalty,
-            "clv_decile": clv_decile,
+            "clv_decile": clv_decile, "last_nps": feedback["nps"],
+            "last_csat": feedback["csat"], "open_complaints": feedback["complaints"],
+            "standing": standing,
         }
 
     def _loyalty(self):

@@ -10,7 +10,7 @@ customer without a value (no purchase).
 import numpy as np  # pylint: disable=missing-import-error
 from scipy import stats  # pylint: disable=missing-import-error
 
-__all__ = ["SEGMENTS", "quintile_scores", "rfm_scores", "segment"]
+__all__ = ["SEGMENTS", "STANDINGS", "quintile_scores", "rfm_scores", "segment", "standing"]
 
 # code, label and the cells (R scores, F scores) of the 10-cell R x F map;
 # the 25 cells are each in exactly one segment
@@ -76,3 +76,45 @@ def segment(r_scores, f_scores):
     if np.any((r < 0) | (r > 5) | (f < 0) | (f > 5)):
         raise ValueError("R and F scores run from 1 to 5 (0: no value)")
     return _CODES[_GRID[r, f]]
+
+
+# The RFM segment ranks a customer against the company's other customers
+# (a recent last purchase compared with theirs); the lapse risk reads the
+# customer against their own rhythm (the purchase model's probability of
+# being active). A loyal customer who bought every two weeks and has been
+# silent for three months can still rank among the best by recency and be
+# lapsed by their own rhythm: the standing says both in one word.
+STRONG_SEGMENTS = ("champions", "loyal", "potential_loyalists", "new", "promising")
+WEAK_SEGMENTS = ("at_risk", "cant_lose", "hibernating")
+STANDINGS = [
+    ("thriving", "Thriving"),
+    ("gone_quiet", "Gone Quiet"),
+    ("steady", "Steady"),
+    ("slipping", "Slipping Away"),
+    ("lost", "Lost"),
+]
+
+
+def standing(segments, bands):
+    """The standing of each customer (index in STANDINGS from 1; 0 none)
+    from the RFM segment code ('' none) and the lapse band (1 active, 2
+    cooling down, 3 at risk, 4 lapsed; 0 none):
+
+    - strong segment, active or cooling down: 1 thriving;
+    - strong segment, at risk or lapsed: 2 gone quiet (good by the
+      company's standard, silent well beyond their own rhythm);
+    - middle or weak segment, active or cooling down: 3 steady (buys
+      rarely or long ago compared with others, but at their own rhythm);
+    - middle segment (need attention, about to sleep), at risk or lapsed:
+      4 slipping away;
+    - weak segment, at risk or lapsed: 5 lost.
+    """
+    segments = np.asarray(segments, dtype=object)
+    bands = np.asarray(bands, dtype=int)
+    strong = np.isin(segments, STRONG_SEGMENTS)
+    weak = np.isin(segments, WEAK_SEGMENTS)
+    known = (segments != "") & (bands > 0)
+    safe = bands <= 2
+    result = np.where(strong, np.where(safe, 1, 2),
+                      np.where(safe, 3, np.where(weak, 5, 4)))
+    return np.where(known, result, 0)

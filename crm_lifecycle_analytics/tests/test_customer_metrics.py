@@ -14,7 +14,7 @@ from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
 from ..models import crm_customer_metrics as engine
-from ..stats import clv
+from ..stats import clv, rfm
 
 AS_OF = datetime.date(2026, 6, 30)
 
@@ -134,7 +134,7 @@ class TestCustomerMetrics(CrmLifecycleCase):
         ranked = rows.sorted(lambda m: (-m.clv, m.partner_id.id))
         n = len(ranked)
         for rank, row in enumerate(ranked, 1):
-            self.assertEqual(row.clv_decile, -(-10 * rank // n), row.partner_id.name)
+            self.assertEqual(row.clv_decile, 10 * (rank - 1) // n + 1, row.partner_id.name)
         # no model, no decile
         self.assertFalse(self.row("Repeat", self.other_company).clv_decile)
 
@@ -158,7 +158,11 @@ class TestCustomerMetrics(CrmLifecycleCase):
         self.assertAlmostEqual(row.cost_to_serve, costs)
         self.assertAlmostEqual(row.profit, -costs)
         self.assertEqual(row.profit_rank, 6)
-        self.assertEqual(row.profit_decile, 10)
+        # the last of six: 10 x 5 // 6 + 1 (the first of any number is in
+        # the first tenth)
+        self.assertEqual(row.profit_decile, 9)
+        self.assertEqual(self.Metrics.search([("company_id", "=", self.company.id),
+                                              ("profit_rank", "=", 1)]).profit_decile, 1)
 
     def test_rfm_scores_with_ties(self):
         # recency 10, 30, 30, 200, 400 days: average ranks 5, 3.5, 3.5, 2, 1 of 5
@@ -396,6 +400,11 @@ class TestCustomerMetrics(CrmLifecycleCase):
                          ("4", "detractor", True, "2"))
         self.assertEqual(row.lapse_band, self.RAISED[band])
         self.assertEqual(row.p_alive, before.p_alive, "the model itself is unchanged")
+        # the standing reads the raised band (one owner, one pass)
+        codes = [""] + [code for code, _label in rfm.STANDINGS]
+        self.assertEqual(row.standing, codes[rfm.standing(
+            [row.rfm_segment], [[b for b, _l in engine.LAPSE_BANDS].index(row.lapse_band) + 1]
+        )[0]])
         # a later answer makes the customer a promoter: the band comes back
         self.feedback(5, nps_score="9")
         row = self.recompute()

@@ -66,3 +66,28 @@ class TestSegments(compat.pure_test_case()):
     def test_scores_out_of_range_are_refused(self):
         with self.assertRaisesRegex(ValueError, "1 to 5"):
             rfm.segment([6], [1])
+
+
+class TestStanding(compat.pure_test_case()):
+    """The RFM segment and the lapse band read together (the rule of the
+    README's "Segment and lapse risk together")."""
+
+    def test_every_combination(self):
+        # bands: 1 active, 2 cooling down, 3 at risk, 4 lapsed
+        cases = [
+            ("champions", 1, "thriving"), ("loyal", 2, "thriving"), ("new", 1, "thriving"),
+            ("champions", 4, "gone_quiet"), ("potential_loyalists", 3, "gone_quiet"),
+            ("need_attention", 1, "steady"), ("hibernating", 2, "steady"),
+            ("about_to_sleep", 3, "slipping"), ("need_attention", 4, "slipping"),
+            ("cant_lose", 4, "lost"), ("at_risk", 3, "lost"), ("hibernating", 4, "lost"),
+        ]
+        codes = [""] + [code for code, _label in rfm.STANDINGS]
+        got = rfm.standing([c[0] for c in cases], [c[1] for c in cases])
+        self.assertEqual([codes[i] for i in got], [c[2] for c in cases])
+
+    def test_no_segment_or_no_band_has_no_standing(self):
+        self.assertEqual(list(rfm.standing(["", "champions", ""], [1, 0, 0])), [0, 0, 0])
+
+    def test_every_segment_has_a_standing_in_both_bands(self):
+        for code, _label, _rs, _fs in rfm.SEGMENTS:
+            self.assertTrue(all(rfm.standing([code, code], [1, 4])), code)
