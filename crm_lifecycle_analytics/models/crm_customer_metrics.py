@@ -13,6 +13,7 @@ from odoo.tools import html_sanitize
 
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import check_companies, try_job_lock
+from odoo.addons.crm_lifecycle.models.crm_campaign import REACH_CONDITIONS
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import CSAT_SCORES, NPS_SCORES
 from odoo.addons.crm_lifecycle.sql import compose, idents, planner_settings
 
@@ -116,6 +117,46 @@ CAMPAIGN_COST_SQL = """
       LEFT JOIN crm_touchpoint_channel ch ON ch.id = t.channel_id
      GROUP BY 1
 """
+# The channel-shift what-if: for each customer reached outbound, the
+# cheapest channel a campaign could reach them by (active, with a campaign
+# execution, what it needs on file, no refusal, consent where opt-in)
+# cheaper than what their outbound contacts cost on average, and the profit
+# if every outbound contact had gone that way. Only the cheaper channels of
+# the customers with outbound contacts are looked at.
+# sql-write: derived metrics, run by _write_channel_shift (see there)
+CHANNEL_SHIFT_SQL = """
+    WITH consent AS (
+        SELECT DISTINCT ON (c.partner_id, c.channel_id) c.partner_id, c.channel_id, c.status
+          FROM crm_partner_consent c
+         WHERE c.company_id IS NULL OR c.company_id = %(company)s
+         ORDER BY c.partner_id, c.channel_id, c.date DESC, c.id DESC
+    ), best AS (
+        SELECT DISTINCT ON (m.id) m.id, ch.id AS channel_id, ch.unit_cost
+          FROM crm_customer_metrics m
+          JOIN res_partner cp ON cp.id = m.partner_id
+          JOIN crm_touchpoint_channel ch
+            ON ch.active AND ch.campaign_execution IS NOT NULL
+           AND COALESCE(ch.unit_cost, 0) * m.outbound_count < m.outbound_cost
+          LEFT JOIN consent cs ON cs.partner_id = cp.id AND cs.channel_id = ch.id
+         WHERE m.company_id = %(company)s AND m.outbound_count > 0
+           AND cs.status IS DISTINCT FROM 'refused'
+           AND (ch.consent_policy IS DISTINCT FROM 'opt_in' OR cs.status = 'granted')
+           AND NOT COALESCE(CASE ch.reach_by
+                   WHEN 'email' THEN ({no_email}) OR ({opt_out})
+                   WHEN 'phone' THEN ({no_phone})
+                   WHEN 'mobile' THEN ({no_mobile})
+                   WHEN 'address' THEN ({no_address}) END, FALSE)
+         ORDER BY m.id, ch.unit_cost, ch.sequence, ch.id
+    )
+    UPDATE crm_customer_metrics m
+       SET shift_channel_id = best.channel_id,
+           shift_profit = m.profit + m.outbound_cost
+                          - round(m.outbound_count * COALESCE(best.unit_cost, 0), 2),
+           shift_gain = m.outbound_cost - round(m.outbound_count * COALESCE(best.unit_cost, 0), 2),
+           shift_reachable = 100.0
+      FROM best
+     WHERE m.id = best.id
+"""
 PARTNERS_SQL = """COPY (SELECT id FROM res_partner WHERE active ORDER BY id)
                   TO STDOUT (FORMAT binary)"""
 
@@ -134,6 +175,7 @@ STAGE_COLUMNS = [
     ("cost_of_goods", "float8"), ("margin", "float8"), ("months_active", "int2"),
     ("loyalty", "float8"), ("clv_decile", "int2"), ("last_nps", "int2"),
     ("last_csat", "int2"), ("open_complaints", "int4"), ("standing", "int2"),
+    ("outbound_count", "int4"), ("outbound_cost", "float8"),
 ]
 # target column of crm_customer_metrics: its value from the stage row `s`
 WRITE_COLUMNS = [
@@ -161,6 +203,13 @@ WRITE_COLUMNS = [
                      " THEN 'passive' WHEN s.last_nps >= 0 THEN 'detractor' END"),
     ("detractor", "s.last_nps BETWEEN 0 AND 6"),
     ("open_complaints", "s.open_complaints"),
+    ("outbound_count", "s.outbound_count"),
+    ("outbound_cost", "round(s.outbound_cost::numeric, 2)"),
+    # the channel shift: none until _write_channel_shift finds a cheaper channel
+    ("shift_channel_id", "NULL::int"),
+    ("shift_profit", "round(s.profit::numeric, 2)"),
+    ("shift_gain", "0"),
+    ("shift_reachable", "CASE WHEN s.outbound_count > 0 THEN 0.0 END"),
     ("contact_count", "s.contact_count"),
     ("inbound_count", "s.inbound_count"),
     ("last_contact", "CASE WHEN s.last_contact_age >= 0 THEN %(until)s::timestamp"
@@ -307,6 +356,29 @@ class CrmCustomerMetrics(models.Model):
         help="The unit costs of the channels of all the customer's touchpoints; for a "
              "contact made by a campaign, the campaign's cost per contact and its share of "
              "the campaign's fixed cost instead.")
+    outbound_count = fields.Integer(
+        string="Outbound Contacts", readonly=True,
+        help="Contacts made and campaign messages sent to the customer.")
+    outbound_cost = fields.Monetary(
+        string="Outbound Cost", readonly=True,
+        help="What the outbound contacts cost at their channels' costs per contact.")
+    shift_channel_id = fields.Many2one(
+        "crm.touchpoint.channel", string="Cheaper Channel", readonly=True,
+        help="The cheapest channel a campaign may reach the customer by (what it needs on "
+             "file, no refusal, consent where the channel asks for it), when it is cheaper "
+             "than what their outbound contacts cost on average.")
+    shift_profit = fields.Monetary(
+        string="Profit if Shifted", readonly=True,
+        help="The profit if every outbound contact had gone through the cheaper channel.")
+    shift_gain = fields.Monetary(
+        string="Gain from Shifting", readonly=True,
+        help="Profit if shifted less today's profit.")
+    shift_reachable = fields.Float(
+        string="Reachable Cheaper (%)", readonly=True, digits=(5, 1),
+        **compat.aggregator("avg"),
+        help="100 when the customer can be reached by a cheaper channel, 0 when not (empty "
+             "without outbound contacts): averaged over customers, the share reachable "
+             "that way.")
     cost_of_goods = fields.Monetary(
         string="Cost of Goods", readonly=True,
         help="What the goods the customer bought cost the company, where the purchases "
@@ -452,6 +524,7 @@ class CrmCustomerMetrics(models.Model):
         model = self.env["crm.clv.model"].create(dict(
             model_vals, duration=0.0, check_ids=[(0, 0, line) for line in check]))
         self._write_rows(company, as_of, values)
+        self._write_channel_shift(company)
         model.duration = time.time() - t0
         _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
                      data.n_rows, company.name, model.duration)
@@ -548,6 +621,16 @@ class CrmCustomerMetrics(models.Model):
         known = read["partner_id"][at] == pids
         read["cost"] = read["cost"] + np.bincount(at[known], weights=extra[known].astype(float),
                                                   minlength=len(read["partner_id"]))
+
+    # sql-write: derived metrics of a company the caller manages (compute_metrics checks the
+    # group and the companies); the conditions are the suite's constants
+    def _write_channel_shift(self, company):
+        """The channel-shift what-if of the company's customers
+        (CHANNEL_SHIFT_SQL): one statement."""
+        conditions = {"no_%s" % reach: condition
+                      for reach, condition in REACH_CONDITIONS.items()}
+        self.env.cr.execute(compose(CHANNEL_SHIFT_SQL, opt_out=compat.EMAIL_OPT_OUT_SQL,
+                                    **conditions), {"company": company.id})
 
     def _read_feedback(self, company, until, partner_ids):
         """The latest NPS and CSAT (-1: none) and the open complaints of
@@ -670,6 +753,19 @@ class CrmCustomerMetrics(models.Model):
         partners = [row[0] for row in self.env.cr.fetchall()]
         inside = "not in" if (value is False and operator == "=") else "in"
         return [("partner_id", inside, partners)]
+
+    @api.model
+    def action_segment_worth_shifting(self):
+        """One click: a segment (a rule, kept up to date) of the customers of
+        the user's company worth a cheaper channel, opened in its form."""
+        context = self.env.context  # noqa: F841 (the language of _() on Odoo 18)
+        company = self.env.user.company_id
+        segment = self.env["crm.segment"].create({
+            "name": _("Worth a Cheaper Channel"), "kind": "rule",
+            "lifecycle_worth_shifting": True, "company_id": company.id})
+        segment.refresh_members()
+        return {"type": "ir.actions.act_window", "res_model": "crm.segment",
+                "res_id": segment.id, "view_mode": "form", "target": "current"}
 
     def action_open_timeline(self):
         """The customer's timeline."""
@@ -829,6 +925,10 @@ class _Reading(object):
         self.channel_ids = np.array(ids or [0], dtype=np.int64)
         self.slots = max(len(ids), 1)
         self.contacts = np.zeros(n, dtype=np.int64)
+        # the outbound contacts and campaign sends, and what they cost at
+        # their channels' unit costs (the channel-shift what-if)
+        self.out_count = np.zeros(n, dtype=np.int64)
+        self.out_cost = np.zeros(n)
         # customers reached by a campaign send (no contact, no purchase):
         # they have a row too, with its cost to serve
         self.sent = np.zeros(n, dtype=bool)
@@ -864,6 +964,10 @@ class _Reading(object):
             self.goods += np.bincount(idx, weights=goods, minlength=n)
         c_idx, c_age = idx[contact], age[contact]
         self.contacts += np.bincount(c_idx, minlength=n)
+        outbound = (code & 3) == 0
+        self.out_count += np.bincount(idx[outbound], minlength=n)
+        self.out_cost += np.bincount(idx[outbound], weights=self.unit_cost[channel[outbound]],
+                                     minlength=n)
         # the latest contact: only the rows more recent than the best so far
         # go through the (slow) unbuffered minimum
         better = c_age < self.contact_age[c_idx]
@@ -935,6 +1039,7 @@ class _Reading(object):
             "contacts": self.contacts[rows], "inbound": inbound,
             "contact_age": np.where(contact_age == NO_AGE, -1, contact_age),
             "cost": self.cost[rows], "goods": self.goods[rows], "channel": channel,
+            "out_count": self.out_count[rows], "out_cost": self.out_cost[rows],
         }
 
 
@@ -1045,7 +1150,8 @@ class _Arrays(object):
             "margin": margin, "months_active": months_active, "loyalty": loyalty,
             "clv_decile": clv_decile, "last_nps": feedback["nps"],
             "last_csat": feedback["csat"], "open_complaints": feedback["complaints"],
-            "standing": standing,
+            "standing": standing, "outbound_count": read["out_count"],
+            "outbound_cost": read["out_cost"],
         }
 
     def _loyalty(self):

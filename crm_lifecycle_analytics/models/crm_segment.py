@@ -17,6 +17,11 @@ SHORTCUTS = [("lifecycle_rfm_segment", " AND rfm_segment = %s"),
              ("lifecycle_lapse_band", " AND lapse_band = %s"),
              ("lifecycle_value_tier", " AND value_tier = %s")]
 BOUGHT = " AND purchase_count > 0"
+# unprofitable or low-margin (the three least profitable tenths) customers a
+# cheaper channel would make more profitable (the channel-shift what-if)
+WORTH_SHIFTING = " AND shift_gain > 0 AND (profit < 0 OR profit_decile >= 8)"
+WORTH_SHIFTING_DOMAIN = ["&", ("shift_gain", ">", 0), "|", ("profit", "<", 0),
+                         ("profit_decile", ">=", 8)]
 
 
 class CrmSegment(models.Model):
@@ -36,6 +41,12 @@ class CrmSegment(models.Model):
         help="Only the customers who bought (at least one purchase), or only those who "
              "never did.")
 
+    lifecycle_worth_shifting = fields.Boolean(
+        string="Worth a Cheaper Channel",
+        help="Only the unprofitable or low-margin customers (the three least profitable "
+             "tenths) whose outbound contacts would cost less through a channel their "
+             "consent allows (from their latest metrics).")
+
     def _rule_filters(self):
         filters = super(CrmSegment, self)._rule_filters()
         conditions, params = [], [self.company_id.id]
@@ -45,6 +56,8 @@ class CrmSegment(models.Model):
                 params.append(self[field])
         if self.lifecycle_bought == "bought":
             conditions.append(BOUGHT)
+        if self.lifecycle_worth_shifting:
+            conditions.append(WORTH_SHIFTING)
         if conditions:
             filters.append((IN_METRICS % "".join(conditions), params))
         if self.lifecycle_bought == "not_bought":

@@ -16,3 +16,4 @@ from . import test_customer_snapshot
 from . import test_segment_shortcuts
 from . import test_worklist
 from . import test_money
+from . import test_channel_shift

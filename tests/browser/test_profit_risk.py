@@ -86,3 +86,47 @@ def test_profit_deciles_by_lapse_risk(page, odoo_server, artifacts_dir):
     page.wait_for_selector(".o_control_panel .breadcrumb:has-text('%s')" % NAME)
     page.wait_for_selector(".o_list_view tr.o_data_row, .o_kanban_record, .o_timeline")
     assert_healthy(page, "the customer's timeline")
+
+
+def test_channel_shift_totals(page, odoo_server, artifacts_dir):
+    """Reporting > Channel Shift (issue 20, item 3): the unprofitable and
+    low-margin customers' profit today and if shifted, as read_group sums
+    them, in the pivot's total row."""
+    rpc = odoo_server.rpc
+    phone = rpc("crm.touchpoint.channel", "search", [("code", "=", "phone")])[0]
+    today = datetime.date.today()
+    partner = rpc("res.partner", "create", {"name": "Sam Shift-Calls", "customer": True,
+                                            "email": "sam@shift-calls.example"})
+    for days_ago in (9, 6, 3):
+        rpc("crm.touchpoint", "create", {
+            "partner_id": partner, "kind": "contact", "channel_id": phone,
+            "direction": "outbound",
+            "date": (today - datetime.timedelta(days=days_ago)).strftime("%Y-%m-%d 10:00:00")})
+    rpc("crm.customer.metrics", "compute_metrics")
+    mine = rpc("crm.customer.metrics", "search_read", [("partner_id", "=", partner)],
+               ["shift_gain", "shift_channel_id", "profit"])[0]
+    assert mine["shift_gain"] > 0 and mine["shift_channel_id"], mine
+    low_margin = ["|", ("profit", "<", 0), ("profit_decile", ">=", 8)]
+    total = rpc("crm.customer.metrics", "read_group", low_margin,
+                ["profit", "shift_profit", "shift_gain"], [])[0]
+
+    login(page, odoo_server.url)
+    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+    page.wait_for_selector(".o_kanban_view, .o_list_view")
+    open_menu(page, "crm_lifecycle_analytics.crm_customer_metrics_menu_channel_shift")
+    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('Channel Shift')")
+    pivot = page.locator(".o_pivot table")
+    pivot.wait_for()
+    page.wait_for_selector(".o_pivot td.o_pivot_cell_value")
+    headers = pivot.locator("thead").inner_text()
+    for label in ("Profit if Shifted", "Gain from Shifting", "Reachable Cheaper"):
+        assert label.lower() in headers.lower(), headers
+    cells = numbers(pivot.locator("tbody tr").first.locator(
+        "td.o_pivot_cell_value").all_inner_texts())
+    shot(page, artifacts_dir, "channel_shift")
+    # profit, profit if shifted, gain, share reachable, count
+    assert cells[0] == round(total["profit"], 2), (total, cells)
+    assert cells[1] == round(total["shift_profit"], 2), (total, cells)
+    assert cells[2] == round(total["shift_gain"], 2), (total, cells)
+    assert cells[-1] == total["__count"], (total, cells)
+    assert_healthy(page, "Channel Shift")
