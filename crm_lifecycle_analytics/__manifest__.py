@@ -26,6 +26,7 @@
         "views/res_config_settings_views.xml",
         "views/crm_customer_activity_wizard_views.xml",
         "views/crm_segment_views.xml",
+        "views/crm_company_view_views.xml",
         "data/crm_lifecycle_tile_data.xml",
     ],
     "demo": [],

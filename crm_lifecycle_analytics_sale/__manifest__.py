@@ -11,7 +11,10 @@
     "website": "https://github.com/crm-lifecycle/crm_lifecycle",
     "depends": ["crm_lifecycle_analytics", "crm_lifecycle_sale"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/crm_segment_category_security.xml",
         "views/crm_customer_metrics_views.xml",
+        "views/crm_segment_category_views.xml",
         "views/res_partner_views.xml",
     ],
     "auto_install": True,

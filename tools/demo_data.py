@@ -581,6 +581,8 @@ def generate(env, today=None, seed=SEED):
             month = month_end + datetime.timedelta(days=1)
         Metrics.compute_metrics(company_ids=company.ids, as_of=today)
         Snapshot.take_snapshot(company_ids=company.ids, month=today)
+        # the company view (retention, churn, cohorts) over the whole history
+        env["crm.retention.month"].refresh(company_ids=company.ids)
         stats["metrics"] = Metrics.search_count([("company_id", "=", company.id)])
     # 7. this month's and last month's targets: a leaderboard to look at
     stats["targets"] = generate_targets(env, company, staff, today, random.Random(seed + 5))

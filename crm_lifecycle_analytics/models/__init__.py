@@ -8,3 +8,5 @@ from . import crm_campaign
 from . import crm_staff_performance
 from . import crm_staff_target
 from . import crm_staff_response_time
+from . import crm_company_view
+from . import crm_segment_roi

@@ -130,13 +130,21 @@ class CrmCustomerSnapshot(models.Model):
                             "WHERE month = %s", (month,))
         done = {company_id for company_id, in self.env.cr.fetchall()}
         todo = [c for c in companies.ids if c not in done]
+        if not todo:
+            return 0
         # sudo: as above, the cron's own companies list
-        return self.sudo().take_snapshot(company_ids=todo, month=month) if todo else 0
+        written = self.sudo().take_snapshot(company_ids=todo, month=month)
+        # the company view (retention, cohorts) with the month's snapshot
+        # sudo: as above, the cron's own companies list
+        self.env["crm.retention.month"].sudo().refresh(company_ids=todo)
+        return written
 
     @api.model
     def action_take_snapshot(self):
         """Take (or retake) this month's snapshot now, then show the
         migration report."""
         self.take_snapshot()
+        # the value ledger and the rest of the company view follow the snapshot
+        self.env["crm.retention.month"].refresh()
         return compat.action_values(self.env.ref(
             "crm_lifecycle_analytics.crm_customer_snapshot_action_migration"))

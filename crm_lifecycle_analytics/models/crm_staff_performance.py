@@ -18,95 +18,135 @@ from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import NOT_CONTACT_KINDS_SQL
 from odoo.addons.crm_lifecycle.sql import compose
 
-# the view; each part's id is its source row's id times 8 plus the part.
-# Averaged measures (response time, share at risk) are NULL outside their
+# The view, from named parts as Odoo's own reports build theirs: the columns
+# every row has (KEYS), then the measures (MEASURES, with the value a part
+# that does not give one has), then one part per source: its FROM and WHERE
+# and its expression of each key and of the measures it gives. Adding a
+# measure is one line in MEASURES and one in each part that gives it.
+# Each part's id is its source row's id times 8 plus the part. Averaged
+# measures (response time, share at risk, scores) are NULL outside their
 # part, so that avg() in the pivot counts only the rows they belong to.
-VIEW = """
-CREATE OR REPLACE VIEW crm_staff_performance AS (
-    SELECT x.*, (x.response_hours IS NOT NULL)::int AS answered_count
-      FROM (
-        SELECT t.id::bigint * 8 AS id, 'touchpoint'::varchar AS source, t.date, t.user_id,
-               t.team_id, t.company_id, t.commercial_partner_id AS partner_id, t.channel_id,
-               t.id AS touchpoint_id, NULL::int AS campaign_id, NULL::int AS lead_id,
-               (t.direction = 'outbound' AND t.kind NOT IN {not_contact})::int
-                   AS outbound_count,
-               (t.direction = 'inbound' AND t.kind NOT IN {not_contact})::int AS inbound_count,
-               (t.kind = 'campaign')::int AS campaign_sent_count,
-               t.response_hours,
-               CASE WHEN t.kind = 'purchase' THEN COALESCE(t.company_amount, 0) ELSE 0 END
-                   AS revenue,
-               CASE WHEN t.kind = 'purchase' AND t.company_cost_amount IS NOT NULL
-                    THEN COALESCE(t.company_amount, 0) - t.company_cost_amount ELSE 0 END
-                   AS margin,
-               0 AS campaign_members, 0 AS campaign_contacted, 0 AS campaign_responded,
-               0::float8 AS incremental_responses, 0 AS leads_won, 0 AS won_revenue,
-               0 AS customers_owned, 0::float8 AS portfolio_value,
-               NULL::float8 AS at_risk_share, 0 AS quiet_customers,
-               CASE WHEN t.nps_score::int >= 9 THEN 100.0 WHEN t.nps_score::int >= 7 THEN 0.0
-                    WHEN t.nps_score IS NOT NULL THEN -100.0 END AS nps,
-               t.csat_score::float8 AS csat,
-               (t.kind = 'complaint')::int AS complaint_count,
-               (t.kind = 'complaint' AND t.resolved_date IS NULL)::int AS open_complaint_count,
-               CASE WHEN t.kind = 'complaint' AND t.resolved_date IS NOT NULL
-                    THEN EXTRACT(epoch FROM t.resolved_date - t.date) / 3600.0
-                    END AS resolution_hours
-          FROM crm_touchpoint t
-         WHERE t.user_id IS NOT NULL
-        UNION ALL
-        -- target members assigned to a salesperson: contacted, and the
-        -- response above the control group's rate (incremental)
-        SELECT m.id::bigint * 8 + 1, 'campaign', COALESCE(m.contact_date, c.date_start),
-               m.user_id, m.team_id, m.company_id, m.partner_id, c.channel_id, NULL,
-               m.campaign_id, NULL, 0, 0, 0, NULL, 0, 0,
-               1, (m.contact_date IS NOT NULL AND ch.campaign_execution = 'activity')::int, 0,
-               (m.response_date IS NOT NULL)::int - ctl.rate, 0, 0, 0, 0, NULL, 0,
-               NULL, NULL, 0, 0, NULL
-          FROM crm_campaign_member m
+KEYS = ["id", "source", "date", "user_id", "team_id", "company_id", "partner_id",
+        "channel_id", "touchpoint_id", "campaign_id", "lead_id"]
+MEASURES = [
+    ("outbound_count", "0"), ("inbound_count", "0"), ("campaign_sent_count", "0"),
+    ("response_hours", "NULL::float8"), ("revenue", "0"), ("margin", "0"),
+    ("campaign_members", "0"), ("campaign_contacted", "0"), ("campaign_responded", "0"),
+    ("incremental_responses", "0::float8"), ("leads_won", "0"), ("won_revenue", "0"),
+    ("customers_owned", "0"), ("portfolio_value", "0::float8"),
+    ("at_risk_share", "NULL::float8"), ("quiet_customers", "0"), ("nps", "NULL::numeric"),
+    ("csat", "NULL::float8"), ("complaint_count", "0"), ("open_complaint_count", "0"),
+    ("resolution_hours", "NULL::numeric"),
+]
+PARTS = [
+    # every touchpoint credited to a salesperson
+    {"keys": {
+        "id": "t.id::bigint * 8", "source": "'touchpoint'::varchar", "date": "t.date",
+        "user_id": "t.user_id", "team_id": "t.team_id", "company_id": "t.company_id",
+        "partner_id": "t.commercial_partner_id", "channel_id": "t.channel_id",
+        "touchpoint_id": "t.id", "campaign_id": "NULL::int", "lead_id": "NULL::int"},
+     "measures": {
+        "outbound_count": "(t.direction = 'outbound' AND t.kind NOT IN {not_contact})::int",
+        "inbound_count": "(t.direction = 'inbound' AND t.kind NOT IN {not_contact})::int",
+        "campaign_sent_count": "(t.kind = 'campaign')::int",
+        "response_hours": "t.response_hours",
+        "revenue": "CASE WHEN t.kind = 'purchase' THEN COALESCE(t.company_amount, 0) "
+                   "ELSE 0 END",
+        "margin": "CASE WHEN t.kind = 'purchase' AND t.company_cost_amount IS NOT NULL "
+                  "THEN COALESCE(t.company_amount, 0) - t.company_cost_amount ELSE 0 END",
+        "nps": "CASE WHEN t.nps_score::int >= 9 THEN 100.0 WHEN t.nps_score::int >= 7 "
+               "THEN 0.0 WHEN t.nps_score IS NOT NULL THEN -100.0 END",
+        "csat": "t.csat_score::float8",
+        "complaint_count": "(t.kind = 'complaint')::int",
+        "open_complaint_count": "(t.kind = 'complaint' AND t.resolved_date IS NULL)::int",
+        "resolution_hours": "CASE WHEN t.kind = 'complaint' AND t.resolved_date IS NOT NULL "
+                            "THEN EXTRACT(epoch FROM t.resolved_date - t.date) / 3600.0 END"},
+     "from": "crm_touchpoint t WHERE t.user_id IS NOT NULL"},
+    # target members assigned to a salesperson: contacted, and the response
+    # above the control group's rate (incremental)
+    {"keys": {
+        "id": "m.id::bigint * 8 + 1", "source": "'campaign'",
+        "date": "COALESCE(m.contact_date, c.date_start)", "user_id": "m.user_id",
+        "team_id": "m.team_id", "company_id": "m.company_id", "partner_id": "m.partner_id",
+        "channel_id": "c.channel_id", "touchpoint_id": "NULL", "campaign_id": "m.campaign_id",
+        "lead_id": "NULL"},
+     "measures": {
+        "campaign_members": "1",
+        "campaign_contacted": "(m.contact_date IS NOT NULL "
+                              "AND ch.campaign_execution = 'activity')::int",
+        "incremental_responses": "(m.response_date IS NOT NULL)::int - ctl.rate"},
+     "from": """crm_campaign_member m
           JOIN crm_campaign c ON c.id = m.campaign_id
           JOIN crm_touchpoint_channel ch ON ch.id = c.channel_id
           LEFT JOIN (SELECT campaign_id, avg((response_date IS NOT NULL)::int)::float8 AS rate
                        FROM crm_campaign_member WHERE split_group = 'control'
                       GROUP BY campaign_id) ctl ON ctl.campaign_id = m.campaign_id
          WHERE m.split_group = 'target' AND m.user_id IS NOT NULL
-           AND c.date_start IS NOT NULL
-        UNION ALL
-        SELECT m.id::bigint * 8 + 2, 'campaign', m.response_date, m.user_id, m.team_id,
-               m.company_id, m.partner_id, c.channel_id, m.response_touchpoint_id,
-               m.campaign_id, NULL, 0, 0, 0, NULL, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, NULL, 0,
-               NULL, NULL, 0, 0, NULL
-          FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
+           AND c.date_start IS NOT NULL"""},
+    # the responses of those members
+    {"keys": {
+        "id": "m.id::bigint * 8 + 2", "source": "'campaign'", "date": "m.response_date",
+        "user_id": "m.user_id", "team_id": "m.team_id", "company_id": "m.company_id",
+        "partner_id": "m.partner_id", "channel_id": "c.channel_id",
+        "touchpoint_id": "m.response_touchpoint_id", "campaign_id": "m.campaign_id",
+        "lead_id": "NULL"},
+     "measures": {"campaign_responded": "1"},
+     "from": """crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
          WHERE m.response_date IS NOT NULL AND m.split_group = 'target'
-           AND m.user_id IS NOT NULL
-        UNION ALL
-        SELECT l.id::bigint * 8 + 3, 'lead', l.date_closed, l.user_id, l.team_id,
-               l.company_id, p.commercial_partner_id, NULL, NULL, NULL, l.id,
-               0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 1, COALESCE({lead_revenue}, 0), 0, 0, NULL, 0,
-               NULL, NULL, 0, 0, NULL
-          FROM crm_lead l
+           AND m.user_id IS NOT NULL"""},
+    # leads won
+    {"keys": {
+        "id": "l.id::bigint * 8 + 3", "source": "'lead'", "date": "l.date_closed",
+        "user_id": "l.user_id", "team_id": "l.team_id", "company_id": "l.company_id",
+        "partner_id": "p.commercial_partner_id", "channel_id": "NULL", "touchpoint_id": "NULL",
+        "campaign_id": "NULL", "lead_id": "l.id"},
+     "measures": {"leads_won": "1", "won_revenue": "COALESCE({lead_revenue}, 0)"},
+     "from": """crm_lead l
           JOIN crm_stage s ON s.id = l.stage_id
           LEFT JOIN res_partner p ON p.id = l.partner_id
          WHERE l.active AND {won} AND l.date_closed IS NOT NULL
-           AND l.user_id IS NOT NULL
-        UNION ALL
-        -- the portfolio: the salesperson's customers on the day of their
-        -- latest metrics
-        SELECT cm.id::bigint * 8 + 4, 'portfolio', cm.computed_on::timestamp, p.user_id,
-               {partner_team}, cm.company_id, cm.partner_id, NULL, NULL, NULL, NULL,
-               0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
-               1, COALESCE(cm.clv, 0),
-               CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 ELSE 0.0 END,
-               (cm.last_contact IS NULL OR cm.last_contact < cm.computed_on - q.days
-                   * interval '1 day')::int,
-               NULL, NULL, 0, 0, NULL
-          FROM crm_customer_metrics cm
+           AND l.user_id IS NOT NULL"""},
+    # the portfolio: the salesperson's customers on the day of their latest
+    # metrics
+    {"keys": {
+        "id": "cm.id::bigint * 8 + 4", "source": "'portfolio'",
+        "date": "cm.computed_on::timestamp", "user_id": "p.user_id",
+        "team_id": "{partner_team}", "company_id": "cm.company_id",
+        "partner_id": "cm.partner_id", "channel_id": "NULL", "touchpoint_id": "NULL",
+        "campaign_id": "NULL", "lead_id": "NULL"},
+     "measures": {
+        "customers_owned": "1", "portfolio_value": "COALESCE(cm.clv, 0)",
+        "at_risk_share": "CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 "
+                         "ELSE 0.0 END",
+        "quiet_customers": "(cm.last_contact IS NULL OR cm.last_contact < cm.computed_on "
+                           "- q.days * interval '1 day')::int"},
+     "from": """crm_customer_metrics cm
           JOIN res_partner p ON p.id = cm.partner_id
          CROSS JOIN (SELECT COALESCE((SELECT NULLIF(value, '')::int FROM ir_config_parameter
                                        WHERE key = 'crm_lifecycle_analytics.quiet_days'),
                                      90) AS days) q
-         WHERE p.user_id IS NOT NULL AND p.active
-      ) x
+         WHERE p.user_id IS NOT NULL AND p.active"""},
+]
+
+
+def _part_sql(part):
+    """The SELECT of one part: every key, then every measure (its own
+    expression or the default)."""
+    columns = ["%s AS %s" % (part["keys"][key], key) for key in KEYS]
+    columns += ["%s AS %s" % (part["measures"].get(name, default), name)
+                for name, default in MEASURES]
+    unknown = set(part["measures"]) - {name for name, _d in MEASURES}
+    assert not unknown, unknown
+    return "SELECT %s\n  FROM %s" % (",\n       ".join(columns), part["from"])
+
+
+VIEW = """
+CREATE OR REPLACE VIEW {table} AS (
+    SELECT x.*, (x.response_hours IS NOT NULL)::int AS answered_count
+      FROM (%s) x
 )
-""".replace("{not_contact}", NOT_CONTACT_KINDS_SQL).replace(
+""" % "\nUNION ALL\n".join(_part_sql(part) for part in PARTS)
+VIEW = VIEW.replace("{not_contact}", NOT_CONTACT_KINDS_SQL).replace(
     "{lead_revenue}", compat.LEAD_REVENUE_SQL).replace("{won}", compat.WON_STAGE_SQL).replace(
     "{partner_team}", compat.PARTNER_TEAM_SQL)
 
@@ -124,7 +164,8 @@ class CrmStaffPerformance(models.Model):
     _depends = {
         "crm.touchpoint": [
             "date", "user_id", "team_id", "company_id", "commercial_partner_id",
-            "channel_id", "direction", "kind", "response_hours", "amount", "cost_amount",
+            "channel_id", "direction", "kind", "response_hours", "company_amount",
+            "company_cost_amount",
             "nps_score", "csat_score", "resolved_date"],
         "crm.campaign.member": [
             "campaign_id", "split_group", "user_id", "team_id", "company_id", "partner_id",
@@ -247,7 +288,7 @@ class CrmStaffPerformance(models.Model):
     def init(self):
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
-        cr.execute(VIEW)
+        cr.execute(VIEW.replace("{table}", self._table))
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,

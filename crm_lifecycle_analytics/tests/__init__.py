@@ -17,3 +17,6 @@ from . import test_segment_shortcuts
 from . import test_worklist
 from . import test_money
 from . import test_channel_shift
+from . import test_company_view
+from . import test_segment_roi
+from . import test_stats_engine

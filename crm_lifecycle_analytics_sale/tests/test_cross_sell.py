@@ -96,3 +96,48 @@ class TestCrossSell(CrmLifecycleCase):
         compat.invalidate_all(self.rows.env)
         self.assertEqual({r.id: (set(r.categ_ids.ids), set(r.gap_categ_ids.ids))
                           for r in self.rows}, before)
+
+    def test_segment_category_penetration(self):
+        """The share of each segment's customers who bought each category,
+        counted here from the metrics rows."""
+        company = self.rows[:1].company_id
+        rows = self.env["crm.customer.metrics"].search([
+            ("company_id", "=", company.id), ("rfm_segment", "!=", False)])
+        view = self.env["crm.segment.category"].search([("company_id", "=", company.id)])
+        for categ in self.categ.values():
+            for segment in set(rows.mapped("rfm_segment")):
+                members = rows.filtered(lambda r: r.rfm_segment == segment)
+                buyers = members.filtered(lambda r: categ in r.categ_ids)
+                line = view.filtered(lambda v: v.rfm_segment == segment and v.categ_id == categ)
+                if not buyers:
+                    self.assertFalse(line)
+                    continue
+                self.assertEqual((line.customers, line.segment_customers),
+                                 (len(buyers), len(members)), (segment, categ.name))
+                self.assertAlmostEqual(line.share, 100.0 * len(buyers) / len(members))
+
+    def test_multi_category_rate_of_the_month(self):
+        """The company view's multi-category rate: the month's buyers with two
+        or more categories that month, over the month's buyers."""
+        company = self.rows[:1].company_id
+        self.env["crm.retention.month"].refresh(company_ids=company.ids)
+        self.env.cr.execute("""
+            SELECT date_trunc('month', t.date)::date, t.commercial_partner_id,
+                   count(DISTINCT r.categ_id) FILTER (WHERE t.company_amount > 0),
+                   sum(t.company_amount)
+              FROM crm_touchpoint t
+              LEFT JOIN crm_touchpoint_product_category_rel r ON r.touchpoint_id = t.id
+             WHERE t.company_id = %s AND t.kind = 'purchase'
+             GROUP BY 1, 2
+        """, (company.id,))
+        months = {}
+        for month, _partner, categories, amount in self.env.cr.fetchall():
+            if amount and amount > 0:
+                buyers, multi = months.get(str(month)[:10], (0, 0))
+                months[str(month)[:10]] = (buyers + 1, multi + (categories >= 2))
+        lines = self.env["crm.retention.month"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(lines), len(months))
+        for line in lines:
+            buyers, multi = months[str(line.month)[:10]]
+            self.assertEqual(line.active_customers, buyers)
+            self.assertAlmostEqual(line.multi_category_rate, 100.0 * multi / buyers)
