@@ -238,15 +238,31 @@ class CrmTouchpoint(models.Model):
     # sql-write: at install and update, the amounts in the company's currency of the rows
     # written before those columns existed (derived from their own columns; no caller input)
     def init(self):
+        self._update_company_amounts(
+            "(s.amount IS NOT NULL AND s.company_amount IS NULL) "
+            "OR (s.cost_amount IS NOT NULL AND s.company_cost_amount IS NULL)", {})
+        self._init_indexes()
+
+    # sql-write: the two amounts derived from the other columns of the same rows; callers
+    # (init, _convert_to_company_currency) say which rows and why they may
+    @api.model
+    def _update_company_amounts(self, where, params):
+        """Convert the amounts of the touchpoints matching `where` (trusted
+        SQL on the rows aliased `s`): the rows of a company by their
+        company's currency, those without a company as they are. No join of
+        the table with itself: one pass over the rows matched."""
+        parts = self._company_amount_parts()
         cr = self.env.cr
         cr.execute(compose("""
-            UPDATE crm_touchpoint t SET company_amount = {amount}, company_cost_amount = {cost}
-              FROM crm_touchpoint s {company_join}
-             WHERE t.id = s.id
-               AND ((s.amount IS NOT NULL AND s.company_amount IS NULL)
-                    OR (s.cost_amount IS NOT NULL AND s.company_cost_amount IS NULL))
-        """, **self._company_amount_parts()))
-        self._init_indexes()
+            UPDATE crm_touchpoint s SET company_amount = {amount}, company_cost_amount = {cost}
+              FROM res_company co JOIN res_currency cur ON cur.id = co.currency_id
+             WHERE co.id = s.company_id AND ({where})
+        """, amount=parts["amount"], cost=parts["cost"], where=where), params)
+        cr.execute(compose("""
+            UPDATE crm_touchpoint s SET company_amount = s.amount,
+                                        company_cost_amount = s.cost_amount
+             WHERE s.company_id IS NULL AND ({where})
+        """, where=where), params)
 
     def _init_indexes(self):
         # Indexes are chosen for the screens and reports, not per column: the
@@ -332,7 +348,7 @@ class CrmTouchpoint(models.Model):
     # caller has just created or written through the ORM (its rules applied there)
     def _convert_to_company_currency(self):
         """Convert the amounts of these touchpoints to their company's
-        currency, in one statement (the rule of TO_COMPANY_SQL). A currency
+        currency (the rule of TO_COMPANY_SQL). A currency
         without a rate on or before a touchpoint's day is a ValidationError
         naming it: nothing is written."""
         if not self.ids:
@@ -340,11 +356,7 @@ class CrmTouchpoint(models.Model):
         cr = self.env.cr
         # the ORM's pending writes reach the table before this query
         compat.flush(self.env)
-        cr.execute(compose("""
-            UPDATE crm_touchpoint t SET company_amount = {amount}, company_cost_amount = {cost}
-              FROM crm_touchpoint s {company_join}
-             WHERE t.id = s.id AND t.id = ANY(%(ids)s)
-        """, **self._company_amount_parts()), {"ids": self.ids})
+        self._update_company_amounts("s.id = ANY(%(ids)s)", {"ids": self.ids})
         compat.invalidate_fields(self, [c for c, _base in COMPANY_AMOUNT_COLUMNS])
         cr.execute("""
             SELECT t.id, c.name, t.date::date FROM crm_touchpoint t

@@ -4,6 +4,7 @@
 whichever path writes the touchpoint (the ORM, ingest(), the capture)."""
 from odoo.exceptions import ValidationError
 
+from .. import compat
 from .common import CrmLifecycleCase
 
 
@@ -91,3 +92,15 @@ class TestCompanyCurrency(CrmLifecycleCase):
             "currency_id": self.foreign.id, "name": "2021-03-01", "rate": 0.5,
             "company_id": self.env.user.company_id.id})
         self.assertEqual(self.purchase("o1", "2022-06-01", 10.0).company_amount, 20.0)
+
+    def test_rows_written_before_the_columns_are_converted_on_update(self):
+        """A database updated to this version: init() converts the rows
+        whose amounts in the company's currency are still empty."""
+        old = self.purchase("old", "2021-06-01", 100.0, cost=40.0)
+        self.env.cr.execute("UPDATE crm_touchpoint SET company_amount = NULL, "
+                            "company_cost_amount = NULL WHERE id = %s", (old.id,))
+        compat.invalidate_all(self.env)
+        self.assertFalse(old.company_amount)
+        self.Touchpoint.init()
+        compat.invalidate_all(self.env)
+        self.assertEqual((old.company_amount, old.company_cost_amount), (125.0, 50.0))
