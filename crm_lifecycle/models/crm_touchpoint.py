@@ -88,6 +88,8 @@ TO_COMPANY_SQL = """CASE WHEN {amount} IS NULL THEN NULL
 COMPANY_AMOUNT_COLUMNS = [("company_amount", "amount"), ("company_cost_amount", "cost_amount")]
 # what they depend on: a write of any of these converts again
 CONVERTED_FROM = {"amount", "cost_amount", "currency_id", "date", "company_id"}
+# rows of ids converted by one statement when a database is updated
+CONVERT_BATCH = 200000
 
 
 def company_amount_sql(row, column):
@@ -238,9 +240,20 @@ class CrmTouchpoint(models.Model):
     # sql-write: at install and update, the amounts in the company's currency of the rows
     # written before those columns existed (derived from their own columns; no caller input)
     def init(self):
-        self._update_company_amounts(
-            "(s.amount IS NOT NULL AND s.company_amount IS NULL) "
-            "OR (s.cost_amount IS NOT NULL AND s.company_cost_amount IS NULL)", {})
+        # by ranges of ids: the statement triggers of the table (answers)
+        # then see a few hundred thousand rows at a time, not millions
+        cr = self.env.cr
+        todo = ("((s.amount IS NOT NULL AND s.company_amount IS NULL) "
+                "OR (s.cost_amount IS NOT NULL AND s.company_cost_amount IS NULL))")
+        cr.execute(compose("SELECT min(s.id), max(s.id) FROM crm_touchpoint s WHERE {todo}",
+                           todo=todo))
+        first, last = cr.fetchone()
+        start = first
+        while start is not None and start <= last:
+            self._update_company_amounts(
+                todo + " AND s.id >= %(start)s AND s.id < %(stop)s",
+                {"start": start, "stop": start + CONVERT_BATCH})
+            start += CONVERT_BATCH
         self._init_indexes()
 
     # sql-write: the two amounts derived from the other columns of the same rows; callers
