@@ -130,11 +130,13 @@ def cmd_data(args):
             SET work_mem = '1GB';
             INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, date, channel_id,
                                         direction, kind, user_id, team_id, company_id,
-                                        subject, amount, currency_id, create_uid, write_uid,
-                                        create_date, write_date, answered_date,
-                                        response_hours)
+                                        subject, amount, currency_id, company_amount,
+                                        create_uid, write_uid, create_date, write_date,
+                                        answered_date, response_hours)
             SELECT y.pid, y.pid, y.date, y.channel_id, y.direction, y.kind, y.user_id,
-                   y.team_id, 1, 'Bench touchpoint ' || y.g, y.amount, 1, 1, 1, now(), now(),
+                   y.team_id, 1, 'Bench touchpoint ' || y.g, y.amount,
+                   (SELECT currency_id FROM res_company WHERE id = 1), y.amount, 1, 1,
+                   now(), now(),
                    y.answered, (crm_lifecycle_weekday_seconds(y.answered)
                                 - crm_lifecycle_weekday_seconds(y.date)) / 3600.0
               FROM (SELECT x.*, CASE WHEN x.direction = 'inbound' AND x.kind <> 'purchase'

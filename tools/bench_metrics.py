@@ -35,10 +35,11 @@ SCAN_SQL = """SELECT commercial_partner_id, count(*), sum(amount), max(date)
 SMALL_SQL = """
     INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, date, channel_id, direction,
                                 kind, user_id, team_id, company_id, subject, amount,
-                                currency_id, create_uid, write_uid, create_date, write_date)
+                                currency_id, company_amount, create_uid, write_uid,
+                                create_date, write_date)
     SELECT t.partner_id, t.commercial_partner_id, t.date, t.channel_id, t.direction, t.kind,
-           t.user_id, t.team_id, %(company)s, t.subject, t.amount, t.currency_id, 1, 1,
-           now(), now()
+           t.user_id, t.team_id, %(company)s, t.subject, t.amount, t.currency_id,
+           t.company_amount, 1, 1, now(), now()
       FROM crm_touchpoint t,
            (SELECT min(id) AS first_id FROM res_partner
              WHERE ref LIKE 'B%%' AND customer) r
@@ -59,6 +60,15 @@ def small_company(env, say):
         env.cr.commit()
         say("metrics: company %s made: the touchpoints of every %dth customer copied in "
             "%.0f s" % (SMALL_COMPANY, SMALL_EVERY, time.time() - t0))
+    # copies made before the amounts in the company's currency existed
+    env.cr.execute("""UPDATE crm_touchpoint c SET company_amount = t.company_amount
+                        FROM crm_touchpoint t
+                       WHERE c.company_id = %s AND c.amount IS NOT NULL
+                         AND c.company_amount IS NULL AND t.company_id = 1
+                         AND t.commercial_partner_id = c.commercial_partner_id
+                         AND t.date = c.date AND t.kind = c.kind AND t.amount = c.amount""",
+                   (company.id,))
+    env.cr.commit()
     return company
 
 
