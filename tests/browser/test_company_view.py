@@ -4,8 +4,8 @@ buyers and the retention the test computes; the cohort matrix's total is
 the average share read from the database."""
 import datetime
 
-from test_profit_risk import numbers
-from test_smoke import assert_healthy, login, open_app, open_menu, shot
+from test_profit_risk import open_report, pivot_totals
+from test_smoke import assert_healthy, shot
 
 
 def test_retention_and_cohorts(page, odoo_server, artifacts_dir):
@@ -25,11 +25,7 @@ def test_retention_and_cohorts(page, odoo_server, artifacts_dir):
                 ["active_customers", "retained_customers", "retention_rate"])
     assert march and (march[0]["active_customers"], march[0]["retained_customers"]) == (2, 1)
 
-    login(page, odoo_server.url)
-    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
-    page.wait_for_selector(".o_kanban_view, .o_list_view")
-    open_menu(page, "crm_lifecycle_analytics.crm_retention_month_menu")
-    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('Retention and Churn')")
+    open_report(page, odoo_server.url, "crm_retention_month_menu", "Retention and Churn")
     page.wait_for_selector(".o_graph_svg_container svg, .o_graph canvas, .o_graph_renderer")
     assert_healthy(page, "Retention and Churn graph")
     page.click(".o_cp_switch_list")
@@ -46,13 +42,8 @@ def test_retention_and_cohorts(page, odoo_server, artifacts_dir):
     since = (today - datetime.timedelta(days=730)).strftime("%Y-%m-01")
     total = rpc("crm.cohort.cell", "read_group",
                 [("cohort", ">=", since), ("age", "<", 12)], ["share"], [])[0]
-    open_menu(page, "crm_lifecycle_analytics.crm_cohort_cell_menu")
-    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('Cohorts')")
-    pivot = page.locator(".o_pivot table")
-    pivot.wait_for()
-    page.wait_for_selector(".o_pivot td.o_pivot_cell_value")
-    cells = numbers(pivot.locator("tbody tr").first.locator(
-        "td.o_pivot_cell_value").all_inner_texts())
+    open_report(page, odoo_server.url, "crm_cohort_cell_menu", "Cohorts", login_first=False)
+    _pivot, cells = pivot_totals(page)
     shot(page, artifacts_dir, "cohorts")
     assert abs(cells[-1] - total["share"]) < 0.051, (total, cells)
     assert_healthy(page, "Cohorts")

@@ -20,6 +20,27 @@ def numbers(texts):
     return found
 
 
+def open_report(page, url, menu, title, login_first=True):
+    """Log in (unless already), open the lifecycle app, then the report of
+    the menu `menu` (an xmlid of crm_lifecycle_analytics) titled `title`."""
+    if login_first:
+        login(page, url)
+        open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
+        page.wait_for_selector(".o_kanban_view, .o_list_view")
+    open_menu(page, "crm_lifecycle_analytics.%s" % menu)
+    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('%s')" % title)
+
+
+def pivot_totals(page):
+    """The pivot's table, once its cells are drawn, and the numbers of its
+    first row (the totals)."""
+    pivot = page.locator(".o_pivot table")
+    pivot.wait_for()
+    page.wait_for_selector(".o_pivot td.o_pivot_cell_value")
+    return pivot, numbers(pivot.locator("tbody tr").first.locator(
+        "td.o_pivot_cell_value").all_inner_texts())
+
+
 def test_profit_deciles_by_lapse_risk(page, odoo_server, artifacts_dir):
     rpc = odoo_server.rpc
     order = rpc("crm.touchpoint.channel", "search", [("code", "=", "order")])[0]
@@ -43,17 +64,8 @@ def test_profit_deciles_by_lapse_risk(page, odoo_server, artifacts_dir):
                     ["profit_decile"])
     top = top[0]
 
-    login(page, odoo_server.url)
-    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
-    page.wait_for_selector(".o_kanban_view, .o_list_view")
-    open_menu(page, "crm_lifecycle_analytics.crm_customer_metrics_menu_profit_risk")
-    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('Profit x Risk')")
-    pivot = page.locator(".o_pivot table")
-    pivot.wait_for()
-    page.wait_for_selector(".o_pivot th.o_pivot_header_cell_closed, "
-                           ".o_pivot th.o_pivot_header_cell_opened, "
-                           ".o_pivot td.o_pivot_header_cell_closed, "
-                           ".o_pivot td.o_pivot_header_cell_opened")
+    open_report(page, odoo_server.url, "crm_customer_metrics_menu_profit_risk", "Profit x Risk")
+    pivot, _totals = pivot_totals(page)
     headers = pivot.locator("thead").inner_text()
     for label in ("Profit", "Predicted Value", "Count"):
         assert label.lower() in headers.lower(), headers
@@ -110,19 +122,12 @@ def test_channel_shift_totals(page, odoo_server, artifacts_dir):
     total = rpc("crm.customer.metrics", "read_group", low_margin,
                 ["profit", "shift_profit", "shift_gain"], [])[0]
 
-    login(page, odoo_server.url)
-    open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
-    page.wait_for_selector(".o_kanban_view, .o_list_view")
-    open_menu(page, "crm_lifecycle_analytics.crm_customer_metrics_menu_channel_shift")
-    page.wait_for_selector(".o_control_panel .breadcrumb:has-text('Channel Shift')")
-    pivot = page.locator(".o_pivot table")
-    pivot.wait_for()
-    page.wait_for_selector(".o_pivot td.o_pivot_cell_value")
+    open_report(page, odoo_server.url, "crm_customer_metrics_menu_channel_shift",
+                "Channel Shift")
+    pivot, cells = pivot_totals(page)
     headers = pivot.locator("thead").inner_text()
     for label in ("Profit if Shifted", "Gain from Shifting", "Reachable Cheaper"):
         assert label.lower() in headers.lower(), headers
-    cells = numbers(pivot.locator("tbody tr").first.locator(
-        "td.o_pivot_cell_value").all_inner_texts())
     shot(page, artifacts_dir, "channel_shift")
     # profit, profit if shifted, gain, share reachable, count
     assert cells[0] == round(total["profit"], 2), (total, cells)
