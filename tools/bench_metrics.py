@@ -29,7 +29,7 @@ import numpy as np
 AS_OF = datetime.date(2026, 11, 30)
 SMALL_COMPANY = "Bench 10k"
 SMALL_EVERY = 100
-SCAN_SQL = """SELECT commercial_partner_id, count(*), sum(amount), max(date)
+SCAN_SQL = """SELECT commercial_partner_id, count(*), sum(company_amount), max(date)
                 FROM crm_touchpoint GROUP BY 1"""
 
 SMALL_SQL = """
@@ -89,7 +89,7 @@ def run(bench, env, say):
     groups = scan()
     t_scan = bench.timed(scan, 2)
     say("metrics: one aggregate scan of crm_touchpoint (%s, %d groups fetched): %.1f s" % (
-        "count, sum(amount), max(date) per customer", groups, t_scan))
+        "count, sum(company_amount), max(date) per customer", groups, t_scan))
 
     def recompute(company):
         t0 = time.perf_counter()
@@ -182,7 +182,8 @@ def naive_recompute(env, company, model):
         for t in touchpoints:
             cost += t.channel_id.unit_cost
             if t.kind == "purchase":
-                days[t.date[:10]] += t.amount
+                # in the company's currency, as the engine adds them up
+                days[t.date[:10]] += t.company_amount
             elif t.kind != "campaign":
                 contacts += 1
                 if t.direction == "inbound":

@@ -116,17 +116,21 @@ CAMPAIGN_COST_SQL = """
       LEFT JOIN crm_touchpoint_channel ch ON ch.id = t.channel_id
      GROUP BY 1
 """
-# The active partners, in id order, with what a campaign can reach each by
-# (REACH_BITS, for the channel-shift what-if): read in the same pass as
-# their ids, so that the what-if needs no query per customer or channel.
-PARTNERS_SQL = """COPY (SELECT cp.id,
-                               (CASE WHEN NOT ({no_email}) AND NOT ({opt_out}) THEN 1 ELSE 0 END
-                                + CASE WHEN NOT ({no_phone}) THEN 2 ELSE 0 END
-                                + CASE WHEN NOT ({no_mobile}) THEN 4 ELSE 0 END
-                                + CASE WHEN NOT ({no_address}) THEN 8 ELSE 0 END)::int4
-                          FROM res_partner cp WHERE cp.active ORDER BY cp.id)
+PARTNERS_SQL = """COPY (SELECT id FROM res_partner WHERE active ORDER BY id)
                   TO STDOUT (FORMAT binary)"""
-# what a channel needs on file (reach_by) -> its bit in PARTNERS_SQL
+# What a campaign can reach each of the customers reached outbound by
+# (REACH_BITS), for the channel-shift what-if: one read of those partners,
+# no query per customer or channel.
+REACH_SQL = """COPY (SELECT cp.id,
+                            (CASE WHEN NOT ({no_email}) AND NOT ({opt_out}) THEN 1 ELSE 0 END
+                             + CASE WHEN NOT ({no_phone}) THEN 2 ELSE 0 END
+                             + CASE WHEN NOT ({no_mobile}) THEN 4 ELSE 0 END
+                             + CASE WHEN NOT ({no_address}) THEN 8 ELSE 0 END)::int4
+                       FROM unnest(%(ids)s::int[]) AS k(id)
+                       JOIN res_partner cp ON cp.id = k.id
+                      ORDER BY cp.id)
+               TO STDOUT (FORMAT binary)"""
+# what a channel needs on file (reach_by) -> its bit in REACH_SQL
 REACH_BITS = {"email": 1, "phone": 2, "mobile": 4, "address": 8}
 # the latest consent of each customer for each channel (few rows)
 CONSENTS_SQL = """
@@ -573,16 +577,8 @@ class CrmCustomerMetrics(models.Model):
         """The company's touchpoints up to `until`, reduced per customer:
         one read of the rows, see Reading."""
         partner_ids = []
-        profiles = []
-
-        def on_partners(block):
-            partner_ids.append(block["id"].astype(np.int64))
-            profiles.append(block["reach"].astype(np.int64))
-        conditions = {"no_%s" % reach: condition
-                      for reach, condition in REACH_CONDITIONS.items()}
-        self._copy_out(compose(PARTNERS_SQL, opt_out=compat.EMAIL_OPT_OUT_SQL, **conditions)
-                       .as_string(self.env.cr._obj), {},
-                       [("id", "int4"), ("reach", "int4")], on_partners)
+        self._copy_out(PARTNERS_SQL, {}, [("id", "int4")],
+                       lambda block: partner_ids.append(block["id"].astype(np.int64)))
         channels = self.env["crm.touchpoint.channel"].with_context(active_test=False).search([])
         reading = Reading(np.concatenate(partner_ids) if partner_ids else np.zeros(0, int),
                           {c.id: c.unit_cost for c in channels},
@@ -593,14 +589,28 @@ class CrmCustomerMetrics(models.Model):
                        {"company": company.id, "until": fields.Date.to_string(until)},
                        READ_COLUMNS + ([("cost", "float8")] if cost else []), reading.add)
         read = reading.result()
-        if partner_ids:
-            all_ids = np.concatenate(partner_ids)
-            read["reach"] = np.concatenate(profiles)[np.searchsorted(all_ids,
-                                                                     read["partner_id"])]
-        else:
-            read["reach"] = np.zeros(0, dtype=np.int64)
+        read["reach"] = self._read_reach(read["partner_id"][read["out_count"] > 0],
+                                         read["partner_id"])
         self._add_campaign_costs(company, until, read)
         return read
+
+    def _read_reach(self, reached, partner_ids):
+        """What a campaign can reach each of `partner_ids` by (REACH_BITS;
+        0 for those not in `reached`, the customers reached outbound)."""
+        reach = np.zeros(len(partner_ids), dtype=np.int64)
+        if not len(reached):
+            return reach
+        conditions = {"no_%s" % name: condition
+                      for name, condition in REACH_CONDITIONS.items()}
+        blocks = []
+        query = compose(REACH_SQL, opt_out=compat.EMAIL_OPT_OUT_SQL, **conditions)
+        self._copy_out(query.as_string(self.env.cr._obj), {"ids": [int(i) for i in reached]},
+                       [("id", "int4"), ("reach", "int4")], blocks.append)
+        if blocks:
+            ids = np.concatenate([b["id"] for b in blocks]).astype(np.int64)
+            bits = np.concatenate([b["reach"] for b in blocks]).astype(np.int64)
+            reach[np.searchsorted(partner_ids, ids)] = bits
+        return reach
 
     def _add_campaign_costs(self, company, until, read):
         """The customers' shares of the campaigns' costs (CAMPAIGN_COST_SQL)
