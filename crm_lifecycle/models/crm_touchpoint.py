@@ -229,14 +229,6 @@ class CrmTouchpoint(models.Model):
          "Only a purchase (a return, a credit note) can have a negative amount."),
     ]
 
-    @api.model
-    def _company_amount_parts(self):
-        """The parts of the statements that convert the amounts of the
-        touchpoints aliased `s` (see TO_COMPANY_SQL)."""
-        return {"amount": company_amount_sql("s", "amount"),
-                "cost": company_amount_sql("s", "cost_amount"),
-                "company_join": COMPANY_JOIN.format(row="s")}
-
     # sql-write: at install and update, the amounts in the company's currency of the rows
     # written before those columns existed (derived from their own columns; no caller input)
     def init(self):
@@ -264,13 +256,14 @@ class CrmTouchpoint(models.Model):
         SQL on the rows aliased `s`): the rows of a company by their
         company's currency, those without a company as they are. No join of
         the table with itself: one pass over the rows matched."""
-        parts = self._company_amount_parts()
         cr = self.env.cr
-        cr.execute(compose("""
+        query = compose("""
             UPDATE crm_touchpoint s SET company_amount = {amount}, company_cost_amount = {cost}
               FROM res_company co JOIN res_currency cur ON cur.id = co.currency_id
              WHERE co.id = s.company_id AND ({where})
-        """, amount=parts["amount"], cost=parts["cost"], where=where), params)
+        """, amount=company_amount_sql("s", "amount"),
+                        cost=company_amount_sql("s", "cost_amount"), where=where)
+        cr.execute(query, params)
         cr.execute(compose("""
             UPDATE crm_touchpoint s SET company_amount = s.amount,
                                         company_cost_amount = s.cost_amount
