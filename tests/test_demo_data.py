@@ -223,6 +223,36 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
                                "crm_lifecycle_analytics.mail_activity_type_win_back")
     assert odoo_server.rpc("mail.activity", "search_count",
                            [("activity_type_id", "=", win_back)]) > 0
+    # the company view (issue 20): every screen of it has figures
+    rpc = odoo_server.rpc
+    retention = rpc("crm.retention.month", "search_read", [("active_customers", ">", 0)],
+                    fields=["retention_rate", "repeat_rate", "multi_category_rate"])
+    assert len(retention) >= 24, len(retention)
+    assert any(0 < r["retention_rate"] < 100 for r in retention)
+    assert any(r["repeat_rate"] > 0 for r in retention)
+    assert any(r["multi_category_rate"] > 0 for r in retention)
+    assert rpc("crm.cohort.cell", "search_count", [("customers", ">", 0), ("age", ">", 0)]) > 100
+    ledger = rpc("crm.value.ledger", "search_read", [("month", "=", latest)],
+                 fields=["company_id", "part", "amount"])
+    by_company = collections.defaultdict(dict)
+    for line in ledger:
+        by_company[line["company_id"][0]][line["part"]] = line["amount"]
+    assert by_company, "no value ledger for %s" % latest
+    for parts in by_company.values():  # the parts add up to the month's change
+        changes = [amount for part, amount in parts.items()
+                   if part not in ("opening", "closing")]
+        assert abs(parts["opening"] + sum(changes) - parts["closing"]) < 0.05, parts
+    assert max(sum(1 for part, amount in parts.items()
+                   if amount and part not in ("opening", "closing"))
+               for parts in by_company.values()) >= 4, by_company
+    results = rpc("crm.segment.roi", "search_read", [],
+                  fields=["contacted", "responses", "cost"])
+    assert results and all(r["contacted"] > 0 and r["cost"] > 0 for r in results), results
+    assert rpc("crm.segment.category", "search_count", [("share", ">", 0)]) >= 10
+    standings = rpc("crm.customer.metrics", "read_group",
+                    [("profit_decile", "!=", False)], ["standing"], ["standing"])
+    assert len([g for g in standings if g["standing"]]) >= 3, standings
+    assert rpc("crm.customer.metrics", "search_count", [("shift_gain", ">", 0)]) > 0
     # a second run leaves the data alone (make demo reuses the database)
     again = subprocess.run(
         [odoo_python, script, "-c", conf, "-d", odoo_server.db],

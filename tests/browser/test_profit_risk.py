@@ -20,14 +20,14 @@ def numbers(texts):
     return found
 
 
-def open_report(page, url, menu, title, login_first=True):
+def open_report(page, url, menu, title, login_first=True, module="crm_lifecycle_analytics"):
     """Log in (unless already), open the lifecycle app, then the report of
-    the menu `menu` (an xmlid of crm_lifecycle_analytics) titled `title`."""
+    the menu `menu` (an xmlid of `module`) titled `title`."""
     if login_first:
         login(page, url)
         open_app(page, "crm_lifecycle.crm_lifecycle_menu_root")
         page.wait_for_selector(".o_kanban_view, .o_list_view")
-    open_menu(page, "crm_lifecycle_analytics.%s" % menu)
+    open_menu(page, "%s.%s" % (module, menu))
     page.wait_for_selector(".o_control_panel .breadcrumb:has-text('%s')" % title)
 
 
