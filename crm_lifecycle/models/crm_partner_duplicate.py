@@ -30,7 +30,8 @@ PARTNER_VALUES_SQL = r"""
            coalesce(upper(replace(p.vat, ' ', '')), '') AS vk,
            coalesce(upper(replace(p.zip, ' ', '')), '') AS zk,
            coalesce(lower(p.street), '') AS sk,
-           array_remove(ARRAY[p.phone_e164, p.mobile_e164], NULL)::varchar[] AS phones
+           array_remove(ARRAY[p.phone_e164, p.mobile_e164], NULL)::varchar[] AS phones,
+           coalesce(lower(p.street2), '') AS s2
       FROM res_partner p
 """
 # The partners compared: active customers and contacts, not merged, not
@@ -43,23 +44,45 @@ CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
                   + PARTNER_VALUES_SQL + CANDIDATES_WHERE)
 
 # Blocking keys, hashed to 64 bits: exact email, tax ID, phone (positions
-# 1-4 of the array), then the name keys: name key in the same city (namesakes
-# elsewhere are no candidates), and name words in the same city, which catch
-# a typo in another word: each word (3+ letters) of a name of one or two
-# words, each pair of the first five words of a longer name (a company
-# sharing one common word with another is no candidate). One array of keys
-# per partner, unnested once: one pass, no join. {partners} filters the
-# partners of lifecycle_dup_p.
-PARTNER_KEYS_SQL = """
+# 1-4 of the array), then the keys that survive a typo in any one field,
+# none of them needing the same city:
+#   - the name key in the same city ('n') and in the same zip ('m');
+#   - for a name of one or two words, each word (3+ letters) in the same
+#     city ('t') and zip ('y'); for a longer name, each pair of its first
+#     five words in the same city ('w': a company sharing one common word
+#     with another is no candidate);
+#   - the house number and first street word in the same zip ('a') and in
+#     the same city ('b'): the same address whatever the name's typos;
+#   - the sounds of a name of one or two words (Soundex of each word, in
+#     order: 's'), and of each word in the same city ('c') or zip ('d').
+# One array of keys per partner, unnested once: one pass, no join.
+# {partners} filters the partners of lifecycle_dup_p.
+PARTNER_KEYS_SQL = r"""
     SELECT id, hashtextextended(key, 0) AS k, pos > 4 AS named, complete
       FROM (SELECT id, em <> '' AND cardinality(phones) > 0 AS complete,
                    ARRAY[CASE WHEN em <> '' THEN 'e' || em END,
                          CASE WHEN vk <> '' THEN 'v' || vk END,
-                         'p' || phones[1], 'p' || phones[2]]
+                         'p' || phones[1], 'p' || phones[2],
+                         CASE WHEN nk <> '' AND zk <> '' THEN 'm' || nk || ' ' || zk END,
+                         CASE WHEN zk <> '' AND hn <> '' THEN 'a' || zk || ' ' || hn || ' ' || sw
+                              END,
+                         CASE WHEN ck <> '' AND hn <> '' THEN 'b' || ck || ' ' || hn || ' ' || sw
+                              END]
                    || CASE WHEN w[3] IS NULL THEN ARRAY[
                        CASE WHEN nk <> '' THEN 'n' || nk || ' ' || ck END,
                        CASE WHEN ck <> '' AND length(w[1]) >= 3 THEN 't' || ck || ' ' || w[1] END,
-                       CASE WHEN ck <> '' AND length(w[2]) >= 3 THEN 't' || ck || ' ' || w[2] END]
+                       CASE WHEN ck <> '' AND length(w[2]) >= 3 THEN 't' || ck || ' ' || w[2] END,
+                       CASE WHEN zk <> '' AND length(w[1]) >= 3 THEN 'y' || zk || ' ' || w[1] END,
+                       CASE WHEN zk <> '' AND length(w[2]) >= 3 THEN 'y' || zk || ' ' || w[2] END,
+                       CASE WHEN w[2] IS NOT NULL THEN 's' || soundex(w[1]) || soundex(w[2]) END,
+                       CASE WHEN ck <> '' AND w[1] <> '' THEN 'c' || ck || ' ' || soundex(w[1])
+                            END,
+                       CASE WHEN ck <> '' AND w[2] <> '' THEN 'c' || ck || ' ' || soundex(w[2])
+                            END,
+                       CASE WHEN zk <> '' AND w[1] <> '' THEN 'd' || zk || ' ' || soundex(w[1])
+                            END,
+                       CASE WHEN zk <> '' AND w[2] <> '' THEN 'd' || zk || ' ' || soundex(w[2])
+                            END]
                    ELSE ARRAY['n' || nk || ' ' || ck]
                      || CASE WHEN ck <> '' THEN ARRAY[
                        'w' || ck || ' ' || w[1] || ' ' || w[2],
@@ -73,9 +96,11 @@ PARTNER_KEYS_SQL = """
                        'w' || ck || ' ' || w[3] || ' ' || w[5],
                        'w' || ck || ' ' || w[4] || ' ' || w[5]] END
                    END AS keys
-              -- OFFSET 0: the words are split once per partner, not once
-              -- per use
-              FROM (SELECT id, em, vk, nk, ck, phones, string_to_array(nk, ' ') AS w
+              -- OFFSET 0: the words, the house number and the street word
+              -- are split once per partner, not once per use
+              FROM (SELECT id, em, vk, nk, ck, zk, phones, string_to_array(nk, ' ') AS w,
+                           coalesce(substring(sk from '\d+'), '') AS hn,
+                           coalesce(substring(sk from '[a-z][a-z][a-z]+'), '') AS sw
                       FROM lifecycle_dup_p WHERE {partners} OFFSET 0) q) q,
            unnest(keys) WITH ORDINALITY AS u(key, pos)
      WHERE key IS NOT NULL
@@ -122,18 +147,12 @@ SCORE_SQL = r"""
     CREATE TEMP TABLE lifecycle_dup_scored ON COMMIT DROP AS
     -- MATERIALIZED (PostgreSQL 12+): each similarity is computed once per
     -- pair, not once per use in the score
-    WITH f AS MATERIALIZED (
-        SELECT x.a_id, x.b_id, a.company_id AS a_company_id,
-               -- trigram similarity, or, for a typo (at most two edits), the
-               -- edit distance: trigrams punish typos in short names
-               CASE WHEN a.nk = b.nk THEN 1.0
-                    ELSE greatest(similarity(a.nk, b.nk), CASE
-                        WHEN abs(length(a.nk) - length(b.nk)) <= 2
-                             AND levenshtein_less_equal(left(a.nk, 255), left(b.nk, 255), 2) <= 2
-                        THEN 1.0 - levenshtein_less_equal(left(a.nk, 255), left(b.nk, 255), 2)
-                                   ::float / greatest(length(a.nk), length(b.nk), 1)
-                        ELSE 0 END)
-               END AS name_sim,
+    WITH x AS MATERIALIZED (
+        -- what can be said without comparing names: equal or conflicting
+        -- values, and the place with a typo allowed: a city one or two edits
+        -- (spaces ignored) from the other, a zip with one digit wrong or two
+        -- swapped
+        SELECT x.a_id, x.b_id, a.company_id AS a_company_id, a.nk AS a_nk, b.nk AS b_nk,
                a.em <> '' AND a.em = b.em AS email_eq,
                a.vk <> '' AND a.vk = b.vk AS vat_eq,
                a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk AS vat_differs,
@@ -141,41 +160,77 @@ SCORE_SQL = r"""
                a.em <> '' AND b.em <> '' AND a.em <> b.em AS email_differs,
                cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
                    AND NOT a.phones && b.phones AS phone_differs,
-               a.ck <> '' AND a.ck = b.ck AS city_eq,
+               a.ck <> '' AND b.ck <> '' AND (a.ck = b.ck
+                   OR levenshtein_less_equal(left(replace(a.ck, ' ', ''), 255),
+                                             left(replace(b.ck, ' ', ''), 255), 2)
+                      <= CASE WHEN least(length(a.ck), length(b.ck)) >= 7 THEN 2 ELSE 1 END)
+                   AS city_eq,
                a.zk <> '' AND a.zk = b.zk AS zip_eq,
-               (a.ck <> '' AND b.ck <> '' AND a.ck <> b.ck)
-                   OR (a.zk <> '' AND b.zk <> '' AND a.zk <> b.zk) AS place_differs,
-               a.sk AS a_sk, b.sk AS b_sk,
+               a.zk <> '' AND b.zk <> '' AND a.zk <> b.zk AND length(a.zk) = length(b.zk)
+                   AND levenshtein_less_equal(left(a.zk, 255), left(b.zk, 255), 2) <= CASE
+                       WHEN (SELECT string_agg(c, '' ORDER BY c)
+                               FROM regexp_split_to_table(a.zk, '') c)
+                            = (SELECT string_agg(c, '' ORDER BY c)
+                                 FROM regexp_split_to_table(b.zk, '') c) THEN 2 ELSE 1 END
+                   AS zip_near,
+               a.ck <> '' AND b.ck <> '' AS cities, a.zk <> '' AND b.zk <> '' AS zips,
+               a.sk AS a_sk, b.sk AS b_sk, a.s2 AS a_s2, b.s2 AS b_s2,
                coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs
           FROM lifecycle_dup_pairs x
           JOIN lifecycle_dup_p a ON a.id = x.a_id
           JOIN lifecycle_dup_p b ON b.id = x.b_id
          WHERE (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
            AND a.parent_id IS DISTINCT FROM b.id AND b.parent_id IS DISTINCT FROM a.id
+    ), y AS (
+        SELECT x.*,
+               -- the place: other (city and zip both other, or the only one
+               -- known other), half the same (one same, the other other),
+               -- the same, or unknown
+               CASE WHEN (cities AND NOT city_eq OR NOT cities)
+                         AND (zips AND NOT (zip_eq OR zip_near) OR NOT zips)
+                         AND (cities AND NOT city_eq OR zips AND NOT (zip_eq OR zip_near))
+                    THEN 'other'
+                    WHEN cities AND NOT city_eq OR zips AND NOT (zip_eq OR zip_near) THEN 'half'
+                    WHEN city_eq OR zip_eq OR zip_near THEN 'same'
+                    ELSE 'unknown' END AS place
+          FROM x
+    ), f AS MATERIALIZED (
+        SELECT y.*,
+               -- trigram similarity, or, for a typo (at most two edits), the
+               -- edit distance: trigrams punish typos in short names
+               CASE WHEN a_nk = b_nk THEN 1.0
+                    ELSE greatest(similarity(a_nk, b_nk), CASE
+                        WHEN abs(length(a_nk) - length(b_nk)) <= 2
+                             AND levenshtein_less_equal(left(a_nk, 255), left(b_nk, 255), 2) <= 2
+                        THEN 1.0 - levenshtein_less_equal(left(a_nk, 255), left(b_nk, 255), 2)
+                                   ::float / greatest(length(a_nk), length(b_nk), 1)
+                        ELSE 0 END)
+               END AS name_sim,
+               place = 'other' AS place_differs
+          FROM y
            -- the best score the pair could reach if the names and streets
            -- were the same (the score below with name_sim = 1 and the best
            -- street): a pair that cannot reach the minimum score is not
            -- compared. Two records with other emails and other phones that
            -- only a name links stop here: most pairs of a big base.
-           AND (1 - (1 - CASE WHEN (a.ck <> '' AND b.ck <> '' AND a.ck <> b.ck)
-                                   OR (a.zk <> '' AND b.zk <> '' AND a.zk <> b.zk) THEN 0.2
-                              WHEN NOT ((a.ck <> '' AND a.ck = b.ck)
-                                        OR (a.zk <> '' AND a.zk = b.zk)) THEN 0.6
-                              WHEN a.sk <> '' AND b.sk <> '' THEN 0.97 ELSE 0.7 END)
-                  * CASE WHEN a.em <> '' AND a.em = b.em THEN 1 - 0.95 ELSE 1 END
-                  * CASE WHEN a.phones && b.phones THEN 1 - 0.85 ELSE 1 END
-                  * CASE WHEN a.vk <> '' AND a.vk = b.vk THEN 1 - 0.95 ELSE 1 END)
-               * CASE WHEN a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk THEN 0.3 ELSE 1 END
-               * CASE WHEN a.em <> '' AND b.em <> '' AND a.em <> b.em THEN 0.8 ELSE 1 END
-               * CASE WHEN cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
-                           AND NOT a.phones && b.phones THEN 0.8 ELSE 1 END
-               * CASE WHEN coalesce(a.is_company <> b.is_company, FALSE) THEN 0.8 ELSE 1 END
+         WHERE (1 - (1 - CASE place WHEN 'other' THEN 0.2 WHEN 'unknown' THEN 0.6
+                                    WHEN 'half' THEN 0.9
+                                    ELSE CASE WHEN a_sk <> '' AND b_sk <> '' THEN 0.97
+                                              ELSE 0.7 END END)
+                  * CASE WHEN email_eq THEN 1 - 0.95 ELSE 1 END
+                  * CASE WHEN phone_eq THEN 1 - 0.85 ELSE 1 END
+                  * CASE WHEN vat_eq THEN 1 - 0.95 ELSE 1 END)
+               * CASE WHEN vat_differs THEN 0.3 ELSE 1 END
+               * CASE WHEN email_differs THEN 0.8 ELSE 1 END
+               * CASE WHEN phone_differs THEN 0.8 ELSE 1 END
+               * CASE WHEN kind_differs THEN 0.8 ELSE 1 END
                >= %(min_score)s - 0.0005
     ), g AS MATERIALIZED (
         SELECT f.*,
                -- computed only when the names are close enough for the
                -- street to matter
-               CASE WHEN name_sim >= 0.4 AND (city_eq OR zip_eq) AND a_sk <> '' AND b_sk <> ''
+               CASE WHEN name_sim >= 0.4 AND place IN ('same', 'half')
+                         AND a_sk <> '' AND b_sk <> ''
                     THEN similarity(a_sk, b_sk) END AS street_trgm
           FROM f
     ), h AS MATERIALIZED (
@@ -194,7 +249,9 @@ SCORE_SQL = r"""
                -- little for namesakes elsewhere
                greatest(0.0, least(1.0, (name_sim - 0.4) / 0.45)) * CASE
                    WHEN place_differs THEN CASE WHEN name_sim >= 0.95 THEN 0.2 ELSE 0 END
-                   WHEN NOT (city_eq OR zip_eq) THEN 0.6
+                   WHEN place = 'unknown' THEN 0.6
+                   -- a city or zip with more than a typo: the street decides
+                   WHEN place = 'half' THEN CASE WHEN street_sim >= 0.45 THEN 0.9 ELSE 0.3 END
                    WHEN street_sim IS NULL THEN 0.7
                    WHEN street_sim >= 0.45 THEN 0.97
                    ELSE 0.4 END AS e_name,

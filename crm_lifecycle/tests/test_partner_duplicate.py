@@ -1,5 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from hypothesis import HealthCheck, given, settings, strategies as st
+
 from odoo.exceptions import UserError
 
 from .. import compat
@@ -212,3 +214,97 @@ class TestSetBasedFill(CrmLifecycleCase):
         self.assertTrue(any(fast.mapped("phone_e164")))
         self.assertEqual([[p[f] for f in fields_] for p in fast],
                          [[p[f] for f in fields_] for p in slow])
+
+
+GIVEN = ["mitchell", "harley", "madeline", "isabelle", "taylor", "lydia", "hollie", "dylan",
+         "ionela", "stefan", "dewi", "mariana"]
+SURNAMES = ["green", "mccarthy", "mason", "hathaway", "webb", "stubbs", "lillie", "zilm",
+            "marinescu", "petrova", "santoso", "ionescu"]
+STREETS = ["wallaby place", "pridham street", "hoseason street", "gundulu place",
+           "kent street", "strada lunga", "jalan merdeka", "ulitsa vitosha"]
+CITIES = ["cleveland", "marsden", "granville", "utakarra", "towradgi", "brasov", "bandung",
+          "plovdiv"]
+
+
+def typo(word, kind, at):
+    """`word` with one typo at position `at`: two letters swapped, one
+    dropped, one replaced or a space inserted."""
+    at = at % max(len(word) - 1, 1)
+    if kind == "swap":
+        return word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    if kind == "drop":
+        return word[:at] + word[at + 1:]
+    if kind == "replace":
+        return word[:at] + ("x" if word[at] != "x" else "q") + word[at + 1:]
+    return word[:at + 1] + " " + word[at + 1:]
+
+
+class TestBlockingSurvivesTypos(CrmLifecycleCase):
+    """Issue 21, item 0: two records of one person with nothing but a name
+    and an address (no email, phone or tax ID) and a typo in any one field
+    become a candidate pair: no blocking key needs one field to be equal."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestBlockingSurvivesTypos, cls).setUpClass()
+        cls.Duplicate = cls.env["crm.partner.duplicate"]
+
+    def candidates(self, ids):
+        # the blocking step of find_duplicates, over these partners only
+        cr = self.env.cr
+        compat.flush(self.env)
+        self.Duplicate._drop_work_tables()
+        cr.execute(dup_model.CANDIDATES_SQL)
+        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+        self.Duplicate._find_pairs(ids, 0.0)
+        cr.execute("SELECT a_id, b_id FROM lifecycle_dup_pairs")
+        found = set(cr.fetchall())
+        self.Duplicate._drop_work_tables()
+        return found
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(st.sampled_from(GIVEN), st.sampled_from(SURNAMES), st.integers(1, 400),
+           st.sampled_from(STREETS), st.integers(0, len(CITIES) - 1),
+           st.sampled_from(["given", "surname", "street", "city", "zip"]),
+           st.sampled_from(["swap", "drop", "replace", "space"]), st.integers(0, 20))
+    def test_a_typo_in_any_one_field_keeps_the_pair_a_candidate(
+            self, given, surname, number, street, city, field, kind, at):
+        values = {"given": given, "surname": surname, "street": street,
+                  "city": CITIES[city], "zip": "%04d" % (2000 + 97 * city)}
+        copy = dict(values, **{field: typo(values[field], kind, at)})
+        self.env.cr.execute("SAVEPOINT typo_example")
+        try:
+            partners = [self.env["res.partner"].create(dict(
+                CUSTOMER, name="%s %s" % (v["given"], v["surname"]),
+                street="%d %s" % (number, v["street"]), city=v["city"], zip=v["zip"]))
+                for v in (values, copy)]
+            pair = tuple(sorted(p.id for p in partners))
+            self.assertIn(pair, self.candidates(list(pair)), (values, copy))
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT typo_example")
+            compat.invalidate_all(self.env)
+
+    def test_typo_in_the_city_or_swapped_zip_digits_still_a_pair(self):
+        Partner = self.env["res.partner"]
+        base = dict(CUSTOMER, name="Roisin Bishop", street="32 Manning Street")
+        for city, zip_code in (("Oaklegih", "3166"), ("Oakleigh", "3616")):
+            a = Partner.create(dict(base, city="Oakleigh", zip="3166"))
+            b = Partner.create(dict(base, city=city, zip=zip_code))
+            self.Duplicate.find_duplicates(partner_ids=[a.id, b.id])
+            low, high = sorted((a.id, b.id))
+            self.assertTrue(self.Duplicate.search([("partner_a_id", "=", low),
+                                                   ("partner_b_id", "=", high)]),
+                            (city, zip_code))
+            (a | b).write({"active": False})
+
+    def test_namesakes_in_another_city_and_zip_stay_apart(self):
+        Partner = self.env["res.partner"]
+        base = dict(CUSTOMER, name="Jack Broadby", street="10 Davies Place")
+        a = Partner.create(dict(base, city="Colonel Light Gardens", zip="2226"))
+        b = Partner.create(dict(base, city="Tin Can Bay", zip="4580"))
+        self.Duplicate.find_duplicates(partner_ids=[a.id, b.id])
+        low, high = sorted((a.id, b.id))
+        self.assertFalse(self.Duplicate.search([("partner_a_id", "=", low),
+                                                ("partner_b_id", "=", high)]))

@@ -350,19 +350,20 @@ class CrmPartnerImport(models.TransientModel):
                          email_key(line["email"]), (line["vat"] or "").replace(" ", "").upper(),
                          (line["zip"] or "").replace(" ", "").upper(),
                          (line["street"] or "").lower(), phones,
-                         line["is_company"] if line["company_known"] else None))
+                         line["is_company"] if line["company_known"] else None,
+                         (line.get("street2") or "").lower()))
         # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
         Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         cr.execute("""
             CREATE TEMP TABLE lifecycle_imp ON COMMIT DROP AS
             SELECT r.id, %(company)s::int AS company_id, r.is_company, NULL::int AS parent_id,
-                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.phones
+                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.phones, r.s2
               FROM json_to_recordset(%(rows)s) AS r(id int, nk varchar, ck varchar,
                    em varchar, vk varchar, zk varchar, sk varchar, phones varchar[],
-                   is_company bool)
+                   is_company bool, s2 varchar)
         """, {"company": self.env.user.company_id.id, "rows": json.dumps([
-            dict(zip(("id", "nk", "ck", "em", "vk", "zk", "sk", "phones", "is_company"), r))
+            dict(zip(("id", "nk", "ck", "em", "vk", "zk", "sk", "phones", "is_company", "s2"), r))
             for r in rows])})
         cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
         # candidates: each lookup uses an index of res_partner
