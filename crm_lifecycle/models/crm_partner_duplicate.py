@@ -128,10 +128,11 @@ BLOCKS_SQL = """
         HAVING count(*) BETWEEN 2 AND %(max_block)s
            AND (%(scope)s::int[] IS NULL OR array_agg(id) && %(scope)s::int[])
     )
-    -- most blocks are two partners: their pair without unnesting
+    -- most blocks are two partners: their pair without unnesting (a
+    -- partner whose two words sound alike gives one key twice: no pair)
     SELECT a_id, b_id FROM (
         SELECT least(ids[1], ids[2]) AS a_id, greatest(ids[1], ids[2]) AS b_id
-          FROM blocks WHERE cardinality(ids) = 2
+          FROM blocks WHERE cardinality(ids) = 2 AND ids[1] <> ids[2]
         UNION ALL
         SELECT a, b FROM blocks, unnest(ids) a, unnest(ids) b
          WHERE cardinality(ids) > 2 AND a < b
