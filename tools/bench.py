@@ -232,9 +232,17 @@ def run_psql_script(script):
 
 
 # --------------------------------------------------------------- bench
+_PARSED = []
+
+
 def odoo_env(db=DB):
+    """Odoo, configured (once per process: Odoo 11 cannot parse its
+    configuration twice) for the database `db`."""
     import odoo
-    odoo.tools.config.parse_config(["-c", lifecycle.CONF, "-d", db, "--log-level=warn"])
+    if not _PARSED:
+        odoo.tools.config.parse_config(["-c", lifecycle.CONF, "-d", db, "--log-level=warn"])
+        _PARSED.append(db)
+    odoo.tools.config["db_name"] = db
     return odoo
 
 

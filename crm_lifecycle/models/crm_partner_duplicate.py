@@ -176,7 +176,8 @@ SCORE_SQL = r"""
                    AS zip_near,
                a.ck <> '' AND b.ck <> '' AS cities, a.zk <> '' AND b.zk <> '' AS zips,
                a.sk AS a_sk, b.sk AS b_sk, a.s2 AS a_s2, b.s2 AS b_s2,
-               coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs
+               coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs,
+               coalesce(a.is_company AND b.is_company, FALSE) AS companies
           FROM lifecycle_dup_pairs x
           JOIN lifecycle_dup_p a ON a.id = x.a_id
           JOIN lifecycle_dup_p b ON b.id = x.b_id
@@ -207,7 +208,21 @@ SCORE_SQL = r"""
                                    ::float / greatest(length(a_nk), length(b_nk), 1)
                         ELSE 0 END)
                END AS name_sim,
-               place = 'other' AS place_differs
+               place = 'other' AS place_differs,
+               -- two companies, one name the other's plus a word (legal
+               -- forms are not in the keys): a division, a branch, a
+               -- service company beside its parent ("X Service" and "X");
+               -- in scripts written without spaces, one name inside the
+               -- other with three letters or more to spare (letters
+               -- compared without spaces: "Huawei Jishu" is the
+               -- transliteration of a name written in one word)
+               companies AND replace(a_nk, ' ', '') <> replace(b_nk, ' ', '') AND (
+                   string_to_array(a_nk, ' ') <@ string_to_array(b_nk, ' ')
+                   OR string_to_array(b_nk, ' ') <@ string_to_array(a_nk, ' ')
+                   OR abs(length(a_nk) - length(b_nk)) >= 3
+                      AND (strpos(replace(a_nk, ' ', ''), replace(b_nk, ' ', '')) > 0
+                           OR strpos(replace(b_nk, ' ', ''), replace(a_nk, ' ', '')) > 0))
+                   AS extra_word
           FROM y
            -- the best score the pair could reach if the names and streets
            -- were the same (the score below with name_sim = 1 and the best
@@ -221,10 +236,9 @@ SCORE_SQL = r"""
                   * CASE WHEN email_eq THEN 1 - 0.95 ELSE 1 END
                   * CASE WHEN phone_eq THEN 1 - 0.85 ELSE 1 END
                   * CASE WHEN vat_eq THEN 1 - 0.95 ELSE 1 END)
-               * CASE WHEN vat_differs THEN 0.3 ELSE 1 END
+               * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
                * CASE WHEN email_differs THEN 0.8 ELSE 1 END
                * CASE WHEN phone_differs THEN 0.8 ELSE 1 END
-               * CASE WHEN kind_differs THEN 0.8 ELSE 1 END
                >= %(min_score)s - 0.0005
     ), g AS MATERIALIZED (
         SELECT f.*,
@@ -256,7 +270,8 @@ SCORE_SQL = r"""
                    WHEN street_sim IS NULL THEN 0.7
                    WHEN street_sim >= 0.45 THEN 0.97
                    ELSE 0.4 END AS e_name,
-               CASE WHEN email_eq THEN CASE WHEN name_sim >= 0.4 THEN 0.95 ELSE 0.6 END
+               CASE WHEN email_eq THEN CASE WHEN name_sim >= 0.4 OR extra_word THEN 0.95
+                                            ELSE 0.6 END
                     ELSE 0 END AS e_email,
                -- a shared phone with a different name is often a switchboard
                CASE WHEN phone_eq THEN CASE WHEN name_sim >= 0.7 THEN 0.85
@@ -268,10 +283,14 @@ SCORE_SQL = r"""
     SELECT * FROM (
     SELECT a_id, b_id, a_company_id,
            round(((1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat))
-                  * CASE WHEN vat_differs THEN 0.3 ELSE 1 END
+                  -- other tax IDs: two legal entities; a company and a
+                  -- person: never one record
+                  * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
+                  -- another word in a company's name: another entity unless
+                  -- the email or the tax ID says it is the same
+                  * CASE WHEN extra_word AND NOT (email_eq OR vat_eq) THEN 0.5 ELSE 1 END
                   * CASE WHEN email_differs THEN 0.8 ELSE 1 END
-                  * CASE WHEN phone_differs THEN 0.8 ELSE 1 END
-                  * CASE WHEN kind_differs THEN 0.8 ELSE 1 END)::numeric, 3) AS score,
+                  * CASE WHEN phone_differs THEN 0.8 ELSE 1 END)::numeric, 3) AS score,
            concat_ws(', ',
                CASE WHEN email_eq THEN 'email' END,
                CASE WHEN phone_eq THEN 'phone' END,
@@ -285,7 +304,8 @@ SCORE_SQL = r"""
                CASE WHEN vat_differs THEN '!vat' END,
                CASE WHEN email_differs THEN '!email' END,
                CASE WHEN phone_differs THEN '!phone' END,
-               CASE WHEN kind_differs THEN '!kind' END) AS reason_codes
+               CASE WHEN kind_differs THEN '!kind' END,
+               CASE WHEN extra_word THEN '!word' END) AS reason_codes
       FROM e) scored
      WHERE score > 0 AND score >= %(min_score)s;
 """
@@ -366,6 +386,7 @@ class CrmPartnerDuplicate(models.Model):
             "street": _("similar street"), "!place": _("different place"),
             "!vat": _("different tax IDs"), "!kind": _("company and person"),
             "!email": _("different emails"), "!phone": _("different phones"),
+            "!word": _("another word in the company name"),
         }
         for pair in self:
             words = []

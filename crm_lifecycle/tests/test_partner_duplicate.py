@@ -316,3 +316,83 @@ class TestBlockingSurvivesTypos(CrmLifecycleCase):
                                     city="Gerogery", zip="2642"))
         self.assertEqual(self.candidates([alone.id]), set())
         self.Duplicate.find_duplicates(partner_ids=[alone.id])
+
+
+# Parts of one group of companies (issue 21, item 1): the same switchboard
+# and street, names one distinctive word apart, in the four languages and in
+# Latin transliteration. (name of one, name of the other, country)
+GROUP_PARTS = [
+    ("Mega Construct Service SRL", "Mega Construct SRL", "base.ro"),
+    ("Dacia Logistics SRL", "Dacia S.R.L.", "base.ro"),
+    ("Transilvania Holding SA", "Transilvania SA", "base.ro"),
+    ("Агрострой Сервиз ООД", "Агрострой ООД", "base.bg"),
+    ("Петров Холдинг ЕООД", "Петров ЕООД", "base.bg"),
+    ("Agrostroy Serviz OOD", "Агрострой ООД", "base.bg"),
+    ("PT Sinar Makmur Service", "PT Sinar Makmur", "base.id"),
+    ("PT Bumi Jaya Logistik Tbk", "PT Bumi Jaya Tbk", "base.id"),
+    ("华为技术服务有限公司", "华为技术有限公司", "base.cn"),
+    ("上海远东物流有限公司", "上海远东有限公司", "base.cn"),
+    ("Huawei Jishu Fuwu Co Ltd", "华为技术有限公司", "base.cn"),
+    ("Nordic Foods Nord GmbH", "Nordic Foods GmbH", "base.de"),
+]
+
+
+class TestDistinctEntitiesThatLookAlike(CrmLifecycleCase):
+    """Two companies sharing a switchboard phone and a street, whose names
+    differ by one word, are two customers unless the email or the tax ID
+    says otherwise; other tax IDs are decisive; a company and a person are
+    never one record."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestDistinctEntitiesThatLookAlike, cls).setUpClass()
+        cls.Duplicate = cls.env["crm.partner.duplicate"]
+
+    def company(self, name, country, n, **vals):
+        return self.env["res.partner"].create(dict(
+            CUSTOMER, name=name, is_company=True, country_id=self.env.ref(country).id,
+            phone="+40 21 300 %04d" % n, street="Strada Fabricii %d" % n, city="Cluj",
+            zip="400%03d" % n, **vals))
+
+    def proposed(self, a, b):
+        self.Duplicate.find_duplicates(partner_ids=[a.id, b.id])
+        low, high = sorted((a.id, b.id))
+        return self.Duplicate.search([("partner_a_id", "=", low), ("partner_b_id", "=", high)])
+
+    def test_group_parts_with_a_shared_phone_and_address_are_not_proposed(self):
+        for n, (one, other, country) in enumerate(GROUP_PARTS):
+            a = self.company(one, country, n, email="office@part-a-%d.example" % n)
+            b = self.company(other, country, n, email="contact@part-b-%d.example" % n)
+            self.assertFalse(self.proposed(a, b), (one, other))
+
+    def test_the_same_pattern_with_a_shared_email_or_tax_id_is_still_proposed(self):
+        for n, (one, other, country) in enumerate(GROUP_PARTS):
+            shared = ({"email": "orders@same-%d.example" % n} if n % 2
+                      else {"vat": "RO%08d" % (18547290 + n)})
+            a = self.company(one, country, 100 + n, **shared)
+            b = self.company(other, country, 100 + n, **shared)
+            pair = self.proposed(a, b)
+            self.assertTrue(pair, (one, other, shared))
+
+    def test_the_same_name_written_differently_is_no_other_entity(self):
+        # legal form written out, transliterated, spaced: no extra word
+        for n, (one, other, country) in enumerate([
+                ("Dacia SRL", "DACIA S.R.L.", "base.ro"),
+                ("Агрострой ООД", "Agrostroy OOD", "base.bg"),
+                ("Huawei Jishu Co Ltd", "华为技术有限公司", "base.cn")]):
+            a = self.company(one, country, 200 + n)
+            b = self.company(other, country, 200 + n)
+            pair = self.proposed(a, b)
+            self.assertTrue(pair, (one, other))
+            self.assertNotIn("!word", pair.reason_codes)
+
+    def test_other_tax_ids_and_a_company_beside_a_person_are_never_one_record(self):
+        a = self.company("Carpathia Trade SRL", "base.ro", 300, vat="RO18547290",
+                         email="office@carpathia.example")
+        b = self.company("Carpathia Trade SRL", "base.ro", 300, vat="RO14399840",
+                         email="office@carpathia.example")
+        self.assertFalse(self.proposed(a, b))
+        person = self.env["res.partner"].create(dict(
+            CUSTOMER, name="Carpathia Trade", is_company=False, phone=a.phone,
+            street=a.street, city=a.city, zip=a.zip, email="office@carpathia.example"))
+        self.assertFalse(self.proposed(a, person))
