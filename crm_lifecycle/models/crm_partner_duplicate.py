@@ -1,5 +1,6 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 import logging
 
 from psycopg2 import sql
@@ -7,7 +8,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import compat
+from .. import compat, identity_linkage as linkage
 from ..guard import check_companies, try_job_lock
 from ..sql import planner_settings
 
@@ -19,6 +20,13 @@ _logger = logging.getLogger(__name__)
 # benchmark list: 12, 20 and 30 find the same true pairs; 20 compares 42 %
 # fewer pairs than 30 over a million partners.
 MAX_BLOCK = 20
+# The Fellegi-Sunter model is estimated from a run over the whole base with
+# at least this many compared pairs, and kept for the runs over a few
+# partners (the partner form, imports).
+LEARN_MIN_PAIRS = 200
+MODEL_PARAM = "crm_lifecycle.duplicate_linkage_model"
+# Random pairs compared to learn how often values agree by chance.
+RANDOM_PAIRS = 20000
 
 # The compared values of a partner (table lifecycle_dup_p); the import
 # wizard adds the rows of a file to it with negative ids.
@@ -52,7 +60,11 @@ CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
 #     five words in the same city ('w': a company sharing one common word
 #     with another is no candidate);
 #   - the house number and first street word in the same zip ('a') and in
-#     the same city ('b'): the same address whatever the name's typos;
+#     the same city ('b'): the same address whatever the name's typos; the
+#     house number alone in the same zip ('h') or city ('g'), and with the
+#     sound of the street word anywhere ('o'); the first word of the second
+#     address line in the same zip ('q') or city ('r'); the zip and city
+#     ('z'): a typo in the street;
 #   - the sounds of a name of one or two words (Soundex of each word, in
 #     order: 's'), and of each word in the same city ('c') or zip ('d').
 # One array of keys per partner, unnested once: one pass, no join.
@@ -67,7 +79,13 @@ PARTNER_KEYS_SQL = r"""
                          CASE WHEN zk <> '' AND hn <> '' THEN 'a' || zk || ' ' || hn || ' ' || sw
                               END,
                          CASE WHEN ck <> '' AND hn <> '' THEN 'b' || ck || ' ' || hn || ' ' || sw
-                              END]
+                              END,
+                         CASE WHEN zk <> '' AND hn <> '' THEN 'h' || zk || ' ' || hn END,
+                         CASE WHEN ck <> '' AND hn <> '' THEN 'g' || ck || ' ' || hn END,
+                         CASE WHEN hn <> '' AND sw <> '' THEN 'o' || hn || ' ' || soundex(sw) END,
+                         CASE WHEN zk <> '' AND s2w <> '' THEN 'q' || zk || ' ' || s2w END,
+                         CASE WHEN ck <> '' AND s2w <> '' THEN 'r' || ck || ' ' || s2w END,
+                         CASE WHEN zk <> '' AND ck <> '' THEN 'z' || zk || ' ' || ck END]
                    || CASE WHEN w[3] IS NULL THEN ARRAY[
                        CASE WHEN nk <> '' THEN 'n' || nk || ' ' || ck END,
                        CASE WHEN ck <> '' AND length(w[1]) >= 3 THEN 't' || ck || ' ' || w[1] END,
@@ -100,18 +118,19 @@ PARTNER_KEYS_SQL = r"""
               -- are split once per partner, not once per use
               FROM (SELECT id, em, vk, nk, ck, zk, phones, string_to_array(nk, ' ') AS w,
                            coalesce(substring(sk from '\d+'), '') AS hn,
-                           coalesce(substring(sk from '[a-z][a-z][a-z]+'), '') AS sw
+                           coalesce(substring(sk from '[a-z][a-z][a-z]+'), '') AS sw,
+                           coalesce(substring(s2 from '[a-z][a-z][a-z]+'), '') AS s2w
                       FROM lifecycle_dup_p WHERE {partners} OFFSET 0) q) q,
            unnest(keys) WITH ORDINALITY AS u(key, pos)
      WHERE key IS NOT NULL
 """
 # The best score of two records that only a name links, when both have an
-# email and a phone, other ones (SCORE_SQL: name evidence at most 0.97,
-# other email x0.8, other phone x0.8). Above it, the name keys of such
+# email and a phone, other ones (COMPARE_SQL: other email x0.8, other phone
+# x0.8, whatever the rest). Above it, the name keys of such
 # "complete" records are only kept where they meet a record that misses an
 # email or a phone (table lifecycle_dup_weak): same pairs above the
 # threshold, a fraction of the keys to group.
-NAME_ONLY_BEST = 0.97 * 0.8 * 0.8
+NAME_ONLY_BEST = 0.8 * 0.8
 WEAK_KEYS_SQL = ("CREATE TEMP TABLE lifecycle_dup_weak ON COMMIT DROP AS SELECT DISTINCT k FROM ("
                  + PARTNER_KEYS_SQL + ") k WHERE named")
 INCOMPLETE = "NOT (em <> '' AND cardinality(phones) > 0)"
@@ -142,10 +161,15 @@ BLOCKS_SQL = """
      GROUP BY a_id, b_id;
 """
 
-# Evidence of each pair, then its score: a noisy-or of independent pieces of
-# evidence, each weighted by how much it says when the names agree or not.
-SCORE_SQL = r"""
-    CREATE TEMP TABLE lifecycle_dup_scored ON COMMIT DROP AS
+# Each candidate pair compared, into lifecycle_dup_cmp: its evidence as a
+# noisy-or of independent pieces, each weighted by how much it says when the
+# names agree or not (`hand`); the factors of the evidence against it
+# (`mult`: other tax IDs, company and person, another word in a company's
+# name, other email, other phone); and its comparison pattern, the level of
+# agreement of each field (FS_FIELDS of identity_linkage), from which the
+# Fellegi-Sunter model gives a probability (score_pairs).
+COMPARE_SQL = r"""
+    CREATE TEMP TABLE {out} ON COMMIT DROP AS
     -- MATERIALIZED (PostgreSQL 12+): each similarity is computed once per
     -- pair, not once per use in the score
     WITH x AS MATERIALIZED (
@@ -175,10 +199,11 @@ SCORE_SQL = r"""
                                  FROM regexp_split_to_table(b.zk, '') c) THEN 2 ELSE 1 END
                    AS zip_near,
                a.ck <> '' AND b.ck <> '' AS cities, a.zk <> '' AND b.zk <> '' AS zips,
+               a.ck <> '' AND a.ck = b.ck AS city_same,
                a.sk AS a_sk, b.sk AS b_sk, a.s2 AS a_s2, b.s2 AS b_s2,
                coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs,
                coalesce(a.is_company AND b.is_company, FALSE) AS companies
-          FROM lifecycle_dup_pairs x
+          FROM {pairs} x
           JOIN lifecycle_dup_p a ON a.id = x.a_id
           JOIN lifecycle_dup_p b ON b.id = x.b_id
          WHERE (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
@@ -224,29 +249,25 @@ SCORE_SQL = r"""
                            OR strpos(replace(b_nk, ' ', ''), replace(a_nk, ' ', '')) > 0))
                    AS extra_word
           FROM y
-           -- the best score the pair could reach if the names and streets
-           -- were the same (the score below with name_sim = 1 and the best
-           -- street): a pair that cannot reach the minimum score is not
-           -- compared. Two records with other emails and other phones that
-           -- only a name links stop here: most pairs of a big base.
-         WHERE (1 - (1 - CASE place WHEN 'other' THEN 0.2 WHEN 'unknown' THEN 0.6
-                                    WHEN 'half' THEN 0.9
-                                    ELSE CASE WHEN a_sk <> '' AND b_sk <> '' THEN 0.97
-                                              ELSE 0.7 END END)
-                  * CASE WHEN email_eq THEN 1 - 0.95 ELSE 1 END
-                  * CASE WHEN phone_eq THEN 1 - 0.85 ELSE 1 END
-                  * CASE WHEN vat_eq THEN 1 - 0.95 ELSE 1 END)
-               * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
+           -- the best score the pair could reach whatever its names and
+           -- streets: the factors of the evidence against it. A pair that
+           -- cannot reach the minimum score is not compared: two records
+           -- with other emails and other phones that only a name links stop
+           -- here, most pairs of a big base.
+         WHERE CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
                * CASE WHEN email_differs THEN 0.8 ELSE 1 END
                * CASE WHEN phone_differs THEN 0.8 ELSE 1 END
                >= %(min_score)s - 0.0005
     ), g AS MATERIALIZED (
         SELECT f.*,
-               -- computed only when the names are close enough for the
-               -- street to matter
-               CASE WHEN name_sim >= 0.4 AND place IN ('same', 'half')
-                         AND a_sk <> '' AND b_sk <> ''
-                    THEN similarity(a_sk, b_sk) END AS street_trgm
+               CASE WHEN a_sk <> '' AND b_sk <> '' THEN similarity(a_sk, b_sk) END
+                   AS street_trgm,
+               CASE WHEN a_s2 <> '' AND b_s2 <> '' THEN similarity(a_s2, b_s2) END
+                   AS street2_sim,
+               -- the two address lines written the other way round
+               greatest(CASE WHEN a_sk <> '' AND b_s2 <> '' THEN similarity(a_sk, b_s2) END,
+                        CASE WHEN a_s2 <> '' AND b_sk <> '' THEN similarity(a_s2, b_sk) END)
+                   AS street_crossed
           FROM f
     ), h AS MATERIALIZED (
         SELECT g.*,
@@ -277,20 +298,67 @@ SCORE_SQL = r"""
                CASE WHEN phone_eq THEN CASE WHEN name_sim >= 0.7 THEN 0.85
                                             WHEN name_sim >= 0.5 THEN 0.5 ELSE 0.2 END
                     ELSE 0 END AS e_phone,
-               CASE WHEN vat_eq THEN 0.95 ELSE 0 END AS e_vat
+               CASE WHEN vat_eq THEN 0.95 ELSE 0 END AS e_vat,
+               -- other tax IDs: two legal entities; a company and a person:
+               -- never one record; another word in a company's name:
+               -- another entity unless the email or the tax ID says it is
+               -- the same
+               CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
+               * CASE WHEN extra_word AND NOT (email_eq OR vat_eq) THEN 0.5 ELSE 1 END
+               * CASE WHEN email_differs THEN 0.8 ELSE 1 END
+               * CASE WHEN phone_differs THEN 0.8 ELSE 1 END AS mult
           FROM h
     )
-    SELECT * FROM (
     SELECT a_id, b_id, a_company_id,
-           round(((1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat))
-                  -- other tax IDs: two legal entities; a company and a
-                  -- person: never one record
-                  * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
-                  -- another word in a company's name: another entity unless
-                  -- the email or the tax ID says it is the same
-                  * CASE WHEN extra_word AND NOT (email_eq OR vat_eq) THEN 0.5 ELSE 1 END
-                  * CASE WHEN email_differs THEN 0.8 ELSE 1 END
-                  * CASE WHEN phone_differs THEN 0.8 ELSE 1 END)::numeric, 3) AS score,
+           (1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat)) * mult AS hand,
+           mult,
+           -- where the model may speak: names with something in common in
+           -- the same city or zip (the same address and an unlike name is
+           -- a household or an office building; the same name elsewhere, a
+           -- namesake). A shared email, phone or tax ID is weighed by hand
+           -- (a shared switchboard proves little): the model speaks for the
+           -- pairs that only a name and an address link.
+           NOT (email_eq OR phone_eq OR vat_eq) AND (city_eq OR zip_eq) AND (name_sim >= 0.5
+               OR EXISTS (
+                   -- a word (3+ letters) in common, a typo allowed
+                   SELECT 1 FROM unnest(string_to_array(a_nk, ' ')) wa,
+                                 unnest(string_to_array(b_nk, ' ')) wb
+                    WHERE length(wa) >= 3 AND length(wb) >= 3
+                      AND levenshtein_less_equal(left(wa, 255), left(wb, 255), 2)
+                          <= CASE WHEN least(length(wa), length(wb)) >= 6 THEN 2 ELSE 1 END))
+               AS modelled,
+           -- the comparison pattern: a level per field (FS_FIELDS of
+           -- identity_linkage), x when a value is missing
+           concat_ws(',',
+               CASE WHEN a_nk = '' OR b_nk = '' THEN 'x' WHEN name_sim >= 1 THEN '4'
+                    WHEN name_sim >= 0.85 THEN '3' WHEN name_sim >= 0.6 THEN '2'
+                    WHEN EXISTS (
+                        -- a word (3+ letters) in common, a typo allowed
+                        SELECT 1 FROM unnest(string_to_array(a_nk, ' ')) wa,
+                                      unnest(string_to_array(b_nk, ' ')) wb
+                         WHERE length(wa) >= 3 AND length(wb) >= 3
+                           AND levenshtein_less_equal(left(wa, 255), left(wb, 255), 2)
+                               <= CASE WHEN least(length(wa), length(wb)) >= 6 THEN 2
+                                       ELSE 1 END) THEN '1'
+                    ELSE '0' END,
+               CASE WHEN email_eq THEN '1' WHEN email_differs THEN '0' ELSE 'x' END,
+               CASE WHEN phone_eq THEN '1' WHEN phone_differs THEN '0' ELSE 'x' END,
+               CASE WHEN vat_eq THEN '1' WHEN vat_differs THEN '0' ELSE 'x' END,
+               -- the place: city and zip together (a zip agrees with its
+               -- city: two fields would count one agreement twice), the
+               -- level of each (0 other, 1 a typo away, 2 the same), 3 x
+               -- city + zip when both are known, else 9 + city or 12 + zip
+               CASE WHEN NOT (cities OR zips) THEN 'x'
+                    ELSE ((CASE WHEN cities AND zips THEN 0 WHEN cities THEN 9 ELSE 12 END)
+                          + (CASE WHEN NOT cities THEN 0 WHEN city_same THEN 2 WHEN city_eq THEN 1
+                                  ELSE 0 END) * (CASE WHEN zips THEN 3 ELSE 1 END)
+                          + (CASE WHEN NOT zips THEN 0 WHEN zip_eq THEN 2 WHEN zip_near THEN 1
+                                  ELSE 0 END))::text END,
+               CASE WHEN street_sim >= 0.8 THEN '2'
+                    WHEN street_sim >= 0.45 OR street_crossed >= 0.5 THEN '1'
+                    WHEN street_sim IS NULL THEN 'x' ELSE '0' END,
+               CASE WHEN street2_sim IS NULL THEN 'x' WHEN street2_sim >= 0.5 THEN '1'
+                    ELSE '0' END) AS pattern,
            concat_ws(', ',
                CASE WHEN email_eq THEN 'email' END,
                CASE WHEN phone_eq THEN 'phone' END,
@@ -306,7 +374,22 @@ SCORE_SQL = r"""
                CASE WHEN phone_differs THEN '!phone' END,
                CASE WHEN kind_differs THEN '!kind' END,
                CASE WHEN extra_word THEN '!word' END) AS reason_codes
-      FROM e) scored
+      FROM e
+     WHERE mult > 0;
+"""
+# The score of each compared pair: its hand-weighted evidence, or the
+# probability that the Fellegi-Sunter model gives its pattern times the
+# factors of the evidence against it, whichever is higher, where the model
+# may speak (`modelled`).
+SCORE_SQL = """
+    CREATE TEMP TABLE lifecycle_dup_scored ON COMMIT DROP AS
+    SELECT * FROM (
+        SELECT c.a_id, c.b_id, c.a_company_id, c.reason_codes,
+               round(greatest(c.hand, CASE WHEN c.modelled THEN coalesce(w.p, 0) * c.mult
+                                           ELSE 0 END)::numeric, 3) AS score
+          FROM lifecycle_dup_cmp c
+          LEFT JOIN unnest(%(patterns)s::text[], %(probs)s::float8[]) w(pattern, p)
+                 ON w.pattern = c.pattern) s
      WHERE score > 0 AND score >= %(min_score)s;
 """
 
@@ -443,7 +526,7 @@ class CrmPartnerDuplicate(models.Model):
         cr.execute(CANDIDATES_SQL)
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
         self._find_pairs(partner_ids, threshold)
-        self._score_pairs(min_score=threshold)
+        self._score_pairs(min_score=threshold, learn=partner_ids is None)
         params = {"threshold": threshold, "scope": partner_ids, "uid": self.env.uid}
         cr.execute("""
             INSERT INTO crm_partner_duplicate AS d
@@ -475,8 +558,12 @@ class CrmPartnerDuplicate(models.Model):
     @api.model
     def _drop_work_tables(self, extra=()):
         """Drop the finder's temp tables (and `extra` ones), if there."""
-        for table in ("lifecycle_dup_scored", "lifecycle_dup_pairs", "lifecycle_dup_weak",
-                      "lifecycle_dup_p") + extra:
+        self._drop_tables(("lifecycle_dup_scored", "lifecycle_dup_cmp", "lifecycle_dup_pairs",
+                           "lifecycle_dup_weak", "lifecycle_dup_p") + tuple(extra))
+
+    @api.model
+    def _drop_tables(self, tables):
+        for table in tables:
             self.env.cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
 
     @api.model
@@ -492,18 +579,71 @@ class CrmPartnerDuplicate(models.Model):
             "max_block": MAX_BLOCK, "scope": partner_ids, "prune": prune})
 
     @api.model
-    def _score_pairs(self, min_score=0.0):
+    def _score_pairs(self, min_score=0.0, learn=False):
         """Score the pairs of temp table lifecycle_dup_pairs (a_id < b_id)
         whose values are in lifecycle_dup_p, into lifecycle_dup_scored.
 
         min_score: the pairs scoring less are left out; those that cannot
-        reach it whatever their names are not even compared."""
+        reach it whatever their names are not even compared. learn: estimate
+        the Fellegi-Sunter model from these pairs' patterns (a run over the
+        whole base) and keep it; else the model kept by the last such run."""
+        cr = self.env.cr
         # temp tables are never analysed automatically: without statistics
         # the planner picks nested loops over them
-        self.env.cr.execute("ANALYZE lifecycle_dup_pairs")
-        self.env.cr.execute(SCORE_SQL, {"min_score": min_score})
-        self.env.cr.execute("CREATE INDEX ON lifecycle_dup_scored (a_id, b_id); "
-                            "ANALYZE lifecycle_dup_scored")
+        cr.execute("ANALYZE lifecycle_dup_pairs")
+        cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier("lifecycle_dup_cmp"),
+                                               pairs=sql.Identifier("lifecycle_dup_pairs")),
+                   {"min_score": min_score})
+        cr.execute("SELECT pattern, count(*) FROM lifecycle_dup_cmp GROUP BY pattern")
+        counts = dict(cr.fetchall())
+        model = self._linkage_model(
+            {linkage.parse(p): n for p, n in counts.items()} if learn else None)
+        patterns = sorted(counts)
+        cr.execute(SCORE_SQL, {
+            "min_score": min_score, "patterns": patterns,
+            "probs": [linkage.posterior(model, linkage.parse(p)) if model else 0.0
+                      for p in patterns]})
+        cr.execute("CREATE INDEX ON lifecycle_dup_scored (a_id, b_id); "
+                   "ANALYZE lifecycle_dup_scored")
+
+    @api.model
+    def _random_patterns(self, size=None):
+        """{pattern: count} of random pairs of the partners compared
+        (lifecycle_dup_p), whatever their keys: how often values agree by
+        chance."""
+        cr = self.env.cr
+        rand = ("lifecycle_dup_rand", "lifecycle_dup_rand_cmp")
+        self._drop_tables(rand)
+        # seeded: the same base gives the same model
+        cr.execute("SELECT setseed(0.21)")
+        cr.execute("""
+            CREATE TEMP TABLE lifecycle_dup_rand ON COMMIT DROP AS
+            WITH ids AS (SELECT array_agg(id) AS a, count(*) AS n FROM lifecycle_dup_p)
+            SELECT DISTINCT least(x, y) AS a_id, greatest(x, y) AS b_id
+              FROM (SELECT a[1 + floor(random() * n)::int] AS x,
+                           a[1 + floor(random() * n)::int] AS y
+                      FROM ids, generate_series(1, %(size)s) g) r
+             WHERE x <> y
+        """, {"size": size or RANDOM_PAIRS})
+        cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier("lifecycle_dup_rand_cmp"),
+                                               pairs=sql.Identifier("lifecycle_dup_rand")),
+                   {"min_score": 0.0})
+        cr.execute("SELECT pattern, count(*) FROM lifecycle_dup_rand_cmp GROUP BY pattern")
+        counts = {linkage.parse(p): n for p, n in cr.fetchall()}
+        self._drop_tables(rand)
+        return counts
+
+    @api.model
+    def _linkage_model(self, counts=None):
+        """The Fellegi-Sunter model of the finder: estimated from `counts`
+        (and kept) when given and large enough, else the one kept."""
+        Param = self.env["ir.config_parameter"].sudo()  # sudo: the finder's own state
+        if counts and sum(counts.values()) >= LEARN_MIN_PAIRS:
+            model = linkage.estimate(counts)
+            Param.set_param(MODEL_PARAM, json.dumps(model.as_dict()))
+            return model
+        kept = Param.get_param(MODEL_PARAM)
+        return linkage.Model.from_dict(json.loads(kept)) if kept else None
 
     @api.model
     def _open_count(self):

@@ -1,10 +1,12 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from odoo.exceptions import UserError
 
-from .. import compat
+from .. import compat, identity_linkage as linkage
 from ..models import crm_partner_duplicate as dup_model
 from .common import CUSTOMER, CrmLifecycleCase
 from .identity_data import generate, load, precision_recall, true_pairs
@@ -396,3 +398,63 @@ class TestDistinctEntitiesThatLookAlike(CrmLifecycleCase):
             CUSTOMER, name="Carpathia Trade", is_company=False, phone=a.phone,
             street=a.street, city=a.city, zip=a.zip, email="office@carpathia.example"))
         self.assertFalse(self.proposed(a, person))
+
+
+class TestLearntWeights(CrmLifecycleCase):
+    """Issue 21, item 3: the Fellegi-Sunter model learnt on a run over the
+    whole base scores the pairs that only a name and an address link; pairs
+    with a shared email, phone or tax ID keep the hand-weighted score."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestLearntWeights, cls).setUpClass()
+        cls.Duplicate = cls.env["crm.partner.duplicate"]
+
+    def pair_of(self, a, b):
+        low, high = sorted((a.id, b.id))
+        return self.Duplicate.search([("partner_a_id", "=", low), ("partner_b_id", "=", high)])
+
+    def test_a_learnt_model_decides_name_and_address_pairs(self):
+        Partner = self.env["res.partner"]
+        a = Partner.create(dict(CUSTOMER, name="Silas Noble", street="235 Ainsworth Street",
+                                city="Clayton", zip="2281"))
+        b = Partner.create(dict(CUSTOMER, name="Silas Noble", street="Kent Road",
+                                city="Clayton", zip="2281"))
+        # colleagues at one switchboard: left to the hand-weighted score
+        c = Partner.create(dict(CUSTOMER, name="Greta Becker", phone="+49 30 1234567",
+                                street="Marktplatz 7", city="Koeln", zip="50667"))
+        d = Partner.create(dict(CUSTOMER, name="Greta Zimmermann", phone="+49 30 1234567",
+                                street="Marktplatz 7", city="Koeln", zip="50667"))
+        ids = [a.id, b.id, c.id, d.id]
+        self.env["ir.config_parameter"].set_param(dup_model.MODEL_PARAM, "")
+        self.Duplicate.find_duplicates(partner_ids=ids)
+        self.assertFalse(self.pair_of(a, b), "the hand weights alone: another street")
+        # a model that learnt that the same name in the same place is one
+        # customer whatever the street (as on FEBRL)
+        n = len(linkage.FS_FIELDS)
+        m = [[0.01] * levels for _name, levels in linkage.FS_FIELDS]
+        u = [[0.9] + [0.1 / (levels - 1)] * (levels - 1) for _name, levels in linkage.FS_FIELDS]
+        m[0][4], m[4][8], m[5] = 0.9, 0.9, [0.4, 0.3, 0.3]
+        u[5] = [0.9, 0.05, 0.05]
+        model = linkage.Model(0.5, m, u)
+        self.assertEqual(len(model.m), n)
+        self.env["ir.config_parameter"].set_param(dup_model.MODEL_PARAM,
+                                                  json.dumps(model.as_dict()))
+        self.Duplicate.find_duplicates(partner_ids=ids)
+        self.assertTrue(self.pair_of(a, b))
+        self.assertGreaterEqual(self.pair_of(a, b).score, 0.75)
+        self.assertFalse(self.pair_of(c, d), "a shared switchboard stays weighed by hand")
+
+    def test_a_run_over_the_whole_base_learns_and_keeps_the_model(self):
+        rows = generate(150, seed=11)
+        for row in rows[::3]:
+            row["email"] = row["phone"] = row["mobile"] = False
+        load(self.env, rows)
+        self.env["ir.config_parameter"].set_param(dup_model.MODEL_PARAM, "")
+        self.Duplicate.find_duplicates()
+        kept = self.Duplicate._linkage_model()
+        self.assertTrue(kept)
+        self.assertTrue(0 < kept.lam < 1)
+        weights = kept.weights()
+        # the same name says more than names with nothing in common
+        self.assertGreater(weights[0][4], weights[0][0])
