@@ -27,6 +27,7 @@
         "views/res_partner_views.xml",
         "views/mail_activity_type_views.xml",
         "data/crm_touchpoint_capture_data.xml",
+        "views/crm_duplicate_model_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_lifecycle_menus.xml",
         "views/crm_segment_views.xml",

@@ -92,37 +92,14 @@ def posterior(model, pattern):
     return p_match / total if total > 0 else 0.0
 
 
-def chance_agreement(counts, levels=None):
-    """u estimated from random pairs of records (nearly all non-matches):
-    per field, the share of each level among the pairs where both values
-    are known. Candidate pairs share a blocking key, so their non-matches
-    agree far more often than chance: u is better measured on random pairs
-    (as Splink does). A level never seen counts as half a pair."""
-    levels = tuple(levels or (n for _name, n in FS_FIELDS))
-    u = []
-    for f, n in enumerate(levels):
-        seen = [0.0] * n
-        for pattern, count in counts.items():
-            if pattern[f] is not None:
-                seen[pattern[f]] += count
-        total = sum(seen)
-        if not total:
-            u.append([1.0 / n] * n)
-            continue
-        row = [max(value, 0.5) / total for value in seen]
-        u.append([value / sum(row) for value in row])
-    return u
-
-
 def estimate(counts, levels=None, labelled=None, u=None, max_iter=500, tol=1e-7, lam=0.1):
     """Estimate the model by expectation-maximisation.
 
     counts: {pattern: number of pairs} of the compared pairs whose class is
     unknown; labelled: {pattern: (matches, non-matches)} of pairs whose
     class a reviewer decided; levels: the number of levels of each field
-    (default FS_FIELDS); u: the non-matches' level probabilities when known
-    (chance_agreement), kept fixed: only lam and m are estimated. Returns a
-    Model."""
+    (default FS_FIELDS); u: the non-matches' level probabilities when known,
+    kept fixed: only lam and m are estimated. Returns a Model."""
     levels = tuple(levels or (n for _name, n in FS_FIELDS))
     labelled = labelled or {}
     m, u_start = _start(levels)

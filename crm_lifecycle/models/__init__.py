@@ -13,6 +13,7 @@ from . import crm_lead
 from . import crm_lifecycle_tile
 from . import utm
 from . import crm_partner_duplicate
+from . import crm_duplicate_model
 from . import crm_partner_merge_log
 from . import crm_partner_source
 from . import crm_segment

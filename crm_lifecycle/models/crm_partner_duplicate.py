@@ -1,6 +1,5 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import json
 import logging
 
 from psycopg2 import sql
@@ -20,13 +19,17 @@ _logger = logging.getLogger(__name__)
 # benchmark list: 12, 20 and 30 find the same true pairs; 20 compares 42 %
 # fewer pairs than 30 over a million partners.
 MAX_BLOCK = 20
-# The Fellegi-Sunter model is estimated from a run over the whole base with
-# at least this many compared pairs, and kept for the runs over a few
-# partners (the partner form, imports).
+# The same for the loose keys (an address, the sound of a name): a block of
+# a household or a small office, not of a building or a common surname.
+LOOSE_BLOCK = 6
+# The memory of the finder's hash tables (the weak keys: 2.5 MB per 100,000
+# keys), for its transaction only.
+WORK_MEM = "128MB"
+# A company's Fellegi-Sunter model is estimated on a run over the whole base
+# when it has at least this many compared pairs (else the model of all
+# customers serves), and kept for the runs over a few partners (the partner
+# form, imports).
 LEARN_MIN_PAIRS = 200
-MODEL_PARAM = "crm_lifecycle.duplicate_linkage_model"
-# Random pairs compared to learn how often values agree by chance.
-RANDOM_PAIRS = 20000
 
 # The compared values of a partner (table lifecycle_dup_p); the import
 # wizard adds the rows of a file to it with negative ids.
@@ -50,6 +53,12 @@ CANDIDATES_WHERE = """
 """
 CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
                   + PARTNER_VALUES_SQL + CANDIDATES_WHERE)
+# sql-write: the finder's own temp table: the partners of the pairs reviewers
+# decided (a merged partner is archived, no candidate), added after the blocking
+DECIDED_PARTNERS_SQL = ("INSERT INTO lifecycle_dup_p" + PARTNER_VALUES_SQL + """
+     WHERE p.id IN (SELECT a_id FROM lifecycle_dup_dec UNION SELECT b_id
+                      FROM lifecycle_dup_dec)
+       AND p.id NOT IN (SELECT id FROM lifecycle_dup_p)""")
 
 # Blocking keys, hashed to 64 bits: exact email, tax ID, phone (positions
 # 1-4 of the array), then the keys that survive a typo in any one field,
@@ -67,40 +76,49 @@ CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
 #     ('z'): a typo in the street;
 #   - the sounds of a name of one or two words (Soundex of each word, in
 #     order: 's'), and of each word in the same city ('c') or zip ('d').
-# One array of keys per partner, unnested once: one pass, no join.
+# The keys after the first name keys ('n', 't', 'w') are made only for the
+# records missing an email or a phone (`inc`): a record with both is found
+# by them, and its name keys meet the others. One array of keys per
+# partner, unnested once: one pass, no join.
 # {partners} filters the partners of lifecycle_dup_p.
 PARTNER_KEYS_SQL = r"""
-    SELECT id, hashtextextended(key, 0) AS k, pos > 4 AS named, complete
-      FROM (SELECT id, em <> '' AND cardinality(phones) > 0 AS complete,
+    SELECT id, hashtextextended(key, 0) AS k, pos > 4 AS named, complete,
+           -- keys of an address or of a name's sound: small blocks only
+           left(key, 1) IN ('a', 'b', 'c', 'd', 'g', 'h', 'o', 'q', 'r', 's', 'z') AS loose
+      FROM (SELECT id, NOT inc AS complete,
                    ARRAY[CASE WHEN em <> '' THEN 'e' || em END,
                          CASE WHEN vk <> '' THEN 'v' || vk END,
                          'p' || phones[1], 'p' || phones[2],
-                         CASE WHEN nk <> '' AND zk <> '' THEN 'm' || nk || ' ' || zk END,
-                         CASE WHEN zk <> '' AND hn <> '' THEN 'a' || zk || ' ' || hn || ' ' || sw
-                              END,
-                         CASE WHEN ck <> '' AND hn <> '' THEN 'b' || ck || ' ' || hn || ' ' || sw
-                              END,
-                         CASE WHEN zk <> '' AND hn <> '' THEN 'h' || zk || ' ' || hn END,
-                         CASE WHEN ck <> '' AND hn <> '' THEN 'g' || ck || ' ' || hn END,
-                         CASE WHEN hn <> '' AND sw <> '' THEN 'o' || hn || ' ' || soundex(sw) END,
-                         CASE WHEN zk <> '' AND s2w <> '' THEN 'q' || zk || ' ' || s2w END,
-                         CASE WHEN ck <> '' AND s2w <> '' THEN 'r' || ck || ' ' || s2w END,
-                         CASE WHEN zk <> '' AND ck <> '' THEN 'z' || zk || ' ' || ck END]
+                         CASE WHEN inc AND nk <> '' AND zk <> '' THEN 'm' || nk || ' ' || zk END,
+                         CASE WHEN inc AND zk <> '' AND hn <> ''
+                              THEN 'a' || zk || ' ' || hn || ' ' || sw END,
+                         CASE WHEN inc AND ck <> '' AND hn <> ''
+                              THEN 'b' || ck || ' ' || hn || ' ' || sw END,
+                         CASE WHEN inc AND zk <> '' AND hn <> '' THEN 'h' || zk || ' ' || hn END,
+                         CASE WHEN inc AND ck <> '' AND hn <> '' THEN 'g' || ck || ' ' || hn END,
+                         CASE WHEN inc AND hn <> '' AND sw <> ''
+                              THEN 'o' || hn || ' ' || soundex(sw) END,
+                         CASE WHEN inc AND zk <> '' AND s2w <> '' THEN 'q' || zk || ' ' || s2w END,
+                         CASE WHEN inc AND ck <> '' AND s2w <> '' THEN 'r' || ck || ' ' || s2w END,
+                         CASE WHEN inc AND zk <> '' AND ck <> '' THEN 'z' || zk || ' ' || ck END]
                    || CASE WHEN w[3] IS NULL THEN ARRAY[
                        CASE WHEN nk <> '' THEN 'n' || nk || ' ' || ck END,
                        CASE WHEN ck <> '' AND length(w[1]) >= 3 THEN 't' || ck || ' ' || w[1] END,
                        CASE WHEN ck <> '' AND length(w[2]) >= 3 THEN 't' || ck || ' ' || w[2] END,
-                       CASE WHEN zk <> '' AND length(w[1]) >= 3 THEN 'y' || zk || ' ' || w[1] END,
-                       CASE WHEN zk <> '' AND length(w[2]) >= 3 THEN 'y' || zk || ' ' || w[2] END,
-                       CASE WHEN w[2] IS NOT NULL THEN 's' || soundex(w[1]) || soundex(w[2]) END,
-                       CASE WHEN ck <> '' AND w[1] <> '' THEN 'c' || ck || ' ' || soundex(w[1])
-                            END,
-                       CASE WHEN ck <> '' AND w[2] <> '' THEN 'c' || ck || ' ' || soundex(w[2])
-                            END,
-                       CASE WHEN zk <> '' AND w[1] <> '' THEN 'd' || zk || ' ' || soundex(w[1])
-                            END,
-                       CASE WHEN zk <> '' AND w[2] <> '' THEN 'd' || zk || ' ' || soundex(w[2])
-                            END]
+                       CASE WHEN inc AND zk <> '' AND length(w[1]) >= 3
+                            THEN 'y' || zk || ' ' || w[1] END,
+                       CASE WHEN inc AND zk <> '' AND length(w[2]) >= 3
+                            THEN 'y' || zk || ' ' || w[2] END,
+                       CASE WHEN inc AND w[2] IS NOT NULL
+                            THEN 's' || soundex(w[1]) || soundex(w[2]) END,
+                       CASE WHEN inc AND ck <> '' AND w[1] <> ''
+                            THEN 'c' || ck || ' ' || soundex(w[1]) END,
+                       CASE WHEN inc AND ck <> '' AND w[2] <> ''
+                            THEN 'c' || ck || ' ' || soundex(w[2]) END,
+                       CASE WHEN inc AND zk <> '' AND w[1] <> ''
+                            THEN 'd' || zk || ' ' || soundex(w[1]) END,
+                       CASE WHEN inc AND zk <> '' AND w[2] <> ''
+                            THEN 'd' || zk || ' ' || soundex(w[2]) END]
                    ELSE ARRAY['n' || nk || ' ' || ck]
                      || CASE WHEN ck <> '' THEN ARRAY[
                        'w' || ck || ' ' || w[1] || ' ' || w[2],
@@ -117,6 +135,7 @@ PARTNER_KEYS_SQL = r"""
               -- OFFSET 0: the words, the house number and the street word
               -- are split once per partner, not once per use
               FROM (SELECT id, em, vk, nk, ck, zk, phones, string_to_array(nk, ' ') AS w,
+                           NOT (em <> '' AND cardinality(phones) > 0) AS inc,
                            coalesce(substring(sk from '\d+'), '') AS hn,
                            coalesce(substring(sk from '[a-z][a-z][a-z]+'), '') AS sw,
                            coalesce(substring(s2 from '[a-z][a-z][a-z]+'), '') AS s2w
@@ -132,19 +151,20 @@ PARTNER_KEYS_SQL = r"""
 # threshold, a fraction of the keys to group.
 NAME_ONLY_BEST = 0.8 * 0.8
 WEAK_KEYS_SQL = ("CREATE TEMP TABLE lifecycle_dup_weak ON COMMIT DROP AS SELECT DISTINCT k FROM ("
-                 + PARTNER_KEYS_SQL + ") k WHERE named")
+                 + PARTNER_KEYS_SQL + ") k WHERE named AND NOT loose")
 INCOMPLETE = "NOT (em <> '' AND cardinality(phones) > 0)"
 # A key shared by more than MAX_BLOCK partners (a common first name in a
 # big city) is not a block. Pairs come only from partners sharing a key.
 BLOCKS_SQL = """
     CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS
     WITH keys AS (
-        SELECT k, id FROM (""" + PARTNER_KEYS_SQL + """) k
+        SELECT k, id, loose FROM (""" + PARTNER_KEYS_SQL + """) k
          WHERE NOT (named AND complete AND %(prune)s)
             OR k IN (SELECT k FROM lifecycle_dup_weak)
     ), blocks AS (
         SELECT array_agg(id) AS ids FROM keys GROUP BY k
-        HAVING count(*) BETWEEN 2 AND %(max_block)s
+        HAVING count(*) BETWEEN 2 AND CASE WHEN bool_or(loose) THEN %(loose_block)s
+                                           ELSE %(max_block)s END
            AND (%(scope)s::int[] IS NULL OR array_agg(id) && %(scope)s::int[])
     )
     -- most blocks are two partners: their pair without unnesting (a
@@ -192,12 +212,14 @@ COMPARE_SQL = r"""
                    AS city_eq,
                a.zk <> '' AND a.zk = b.zk AS zip_eq,
                a.zk <> '' AND b.zk <> '' AND a.zk <> b.zk AND length(a.zk) = length(b.zk)
-                   AND levenshtein_less_equal(left(a.zk, 255), left(b.zk, 255), 2) <= CASE
-                       WHEN (SELECT string_agg(c, '' ORDER BY c)
-                               FROM regexp_split_to_table(a.zk, '') c)
-                            = (SELECT string_agg(c, '' ORDER BY c)
-                                 FROM regexp_split_to_table(b.zk, '') c) THEN 2 ELSE 1 END
-                   AS zip_near,
+                   AND CASE levenshtein_less_equal(left(a.zk, 255), left(b.zk, 255), 2)
+                       WHEN 1 THEN TRUE
+                       -- two edits: two digits swapped (the same digits)
+                       WHEN 2 THEN (SELECT string_agg(c, '' ORDER BY c)
+                                      FROM regexp_split_to_table(a.zk, '') c)
+                                   = (SELECT string_agg(c, '' ORDER BY c)
+                                        FROM regexp_split_to_table(b.zk, '') c)
+                       ELSE FALSE END AS zip_near,
                a.ck <> '' AND b.ck <> '' AS cities, a.zk <> '' AND b.zk <> '' AS zips,
                a.ck <> '' AND a.ck = b.ck AS city_same,
                a.sk AS a_sk, b.sk AS b_sk, a.s2 AS a_s2, b.s2 AS b_s2,
@@ -219,7 +241,11 @@ COMPARE_SQL = r"""
                     THEN 'other'
                     WHEN cities AND NOT city_eq OR zips AND NOT (zip_eq OR zip_near) THEN 'half'
                     WHEN city_eq OR zip_eq OR zip_near THEN 'same'
-                    ELSE 'unknown' END AS place
+                    ELSE 'unknown' END AS place,
+               -- the pairs the model may speak for: in the same city or zip,
+               -- no email, phone or tax ID shared (those are weighed by hand:
+               -- a shared switchboard proves little)
+               (city_eq OR zip_eq) AND NOT (email_eq OR phone_eq OR vat_eq) AS fs_capable
           FROM x
     ), f AS MATERIALIZED (
         SELECT y.*,
@@ -249,24 +275,48 @@ COMPARE_SQL = r"""
                            OR strpos(replace(b_nk, ' ', ''), replace(a_nk, ' ', '')) > 0))
                    AS extra_word
           FROM y
-           -- the best score the pair could reach whatever its names and
-           -- streets: the factors of the evidence against it. A pair that
-           -- cannot reach the minimum score is not compared: two records
-           -- with other emails and other phones that only a name links stop
-           -- here, most pairs of a big base.
-         WHERE CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
+           -- the best score the pair could reach if the names and streets
+           -- were the same: by hand (the score below with name_sim = 1 and
+           -- the best street), or by the model where it may speak (its
+           -- probability at most 1) times the factors of the evidence
+           -- against it. A pair that cannot reach the minimum score is not
+           -- compared: two records with other emails and other phones that
+           -- only a name links stop here, most pairs of a big base.
+         WHERE greatest(
+                   1 - (1 - CASE place WHEN 'other' THEN 0.2 WHEN 'unknown' THEN 0.6
+                                       WHEN 'half' THEN 0.9
+                                       ELSE CASE WHEN a_sk <> '' AND b_sk <> '' THEN 0.97
+                                                 ELSE 0.7 END END)
+                       * CASE WHEN email_eq THEN 1 - 0.95 ELSE 1 END
+                       * CASE WHEN phone_eq THEN 1 - 0.85 ELSE 1 END
+                       * CASE WHEN vat_eq THEN 1 - 0.95 ELSE 1 END,
+                   CASE WHEN fs_capable THEN 1 ELSE 0 END)
+               * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
                * CASE WHEN email_differs THEN 0.8 ELSE 1 END
                * CASE WHEN phone_differs THEN 0.8 ELSE 1 END
                >= %(min_score)s - 0.0005
     ), g AS MATERIALIZED (
         SELECT f.*,
-               CASE WHEN a_sk <> '' AND b_sk <> '' THEN similarity(a_sk, b_sk) END
+               -- names related: similar, or a word (3+ letters) in common,
+               -- a typo allowed
+               fs_capable AND (name_sim >= 0.6 OR a_nk <> '' AND b_nk <> '' AND EXISTS (
+                   SELECT 1 FROM unnest(string_to_array(a_nk, ' ')) wa,
+                                 unnest(string_to_array(b_nk, ' ')) wb
+                    WHERE length(wa) >= 3 AND length(wb) >= 3
+                      AND levenshtein_less_equal(left(wa, 255), left(wb, 255), 2)
+                          <= CASE WHEN least(length(wa), length(wb)) >= 6 THEN 2 ELSE 1 END))
+                   AS name_related,
+               -- the streets: for the hand weights when the names are close
+               -- and the place is the same, for the model's pattern
+               CASE WHEN (fs_capable OR name_sim >= 0.4 AND place IN ('same', 'half'))
+                         AND a_sk <> '' AND b_sk <> '' THEN similarity(a_sk, b_sk) END
                    AS street_trgm,
-               CASE WHEN a_s2 <> '' AND b_s2 <> '' THEN similarity(a_s2, b_s2) END
-                   AS street2_sim,
+               CASE WHEN fs_capable AND a_s2 <> '' AND b_s2 <> '' THEN similarity(a_s2, b_s2)
+                    END AS street2_sim,
                -- the two address lines written the other way round
-               greatest(CASE WHEN a_sk <> '' AND b_s2 <> '' THEN similarity(a_sk, b_s2) END,
-                        CASE WHEN a_s2 <> '' AND b_sk <> '' THEN similarity(a_s2, b_sk) END)
+               CASE WHEN fs_capable THEN greatest(
+                   CASE WHEN a_sk <> '' AND b_s2 <> '' THEN similarity(a_sk, b_s2) END,
+                   CASE WHEN a_s2 <> '' AND b_sk <> '' THEN similarity(a_s2, b_sk) END) END
                    AS street_crossed
           FROM f
     ), h AS MATERIALIZED (
@@ -318,29 +368,14 @@ COMPARE_SQL = r"""
            -- namesake). A shared email, phone or tax ID is weighed by hand
            -- (a shared switchboard proves little): the model speaks for the
            -- pairs that only a name and an address link.
-           NOT (email_eq OR phone_eq OR vat_eq) AND (city_eq OR zip_eq) AND (name_sim >= 0.5
-               OR EXISTS (
-                   -- a word (3+ letters) in common, a typo allowed
-                   SELECT 1 FROM unnest(string_to_array(a_nk, ' ')) wa,
-                                 unnest(string_to_array(b_nk, ' ')) wb
-                    WHERE length(wa) >= 3 AND length(wb) >= 3
-                      AND levenshtein_less_equal(left(wa, 255), left(wb, 255), 2)
-                          <= CASE WHEN least(length(wa), length(wb)) >= 6 THEN 2 ELSE 1 END))
-               AS modelled,
-           -- the comparison pattern: a level per field (FS_FIELDS of
-           -- identity_linkage), x when a value is missing
-           concat_ws(',',
+           name_related AS modelled,
+           -- the comparison pattern of the pairs the model may speak for:
+           -- a level per field (FS_FIELDS of identity_linkage), x when a
+           -- value is missing
+           CASE WHEN fs_capable THEN concat_ws(',',
                CASE WHEN a_nk = '' OR b_nk = '' THEN 'x' WHEN name_sim >= 1 THEN '4'
                     WHEN name_sim >= 0.85 THEN '3' WHEN name_sim >= 0.6 THEN '2'
-                    WHEN EXISTS (
-                        -- a word (3+ letters) in common, a typo allowed
-                        SELECT 1 FROM unnest(string_to_array(a_nk, ' ')) wa,
-                                      unnest(string_to_array(b_nk, ' ')) wb
-                         WHERE length(wa) >= 3 AND length(wb) >= 3
-                           AND levenshtein_less_equal(left(wa, 255), left(wb, 255), 2)
-                               <= CASE WHEN least(length(wa), length(wb)) >= 6 THEN 2
-                                       ELSE 1 END) THEN '1'
-                    ELSE '0' END,
+                    WHEN name_related THEN '1' ELSE '0' END,
                CASE WHEN email_eq THEN '1' WHEN email_differs THEN '0' ELSE 'x' END,
                CASE WHEN phone_eq THEN '1' WHEN phone_differs THEN '0' ELSE 'x' END,
                CASE WHEN vat_eq THEN '1' WHEN vat_differs THEN '0' ELSE 'x' END,
@@ -358,7 +393,7 @@ COMPARE_SQL = r"""
                     WHEN street_sim >= 0.45 OR street_crossed >= 0.5 THEN '1'
                     WHEN street_sim IS NULL THEN 'x' ELSE '0' END,
                CASE WHEN street2_sim IS NULL THEN 'x' WHEN street2_sim >= 0.5 THEN '1'
-                    ELSE '0' END) AS pattern,
+                    ELSE '0' END) END AS pattern,
            concat_ws(', ',
                CASE WHEN email_eq THEN 'email' END,
                CASE WHEN phone_eq THEN 'phone' END,
@@ -378,18 +413,24 @@ COMPARE_SQL = r"""
      WHERE mult > 0;
 """
 # The score of each compared pair: its hand-weighted evidence, or the
-# probability that the Fellegi-Sunter model gives its pattern times the
-# factors of the evidence against it, whichever is higher, where the model
-# may speak (`modelled`).
+# probability that the Fellegi-Sunter model of its company (else of all
+# customers) gives its pattern times the factors of the evidence against
+# it, whichever is higher, where the model may speak (`modelled`).
 SCORE_SQL = """
+    CREATE TEMP TABLE lifecycle_dup_w ON COMMIT DROP AS
+    SELECT * FROM unnest(%(companies)s::int[], %(patterns)s::text[], %(probs)s::float8[])
+               AS w(company_id, pattern, p);
+    ANALYZE lifecycle_dup_w;
     CREATE TEMP TABLE lifecycle_dup_scored ON COMMIT DROP AS
     SELECT * FROM (
         SELECT c.a_id, c.b_id, c.a_company_id, c.reason_codes,
-               round(greatest(c.hand, CASE WHEN c.modelled THEN coalesce(w.p, 0) * c.mult
+               round(greatest(c.hand, CASE WHEN c.modelled
+                                           THEN coalesce(own.p, every.p, 0) * c.mult
                                            ELSE 0 END)::numeric, 3) AS score
           FROM lifecycle_dup_cmp c
-          LEFT JOIN unnest(%(patterns)s::text[], %(probs)s::float8[]) w(pattern, p)
-                 ON w.pattern = c.pattern) s
+          LEFT JOIN lifecycle_dup_w own ON own.company_id = c.a_company_id
+                                        AND own.pattern = c.pattern
+          LEFT JOIN lifecycle_dup_w every ON every.company_id = 0 AND every.pattern = c.pattern) s
      WHERE score > 0 AND score >= %(min_score)s;
 """
 
@@ -514,7 +555,9 @@ class CrmPartnerDuplicate(models.Model):
         compat.flush(self.env)
         self._drop_work_tables()
         # compiling these one-off queries (JIT) costs more than it saves
-        with planner_settings(cr, jit="off"):
+        # the keys of the records missing an email or a phone are looked up
+        # once per key of the others: in a hash (work_mem), not a scan each
+        with planner_settings(cr, jit="off", work_mem=WORK_MEM):
             self._find_and_store(partner_ids, threshold)
         compat.invalidate_all(self.env)
         return self._open_count()
@@ -558,8 +601,9 @@ class CrmPartnerDuplicate(models.Model):
     @api.model
     def _drop_work_tables(self, extra=()):
         """Drop the finder's temp tables (and `extra` ones), if there."""
-        self._drop_tables(("lifecycle_dup_scored", "lifecycle_dup_cmp", "lifecycle_dup_pairs",
-                           "lifecycle_dup_weak", "lifecycle_dup_p") + tuple(extra))
+        self._drop_tables(("lifecycle_dup_scored", "lifecycle_dup_w", "lifecycle_dup_cmp",
+                           "lifecycle_dup_pairs", "lifecycle_dup_weak", "lifecycle_dup_p")
+                          + tuple(extra))
 
     @api.model
     def _drop_tables(self, tables):
@@ -575,8 +619,10 @@ class CrmPartnerDuplicate(models.Model):
         prune = min_score > NAME_ONLY_BEST
         cr.execute(sql.SQL(WEAK_KEYS_SQL).format(
             partners=sql.SQL(INCOMPLETE if prune else "FALSE")))
+        cr.execute("ANALYZE lifecycle_dup_weak")
         cr.execute(sql.SQL(BLOCKS_SQL).format(partners=sql.SQL("TRUE")), {
-            "max_block": MAX_BLOCK, "scope": partner_ids, "prune": prune})
+            "max_block": MAX_BLOCK, "loose_block": LOOSE_BLOCK, "scope": partner_ids,
+            "prune": prune})
 
     @api.model
     def _score_pairs(self, min_score=0.0, learn=False):
@@ -585,65 +631,105 @@ class CrmPartnerDuplicate(models.Model):
 
         min_score: the pairs scoring less are left out; those that cannot
         reach it whatever their names are not even compared. learn: estimate
-        the Fellegi-Sunter model from these pairs' patterns (a run over the
-        whole base) and keep it; else the model kept by the last such run."""
+        the Fellegi-Sunter models from these pairs' patterns and the
+        reviewers' decisions (a run over the whole base) and keep them; else
+        use the models kept by the last such run."""
         cr = self.env.cr
         # temp tables are never analysed automatically: without statistics
         # the planner picks nested loops over them
         cr.execute("ANALYZE lifecycle_dup_pairs")
-        cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier("lifecycle_dup_cmp"),
-                                               pairs=sql.Identifier("lifecycle_dup_pairs")),
-                   {"min_score": min_score})
-        cr.execute("SELECT pattern, count(*) FROM lifecycle_dup_cmp GROUP BY pattern")
-        counts = dict(cr.fetchall())
-        model = self._linkage_model(
-            {linkage.parse(p): n for p, n in counts.items()} if learn else None)
-        patterns = sorted(counts)
-        cr.execute(SCORE_SQL, {
-            "min_score": min_score, "patterns": patterns,
-            "probs": [linkage.posterior(model, linkage.parse(p)) if model else 0.0
-                      for p in patterns]})
+        self._compare("lifecycle_dup_pairs", "lifecycle_dup_cmp", min_score)
+        cr.execute("SELECT coalesce(a_company_id, 0), pattern, count(*) FROM lifecycle_dup_cmp "
+                   "WHERE pattern IS NOT NULL GROUP BY 1, 2")
+        counts = {}
+        for company_id, pattern, n in cr.fetchall():
+            counts.setdefault(company_id, {})[pattern] = n
+        models_ = (self._learn(counts, self._decided_patterns()) if learn
+                   else self._kept_models())
+        # the probability of each pattern that occurs, per company (0: the
+        # model of all customers, for the companies without their own)
+        companies, patterns, probs = [], [], []
+        occurring = {p for by_pattern in counts.values() for p in by_pattern}
+        for company_id, model in models_.items():
+            for pattern in occurring:
+                companies.append(company_id)
+                patterns.append(pattern)
+                probs.append(linkage.posterior(model, linkage.parse(pattern)))
+        cr.execute(SCORE_SQL, {"min_score": min_score, "companies": companies,
+                               "patterns": patterns, "probs": probs})
         cr.execute("CREATE INDEX ON lifecycle_dup_scored (a_id, b_id); "
-                   "ANALYZE lifecycle_dup_scored")
+                   "ANALYZE lifecycle_dup_scored; DROP TABLE lifecycle_dup_w")
 
     @api.model
-    def _random_patterns(self, size=None):
-        """{pattern: count} of random pairs of the partners compared
-        (lifecycle_dup_p), whatever their keys: how often values agree by
-        chance."""
+    def _compare(self, pairs, out, min_score):
+        self.env.cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier(out),
+                                                        pairs=sql.Identifier(pairs)),
+                            {"min_score": min_score})
+
+    # sql-write: temp tables of the finder's own run (find_duplicates checks the manager group)
+    @api.model
+    def _decided_patterns(self):
+        """{company: {pattern: (merged, not duplicates)}} of the pairs
+        reviewers decided, compared as the candidates are (their partners
+        added to lifecycle_dup_p after the blocking: a merged partner is
+        archived, and no candidate)."""
         cr = self.env.cr
-        rand = ("lifecycle_dup_rand", "lifecycle_dup_rand_cmp")
-        self._drop_tables(rand)
-        # seeded: the same base gives the same model
-        cr.execute("SELECT setseed(0.21)")
+        self._drop_tables(("lifecycle_dup_dec", "lifecycle_dup_dec_cmp"))
         cr.execute("""
-            CREATE TEMP TABLE lifecycle_dup_rand ON COMMIT DROP AS
-            WITH ids AS (SELECT array_agg(id) AS a, count(*) AS n FROM lifecycle_dup_p)
-            SELECT DISTINCT least(x, y) AS a_id, greatest(x, y) AS b_id
-              FROM (SELECT a[1 + floor(random() * n)::int] AS x,
-                           a[1 + floor(random() * n)::int] AS y
-                      FROM ids, generate_series(1, %(size)s) g) r
-             WHERE x <> y
-        """, {"size": size or RANDOM_PAIRS})
-        cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier("lifecycle_dup_rand_cmp"),
-                                               pairs=sql.Identifier("lifecycle_dup_rand")),
-                   {"min_score": 0.0})
-        cr.execute("SELECT pattern, count(*) FROM lifecycle_dup_rand_cmp GROUP BY pattern")
-        counts = {linkage.parse(p): n for p, n in cr.fetchall()}
-        self._drop_tables(rand)
-        return counts
+            CREATE TEMP TABLE lifecycle_dup_dec ON COMMIT DROP AS
+            SELECT partner_a_id AS a_id, partner_b_id AS b_id, state
+              FROM crm_partner_duplicate WHERE state IN ('merged', 'distinct')
+        """)
+        cr.execute(DECIDED_PARTNERS_SQL)
+        self._compare("lifecycle_dup_dec", "lifecycle_dup_dec_cmp", 0.0)
+        cr.execute("""
+            SELECT coalesce(c.a_company_id, 0), c.pattern,
+                   count(*) FILTER (WHERE d.state = 'merged'),
+                   count(*) FILTER (WHERE d.state = 'distinct')
+              FROM lifecycle_dup_dec_cmp c JOIN lifecycle_dup_dec d USING (a_id, b_id)
+             WHERE c.pattern IS NOT NULL
+             GROUP BY 1, 2
+        """)
+        decided = {}
+        for company_id, pattern, merged, distinct in cr.fetchall():
+            decided.setdefault(company_id, {})[pattern] = (merged, distinct)
+        self._drop_tables(("lifecycle_dup_dec", "lifecycle_dup_dec_cmp"))
+        return decided
 
     @api.model
-    def _linkage_model(self, counts=None):
-        """The Fellegi-Sunter model of the finder: estimated from `counts`
-        (and kept) when given and large enough, else the one kept."""
-        Param = self.env["ir.config_parameter"].sudo()  # sudo: the finder's own state
-        if counts and sum(counts.values()) >= LEARN_MIN_PAIRS:
-            model = linkage.estimate(counts)
-            Param.set_param(MODEL_PARAM, json.dumps(model.as_dict()))
-            return model
-        kept = Param.get_param(MODEL_PARAM)
-        return linkage.Model.from_dict(json.loads(kept)) if kept else None
+    def _learn(self, counts, decided):
+        """Estimate and keep a model per company with LEARN_MIN_PAIRS
+        compared pairs or more, and one of all customers (company 0).
+        Returns {company id or 0: Model}."""
+        def parsed(by_pattern):
+            return {linkage.parse(p): n for p, n in by_pattern.items()}
+        every, every_decided = {}, {}
+        for by_pattern in counts.values():
+            for pattern, n in by_pattern.items():
+                every[pattern] = every.get(pattern, 0) + n
+        for by_pattern in decided.values():
+            for pattern, (merged, distinct) in by_pattern.items():
+                before = every_decided.get(pattern, (0, 0))
+                every_decided[pattern] = (before[0] + merged, before[1] + distinct)
+        Model = self.env["crm.duplicate.model"]
+        learnt = {}
+        for company_id, by_pattern, by_decision in (
+                [(0, every, every_decided)]
+                + [(c, counts[c], decided.get(c, {})) for c in counts if c]):
+            if sum(by_pattern.values()) < LEARN_MIN_PAIRS:
+                continue
+            model = linkage.estimate(parsed(by_pattern), labelled={
+                linkage.parse(p): md for p, md in by_decision.items()})
+            Model._store(company_id or False, model, parsed(by_pattern),
+                         sum(m + d for m, d in by_decision.values()))
+            learnt[company_id] = model
+        return learnt or self._kept_models()
+
+    @api.model
+    def _kept_models(self):
+        """{company id or 0: Model} of the weights kept."""
+        return {record.company_id.id or 0: record._model()
+                for record in self.env["crm.duplicate.model"].search([])}
 
     @api.model
     def _open_count(self):

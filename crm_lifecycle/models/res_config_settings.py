@@ -30,11 +30,40 @@ class ResConfigSettings(models.TransientModel):
         help="Pairs of customers scoring at least this (0 to 1) are listed as possible "
         "duplicates. Lower finds more pairs and more false ones.",
     )
+    lifecycle_duplicate_precision = fields.Float(
+        string="Expected Precision (%)", compute="_compute_duplicate_quality", digits=(5, 1),
+        help="The share of the proposed pairs the duplicate finder's learnt weights expect to "
+        "be one customer, at the threshold above.")
+    lifecycle_duplicate_recall = fields.Float(
+        string="Expected Recall (%)", compute="_compute_duplicate_quality", digits=(5, 1),
+        help="The share of the customers written twice the learnt weights expect to be "
+        "proposed, at the threshold above.")
+    lifecycle_duplicate_suggested = fields.Float(
+        string="Suggested Threshold", compute="_compute_duplicate_quality", digits=(3, 2),
+        help="The lowest threshold at which the learnt weights expect 99 % of the proposed "
+        "pairs to be right.")
+    lifecycle_duplicate_learnt = fields.Boolean(compute="_compute_duplicate_quality")
     module_crm_lifecycle_analytics = fields.Boolean(
         string="Customer Analytics",
         help="Install Customer Lifecycle Analytics: RFM segments, lifetime "
         "value, lapse risk, profitability and staff performance.",
     )
+
+    @api.depends("lifecycle_duplicate_threshold")
+    def _compute_duplicate_quality(self):
+        """From the duplicate finder's weights learnt for the user's company
+        (else for all customers), at the threshold being set."""
+        Model = self.env["crm.duplicate.model"]
+        learnt = (Model.search([("company_id", "=", self.env.user.company_id.id)], limit=1)
+                  or Model.search([("company_id", "=", False)], limit=1))
+        for settings in self:
+            settings.lifecycle_duplicate_learnt = bool(learnt)
+            if not learnt:
+                continue
+            threshold = settings.lifecycle_duplicate_threshold or DUPLICATE_THRESHOLD
+            settings.lifecycle_duplicate_precision, settings.lifecycle_duplicate_recall = \
+                learnt.quality(threshold)
+            settings.lifecycle_duplicate_suggested = learnt.suggested_threshold
 
     @api.model
     def _lifecycle_param_fields(self):
