@@ -2,20 +2,11 @@
 on the demo data: Profit x Risk, Retention and Churn, Cohorts and the Value
 Ledger, each checked against a figure the test reads from the database."""
 import datetime
-import re
 
+from test_profit_risk import numbers
 from web18 import assert_healthy, login, open_app, open_menu, shot, wait_title
 
 REPORTING = "crm_lifecycle.crm_lifecycle_menu_reporting"
-
-
-def numbers(texts):
-    """The numbers of cells (thousands separators and currency dropped)."""
-    found = []
-    for text in texts:
-        text = re.sub(r"[^\d.\-]", "", text.replace(",", ""))
-        found.append(float(text) if text not in ("", "-", ".") else None)
-    return found
 
 
 def open_report(page, url, menu, title, first=True):
