@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from .. import compat, identity_linkage as linkage
 from ..guard import check_companies, try_job_lock
 from ..sql import planner_settings
+from .crm_duplicate_rule import sql_params
 
 _logger = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ CANDIDATES_WHERE = """
 """
 CANDIDATES_SQL = ("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
                   + PARTNER_VALUES_SQL + CANDIDATES_WHERE)
+# the same table, empty: for the partners of the pairs reviewers decided
+NO_CANDIDATES_SQL = CANDIDATES_SQL + " AND FALSE"
 # sql-write: the finder's own temp table: the partners of the pairs reviewers
 # decided (a merged partner is archived, no candidate), added after the blocking
 DECIDED_PARTNERS_SQL = ("INSERT INTO lifecycle_dup_p" + PARTNER_VALUES_SQL + """
@@ -198,12 +201,14 @@ COMPARE_SQL = r"""
         -- (spaces ignored) from the other, a zip with one digit wrong or two
         -- swapped
         SELECT x.a_id, x.b_id, a.company_id AS a_company_id, a.nk AS a_nk, b.nk AS b_nk,
-               a.em <> '' AND a.em = b.em AS email_eq,
-               a.vk <> '' AND a.vk = b.vk AS vat_eq,
-               a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk AS vat_differs,
-               a.phones && b.phones AS phone_eq,
-               a.em <> '' AND b.em <> '' AND a.em <> b.em AS email_differs,
-               cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
+               -- a field that does not count (Duplicate Rules) neither
+               -- agrees nor differs
+               %(use_email)s AND a.em <> '' AND a.em = b.em AS email_eq,
+               %(use_vat)s AND a.vk <> '' AND a.vk = b.vk AS vat_eq,
+               %(use_vat)s AND a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk AS vat_differs,
+               %(use_phone)s AND a.phones && b.phones AS phone_eq,
+               %(use_email)s AND a.em <> '' AND b.em <> '' AND a.em <> b.em AS email_differs,
+               %(use_phone)s AND cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
                    AND NOT a.phones && b.phones AS phone_differs,
                a.ck <> '' AND b.ck <> '' AND (a.ck = b.ck
                    OR levenshtein_less_equal(left(replace(a.ck, ' ', ''), 255),
@@ -222,7 +227,10 @@ COMPARE_SQL = r"""
                        ELSE FALSE END AS zip_near,
                a.ck <> '' AND b.ck <> '' AS cities, a.zk <> '' AND b.zk <> '' AS zips,
                a.ck <> '' AND a.ck = b.ck AS city_same,
-               a.sk AS a_sk, b.sk AS b_sk, a.s2 AS a_s2, b.s2 AS b_s2,
+               CASE WHEN %(use_street)s THEN a.sk ELSE '' END AS a_sk,
+               CASE WHEN %(use_street)s THEN b.sk ELSE '' END AS b_sk,
+               CASE WHEN %(use_street)s THEN a.s2 ELSE '' END AS a_s2,
+               CASE WHEN %(use_street)s THEN b.s2 ELSE '' END AS b_s2,
                coalesce(a.is_company <> b.is_company, FALSE) AS kind_differs,
                coalesce(a.is_company AND b.is_company, FALSE) AS companies
           FROM {pairs} x
@@ -286,10 +294,11 @@ COMPARE_SQL = r"""
                    1 - (1 - CASE place WHEN 'other' THEN 0.2 WHEN 'unknown' THEN 0.6
                                        WHEN 'half' THEN 0.9
                                        ELSE CASE WHEN a_sk <> '' AND b_sk <> '' THEN 0.97
-                                                 ELSE 0.7 END END)
-                       * CASE WHEN email_eq THEN 1 - 0.95 ELSE 1 END
-                       * CASE WHEN phone_eq THEN 1 - 0.85 ELSE 1 END
-                       * CASE WHEN vat_eq THEN 1 - 0.95 ELSE 1 END,
+                                                 ELSE 0.7 END END
+                                 * CASE WHEN %(use_name)s THEN %(w_name)s ELSE 0 END)
+                       * CASE WHEN email_eq THEN 1 - %(w_email)s ELSE 1 END
+                       * CASE WHEN phone_eq THEN 1 - %(w_phone)s ELSE 1 END
+                       * CASE WHEN vat_eq THEN 1 - %(w_vat)s ELSE 1 END,
                    CASE WHEN fs_capable THEN 1 ELSE 0 END)
                * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
                * CASE WHEN email_differs THEN 0.8 ELSE 1 END
@@ -322,7 +331,7 @@ COMPARE_SQL = r"""
     ), h AS MATERIALIZED (
         SELECT g.*,
                -- the same street with another house number is another address
-               CASE WHEN street_trgm >= 0.45
+               CASE WHEN street_trgm >= %(street_min)s
                          -- the digits of each street (translate: no regex)
                          AND translate(a_sk, translate(a_sk, '0123456789', ''), '')
                              <> translate(b_sk, translate(b_sk, '0123456789', ''), '')
@@ -333,22 +342,31 @@ COMPARE_SQL = r"""
         SELECT h.*,
                -- the names alone: full weight in the same place and street,
                -- little for namesakes elsewhere
-               greatest(0.0, least(1.0, (name_sim - 0.4) / 0.45)) * CASE
+               -- (Duplicate Rules: a fuzzy name counts from name_floor, at
+               -- full weight from name_full; an exact one only when the same)
+               CASE WHEN NOT %(use_name)s THEN 0.0
+                    WHEN %(name_exact)s THEN CASE WHEN name_sim >= 1 THEN 1.0 ELSE 0.0 END
+                    ELSE greatest(0.0, least(1.0, (name_sim - %(name_floor)s)
+                                                  / (%(name_full)s - %(name_floor)s))) END
+               * least(0.999, %(w_name)s * CASE
                    WHEN place_differs THEN CASE WHEN name_sim >= 0.95 THEN 0.2 ELSE 0 END
                    WHEN place = 'unknown' THEN 0.6
                    -- a city or zip with more than a typo: the street decides
-                   WHEN place = 'half' THEN CASE WHEN street_sim >= 0.45 THEN 0.9 ELSE 0.3 END
+                   WHEN place = 'half' THEN CASE WHEN street_sim >= %(street_min)s THEN 0.9
+                                                 ELSE 0.3 END
                    WHEN street_sim IS NULL THEN 0.7
-                   WHEN street_sim >= 0.45 THEN 0.97
-                   ELSE 0.4 END AS e_name,
-               CASE WHEN email_eq THEN CASE WHEN name_sim >= 0.4 OR extra_word THEN 0.95
-                                            ELSE 0.6 END
+                   WHEN street_sim >= %(street_min)s THEN 0.97
+                   ELSE 0.4 END) AS e_name,
+               -- the weights of email, phone and tax ID (Duplicate Rules),
+               -- less where the names say otherwise
+               CASE WHEN email_eq THEN CASE WHEN name_sim >= 0.4 OR extra_word THEN %(w_email)s
+                                            ELSE 0.6 / 0.95 * %(w_email)s END
                     ELSE 0 END AS e_email,
                -- a shared phone with a different name is often a switchboard
-               CASE WHEN phone_eq THEN CASE WHEN name_sim >= 0.7 THEN 0.85
-                                            WHEN name_sim >= 0.5 THEN 0.5 ELSE 0.2 END
+               CASE WHEN phone_eq THEN %(w_phone)s / 0.85 * CASE
+                   WHEN name_sim >= 0.7 THEN 0.85 WHEN name_sim >= 0.5 THEN 0.5 ELSE 0.2 END
                     ELSE 0 END AS e_phone,
-               CASE WHEN vat_eq THEN 0.95 ELSE 0 END AS e_vat,
+               CASE WHEN vat_eq THEN %(w_vat)s ELSE 0 END AS e_vat,
                -- other tax IDs: two legal entities; a company and a person:
                -- never one record; another word in a company's name:
                -- another entity unless the email or the tax ID says it is
@@ -390,7 +408,7 @@ COMPARE_SQL = r"""
                           + (CASE WHEN NOT zips THEN 0 WHEN zip_eq THEN 2 WHEN zip_near THEN 1
                                   ELSE 0 END))::text END,
                CASE WHEN street_sim >= 0.8 THEN '2'
-                    WHEN street_sim >= 0.45 OR street_crossed >= 0.5 THEN '1'
+                    WHEN street_sim >= %(street_min)s OR street_crossed >= 0.5 THEN '1'
                     WHEN street_sim IS NULL THEN 'x' ELSE '0' END,
                CASE WHEN street2_sim IS NULL THEN 'x' WHEN street2_sim >= 0.5 THEN '1'
                     ELSE '0' END) END AS pattern,
@@ -402,7 +420,7 @@ COMPARE_SQL = r"""
                     WHEN name_sim >= 0.4 THEN 'name~' || round(name_sim::numeric, 2) END,
                CASE WHEN city_eq THEN 'city' END,
                CASE WHEN zip_eq THEN 'zip' END,
-               CASE WHEN street_sim >= 0.45 THEN 'street' END,
+               CASE WHEN street_sim >= %(street_min)s THEN 'street' END,
                CASE WHEN place_differs THEN '!place' END,
                CASE WHEN vat_differs THEN '!vat' END,
                CASE WHEN email_differs THEN '!email' END,
@@ -527,7 +545,7 @@ class CrmPartnerDuplicate(models.Model):
             "lifecycle_duplicate_threshold")
 
     @api.model
-    def find_duplicates(self, partner_ids=None):
+    def find_duplicates(self, partner_ids=None, rules=None):
         """Find the pairs of partners that are likely one customer.
 
         partner_ids: None for the whole base, or the ids of the partners
@@ -535,7 +553,8 @@ class CrmPartnerDuplicate(models.Model):
         trigram similarity for names and streets, one scoring query. Open
         pairs above the threshold are created or updated, open pairs below
         it removed; decided pairs are kept as they are. Returns the number
-        of open pairs.
+        of open pairs. rules: the Duplicate Rules to apply (those in force
+        unless given, see crm.duplicate.rule._rules).
         """
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
             raise UserError(_("Only Customer Lifecycle managers can look for duplicates."))
@@ -558,18 +577,18 @@ class CrmPartnerDuplicate(models.Model):
         # the keys of the records missing an email or a phone are looked up
         # once per key of the others: in a hash (work_mem), not a scan each
         with planner_settings(cr, jit="off", work_mem=WORK_MEM):
-            self._find_and_store(partner_ids, threshold)
+            self._find_and_store(partner_ids, threshold,
+                                 rules or self.env["crm.duplicate.rule"]._rules())
         compat.invalidate_all(self.env)
         return self._open_count()
 
     # sql-write: the pairs are derived data found set-based; find_duplicates checks the manager
     # group and the companies of the partners given
-    def _find_and_store(self, partner_ids, threshold):
+    def _find_and_store(self, partner_ids, threshold, rules):
         cr = self.env.cr
-        cr.execute(CANDIDATES_SQL)
-        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
-        self._find_pairs(partner_ids, threshold)
-        self._score_pairs(min_score=threshold, learn=partner_ids is None)
+        self._candidates(rules)
+        self._find_pairs(partner_ids, threshold, rules)
+        self._score_pairs(min_score=threshold, learn=partner_ids is None, rules=rules)
         params = {"threshold": threshold, "scope": partner_ids, "uid": self.env.uid}
         cr.execute("""
             INSERT INTO crm_partner_duplicate AS d
@@ -599,6 +618,108 @@ class CrmPartnerDuplicate(models.Model):
         self._drop_work_tables()
 
     @api.model
+    def preview_rules(self, rules, limit=200):
+        """What `rules` (as crm.duplicate.rule._rules()) would change, before
+        they are saved: the pairs a run over the whole base would propose
+        that are not proposed now (appear) and the open pairs it would not
+        propose (disappear), up to `limit` of each with their counts, and
+        the precision and recall, now and with `rules`, on the pairs
+        reviewers decided. Writes nothing."""
+        if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
+            raise UserError(_("Only Customer Lifecycle managers can change the duplicate "
+                              "rules."))
+        if not try_job_lock(self.env, "duplicates", 0):
+            raise UserError(_("The duplicate finder is running right now: try again when it "
+                              "is done."))
+        threshold = self._threshold()
+        cr = self.env.cr
+        compat.flush(self.env)
+        self._drop_work_tables()
+        with planner_settings(cr, jit="off", work_mem=WORK_MEM):
+            # the run the finder would make, its models learnt but not kept
+            self._candidates(rules)
+            self._find_pairs(None, threshold, rules)
+            models_ = self._score_pairs(min_score=threshold, learn=True, rules=rules,
+                                        keep=False)
+            params = {"threshold": threshold, "limit": limit}
+            # sql-write: none; reads the finder's temp table beside the pairs
+            cr.execute("""
+                SELECT count(*) OVER (), 'appear', s.a_id, s.b_id, NULL::numeric, s.score,
+                       s.reason_codes
+                  FROM lifecycle_dup_scored s
+                 WHERE s.score >= %(threshold)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_partner_duplicate d
+                                    WHERE d.partner_a_id = s.a_id AND d.partner_b_id = s.b_id)
+                 ORDER BY s.score DESC, s.a_id, s.b_id LIMIT %(limit)s
+            """, params)
+            appear = cr.fetchall()
+            cr.execute("""
+                SELECT count(*) OVER (), 'disappear', d.partner_a_id, d.partner_b_id, d.score,
+                       s.score, s.reason_codes
+                  FROM crm_partner_duplicate d
+                  LEFT JOIN lifecycle_dup_scored s ON s.a_id = d.partner_a_id
+                                                  AND s.b_id = d.partner_b_id
+                 WHERE d.state = 'review' AND (s.score IS NULL OR s.score < %(threshold)s)
+                 ORDER BY d.score DESC, d.partner_a_id, d.partner_b_id LIMIT %(limit)s
+            """, params)
+            disappear = cr.fetchall()
+            self._drop_work_tables()
+            now = self._decided_quality(self.env["crm.duplicate.rule"]._rules(),
+                                        self._kept_models(), threshold)
+            new = self._decided_quality(rules, models_, threshold)
+        names = self.new({})
+
+        def rows(found):
+            out = []
+            for _count, change, a_id, b_id, score_now, score_new, codes in found:
+                names.reason_codes = codes or ""
+                out.append((change, a_id, b_id, float(score_now or 0), float(score_new or 0),
+                            names.reasons if codes else ""))
+            return out
+        return {
+            "threshold": threshold, "open_count": self._open_count(),
+            "appear_count": appear[0][0] if appear else 0,
+            "disappear_count": disappear[0][0] if disappear else 0,
+            "appear": rows(appear), "disappear": rows(disappear),
+            "decided_merged": now[0], "decided_distinct": now[1],
+            "precision_now": now[2], "recall_now": now[3],
+            "precision_new": new[2], "recall_new": new[3],
+        }
+
+    # sql-write: the finder's own temp tables (preview_rules checks the manager group)
+    @api.model
+    def _decided_quality(self, rules, models_, threshold):
+        """(merged, not duplicates, precision %, recall %) at `threshold` of
+        `rules` on the pairs reviewers decided."""
+        cr = self.env.cr
+        self._drop_tables(("lifecycle_dup_dec",))
+        cr.execute(NO_CANDIDATES_SQL)
+        cr.execute("""
+            CREATE TEMP TABLE lifecycle_dup_dec ON COMMIT DROP AS
+            SELECT partner_a_id AS a_id, partner_b_id AS b_id, state
+              FROM crm_partner_duplicate WHERE state IN ('merged', 'distinct')
+        """)
+        cr.execute(DECIDED_PARTNERS_SQL)
+        self._apply_exceptions("lifecycle_dup_p", rules)
+        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+        cr.execute("CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS "
+                   "SELECT a_id, b_id FROM lifecycle_dup_dec")
+        self._score_pairs(min_score=threshold, rules=rules, models_=models_)
+        cr.execute("""
+            SELECT count(*) FILTER (WHERE d.state = 'merged'),
+                   count(*) FILTER (WHERE d.state = 'distinct'),
+                   count(*) FILTER (WHERE d.state = 'merged' AND s.a_id IS NOT NULL),
+                   count(*) FILTER (WHERE d.state = 'distinct' AND s.a_id IS NOT NULL)
+              FROM lifecycle_dup_dec d
+              LEFT JOIN lifecycle_dup_scored s USING (a_id, b_id)
+        """)
+        merged, distinct, right, wrong = cr.fetchone()
+        self._drop_work_tables(extra=("lifecycle_dup_dec",))
+        return (merged, distinct,
+                100.0 * right / (right + wrong) if right + wrong else 0.0,
+                100.0 * right / merged if merged else 0.0)
+
+    @api.model
     def _drop_work_tables(self, extra=()):
         """Drop the finder's temp tables (and `extra` ones), if there."""
         self._drop_tables(("lifecycle_dup_scored", "lifecycle_dup_w", "lifecycle_dup_cmp",
@@ -610,13 +731,51 @@ class CrmPartnerDuplicate(models.Model):
         for table in tables:
             self.env.cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
 
+    # sql-write: the finder's own temp tables (find_duplicates checks the manager group)
     @api.model
-    def _find_pairs(self, partner_ids, min_score):
+    def _candidates(self, rules):
+        """Fill temp table lifecycle_dup_p with the values of the partners
+        compared, the exceptions of `rules` set aside."""
+        cr = self.env.cr
+        cr.execute(CANDIDATES_SQL)
+        self._apply_exceptions("lifecycle_dup_p", rules)
+        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+
+    # sql-write: the finder's own temp tables (its callers check the rights)
+    @api.model
+    def _apply_exceptions(self, table, rules):
+        """Blank, in the finder's work table `table`, the emails and phones
+        that prove nothing (the exceptions of the Duplicate Rules: a
+        switchboard, info@ addresses): they neither make candidates nor
+        count for or against a pair."""
+        exceptions = rules["exceptions"]
+        if not any(exceptions.values()):
+            return
+        self.env.cr.execute(sql.SQL("""
+            UPDATE {table}
+               SET em = CASE WHEN em = ANY(%(emails)s::varchar[])
+                                  OR left(em, strpos(em, '@')) = ANY(%(starts)s::varchar[])
+                             THEN '' ELSE em END,
+                   phones = ARRAY(SELECT ph FROM unnest(phones) ph
+                                   WHERE NOT ph = ANY(%(phones)s::varchar[]))::varchar[]
+             WHERE em = ANY(%(emails)s::varchar[])
+                OR em <> '' AND left(em, strpos(em, '@')) = ANY(%(starts)s::varchar[])
+                OR phones && %(phones)s::varchar[]
+        """).format(table=sql.Identifier(table)), {
+            "emails": exceptions["emails"], "starts": exceptions["email_starts"],
+            "phones": exceptions["phones"]})
+
+    @api.model
+    def _find_pairs(self, partner_ids, min_score, rules=None):
         """Fill temp table lifecycle_dup_pairs with the candidate pairs of
         lifecycle_dup_p (of `partner_ids` only unless None) that may score
         min_score or more."""
         cr = self.env.cr
-        prune = min_score > NAME_ONLY_BEST
+        rules = rules or self.env["crm.duplicate.rule"]._rules()
+        # the name keys of records with an email and a phone are pruned
+        # only where other emails and phones count against a pair
+        prune = (min_score > NAME_ONLY_BEST and rules["email"]["use"]
+                 and rules["phone"]["use"])
         cr.execute(sql.SQL(WEAK_KEYS_SQL).format(
             partners=sql.SQL(INCOMPLETE if prune else "FALSE")))
         cr.execute("ANALYZE lifecycle_dup_weak")
@@ -625,7 +784,7 @@ class CrmPartnerDuplicate(models.Model):
             "prune": prune})
 
     @api.model
-    def _score_pairs(self, min_score=0.0, learn=False):
+    def _score_pairs(self, min_score=0.0, learn=False, rules=None, keep=True, models_=None):
         """Score the pairs of temp table lifecycle_dup_pairs (a_id < b_id)
         whose values are in lifecycle_dup_p, into lifecycle_dup_scored.
 
@@ -633,19 +792,25 @@ class CrmPartnerDuplicate(models.Model):
         reach it whatever their names are not even compared. learn: estimate
         the Fellegi-Sunter models from these pairs' patterns and the
         reviewers' decisions (a run over the whole base) and keep them; else
-        use the models kept by the last such run."""
+        use the models kept by the last such run; keep: store the learnt
+        models (not for a preview). rules: the Duplicate Rules (those in
+        force unless given). models_: the models to use ({company or 0:
+        Model}) instead of learning or the kept ones. Returns the models
+        used."""
         cr = self.env.cr
+        rules = rules or self.env["crm.duplicate.rule"]._rules()
         # temp tables are never analysed automatically: without statistics
         # the planner picks nested loops over them
         cr.execute("ANALYZE lifecycle_dup_pairs")
-        self._compare("lifecycle_dup_pairs", "lifecycle_dup_cmp", min_score)
+        self._compare("lifecycle_dup_pairs", "lifecycle_dup_cmp", min_score, rules)
         cr.execute("SELECT coalesce(a_company_id, 0), pattern, count(*) FROM lifecycle_dup_cmp "
                    "WHERE pattern IS NOT NULL GROUP BY 1, 2")
         counts = {}
         for company_id, pattern, n in cr.fetchall():
             counts.setdefault(company_id, {})[pattern] = n
-        models_ = (self._learn(counts, self._decided_patterns()) if learn
-                   else self._kept_models())
+        if models_ is None:
+            models_ = (self._learn(counts, self._decided_patterns(rules), keep) if learn
+                       else self._kept_models())
         # the probability of each pattern that occurs, per company (0: the
         # model of all customers, for the companies without their own)
         companies, patterns, probs = [], [], []
@@ -659,16 +824,17 @@ class CrmPartnerDuplicate(models.Model):
                                "patterns": patterns, "probs": probs})
         cr.execute("CREATE INDEX ON lifecycle_dup_scored (a_id, b_id); "
                    "ANALYZE lifecycle_dup_scored; DROP TABLE lifecycle_dup_w")
+        return models_
 
     @api.model
-    def _compare(self, pairs, out, min_score):
+    def _compare(self, pairs, out, min_score, rules):
         self.env.cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier(out),
                                                         pairs=sql.Identifier(pairs)),
-                            {"min_score": min_score})
+                            dict(sql_params(rules), min_score=min_score))
 
     # sql-write: temp tables of the finder's own run (find_duplicates checks the manager group)
     @api.model
-    def _decided_patterns(self):
+    def _decided_patterns(self, rules):
         """{company: {pattern: (merged, not duplicates)}} of the pairs
         reviewers decided, compared as the candidates are (their partners
         added to lifecycle_dup_p after the blocking: a merged partner is
@@ -681,7 +847,8 @@ class CrmPartnerDuplicate(models.Model):
               FROM crm_partner_duplicate WHERE state IN ('merged', 'distinct')
         """)
         cr.execute(DECIDED_PARTNERS_SQL)
-        self._compare("lifecycle_dup_dec", "lifecycle_dup_dec_cmp", 0.0)
+        self._apply_exceptions("lifecycle_dup_p", rules)
+        self._compare("lifecycle_dup_dec", "lifecycle_dup_dec_cmp", 0.0, rules)
         cr.execute("""
             SELECT coalesce(c.a_company_id, 0), c.pattern,
                    count(*) FILTER (WHERE d.state = 'merged'),
@@ -697,10 +864,10 @@ class CrmPartnerDuplicate(models.Model):
         return decided
 
     @api.model
-    def _learn(self, counts, decided):
-        """Estimate and keep a model per company with LEARN_MIN_PAIRS
-        compared pairs or more, and one of all customers (company 0).
-        Returns {company id or 0: Model}."""
+    def _learn(self, counts, decided, keep=True):
+        """Estimate (and keep, unless not `keep`) a model per company with
+        LEARN_MIN_PAIRS compared pairs or more, and one of all customers
+        (company 0). Returns {company id or 0: Model}."""
         def parsed(by_pattern):
             return {linkage.parse(p): n for p, n in by_pattern.items()}
         every, every_decided = {}, {}
@@ -720,8 +887,9 @@ class CrmPartnerDuplicate(models.Model):
                 continue
             model = linkage.estimate(parsed(by_pattern), labelled={
                 linkage.parse(p): md for p, md in by_decision.items()})
-            Model._store(company_id or False, model, parsed(by_pattern),
-                         sum(m + d for m, d in by_decision.values()))
+            if keep:
+                Model._store(company_id or False, model, parsed(by_pattern),
+                             sum(m + d for m, d in by_decision.values()))
             learnt[company_id] = model
         return learnt or self._kept_models()
 

@@ -365,6 +365,9 @@ class CrmPartnerImport(models.TransientModel):
         """, {"company": self.env.user.company_id.id, "rows": json.dumps([
             dict(zip(("id", "nk", "ck", "em", "vk", "zk", "sk", "phones", "is_company", "s2"), r))
             for r in rows])})
+        # the emails and phones that prove nothing make no candidates
+        rules = self.env["crm.duplicate.rule"]._rules()
+        Duplicate._apply_exceptions("lifecycle_imp", rules)
         cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
         # candidates: each lookup uses an index of res_partner
         cr.execute("""
@@ -391,8 +394,9 @@ class CrmPartnerImport(models.TransientModel):
                    + " AND p.id IN (SELECT b_id FROM lifecycle_dup_pairs)"
                    + " AND (p.company_id IS NULL OR p.company_id = %s)",
                    (self.env.user.company_id.id,))
+        Duplicate._apply_exceptions("lifecycle_dup_p", rules)
         cr.execute("INSERT INTO lifecycle_dup_p SELECT * FROM lifecycle_imp")
-        Duplicate._score_pairs()
+        Duplicate._score_pairs(rules=rules)
         cr.execute("""
             SELECT a_id, b_id, score, reason_codes FROM lifecycle_dup_scored
              WHERE score >= %s ORDER BY a_id, score DESC, b_id
