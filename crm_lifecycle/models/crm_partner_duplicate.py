@@ -1,6 +1,7 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import re
 
 from psycopg2 import sql
 
@@ -23,9 +24,10 @@ MAX_BLOCK = 20
 # The same for the loose keys (an address, the sound of a name): a block of
 # a household or a small office, not of a building or a common surname.
 LOOSE_BLOCK = 6
-# The memory of the finder's hash tables (the weak keys: 2.5 MB per 100,000
-# keys), for its transaction only.
-WORK_MEM = "128MB"
+# The memory of the finder's hash tables, for its transaction only: the
+# grouping of the blocking keys (about 300 MB at a million partners, twice
+# this by hash_mem_multiplier) stays in memory instead of spilling to disk.
+WORK_MEM = "256MB"
 # A company's Fellegi-Sunter model is estimated on a run over the whole base
 # when it has at least this many compared pairs (else the model of all
 # customers serves), and kept for the runs over a few partners (the partner
@@ -63,8 +65,8 @@ DECIDED_PARTNERS_SQL = ("INSERT INTO lifecycle_dup_p" + PARTNER_VALUES_SQL + """
                       FROM lifecycle_dup_dec)
        AND p.id NOT IN (SELECT id FROM lifecycle_dup_p)""")
 
-# Blocking keys, hashed to 64 bits: exact email, tax ID, phone (positions
-# 1-4 of the array), then the keys that survive a typo in any one field,
+# Blocking keys, hashed to 64 bits: exact email ('e'), tax ID ('v'), phone
+# ('p'), then the keys that survive a typo in any one field,
 # none of them needing the same city:
 #   - the name key in the same city ('n') and in the same zip ('m');
 #   - for a name of one or two words, each word (3+ letters) in the same
@@ -85,7 +87,8 @@ DECIDED_PARTNERS_SQL = ("INSERT INTO lifecycle_dup_p" + PARTNER_VALUES_SQL + """
 # partner, unnested once: one pass, no join.
 # {partners} filters the partners of lifecycle_dup_p.
 PARTNER_KEYS_SQL = r"""
-    SELECT id, hashtextextended(key, 0) AS k, pos > 4 AS named, complete,
+    SELECT id, hashtextextended(key, 0) AS k,
+           left(key, 1) NOT IN ('e', 'v', 'p') AS named, complete,
            -- keys of an address or of a name's sound: small blocks only
            left(key, 1) IN ('a', 'b', 'c', 'd', 'g', 'h', 'o', 'q', 'r', 's', 'z') AS loose
       FROM (SELECT id, NOT inc AS complete,
@@ -136,15 +139,18 @@ PARTNER_KEYS_SQL = r"""
                        'w' || ck || ' ' || w[4] || ' ' || w[5]] END
                    END AS keys
               -- OFFSET 0: the words, the house number and the street word
-              -- are split once per partner, not once per use
-              FROM (SELECT id, em, vk, nk, ck, zk, phones, string_to_array(nk, ' ') AS w,
-                           NOT (em <> '' AND cardinality(phones) > 0) AS inc,
-                           coalesce(substring(sk from '\d+'), '') AS hn,
-                           coalesce(substring(sk from '[a-z][a-z][a-z]+'), '') AS sw,
-                           coalesce(substring(s2 from '[a-z][a-z][a-z]+'), '') AS s2w
-                      FROM lifecycle_dup_p WHERE {partners} OFFSET 0) q) q,
-           unnest(keys) WITH ORDINALITY AS u(key, pos)
-     WHERE key IS NOT NULL
+              -- are split once per partner, not once per use, and only for
+              -- the records whose keys use them
+              FROM (SELECT id, em, vk, nk, ck, zk, phones, string_to_array(nk, ' ') AS w, inc,
+                           CASE WHEN inc THEN coalesce(substring(sk from '\d+'), '') END AS hn,
+                           CASE WHEN inc THEN coalesce(substring(sk from '[a-z][a-z][a-z]+'), '')
+                                END AS sw,
+                           CASE WHEN inc THEN coalesce(substring(s2 from '[a-z][a-z][a-z]+'), '')
+                                END AS s2w
+                      FROM (SELECT *, NOT (em <> '' AND cardinality(phones) > 0) AS inc
+                              FROM lifecycle_dup_p WHERE {partners}) p OFFSET 0) q) q,
+           -- the keys made, the empty ones left out before unnesting
+           unnest(array_remove(keys, NULL)) AS u(key)
 """
 # The best score of two records that only a name links, when both have an
 # email and a phone, other ones (COMPARE_SQL: other email x0.8, other phone
@@ -160,24 +166,28 @@ INCOMPLETE = "NOT (em <> '' AND cardinality(phones) > 0)"
 # big city) is not a block. Pairs come only from partners sharing a key.
 BLOCKS_SQL = """
     CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS
-    WITH keys AS (
+    WITH keys AS MATERIALIZED (
         SELECT k, id, loose FROM (""" + PARTNER_KEYS_SQL + """) k
          WHERE NOT (named AND complete AND %(prune)s)
             OR k IN (SELECT k FROM lifecycle_dup_weak)
     ), blocks AS (
-        SELECT array_agg(id) AS ids FROM keys GROUP BY k
+        -- most keys are one partner's, most blocks two partners: the
+        -- blocks are found with a count, a min and a max per key (a small
+        -- state per key: an array per key would not fit in memory), and
+        -- the ids of the blocks of three or more read again
+        SELECT k, count(*) AS n, min(id) AS a, max(id) AS b FROM keys GROUP BY k
         HAVING count(*) BETWEEN 2 AND CASE WHEN bool_or(loose) THEN %(loose_block)s
                                            ELSE %(max_block)s END
-           AND (%(scope)s::int[] IS NULL OR array_agg(id) && %(scope)s::int[])
+           AND (%(scope)s::int[] IS NULL OR bool_or(id = ANY(%(scope)s::int[])))
+    ), big AS (
+        SELECT array_agg(id) AS ids FROM keys
+         WHERE k IN (SELECT k FROM blocks WHERE n > 2) GROUP BY k
     )
-    -- most blocks are two partners: their pair without unnesting (a
-    -- partner whose two words sound alike gives one key twice: no pair)
+    -- a partner whose two words sound alike gives one key twice: no pair
     SELECT a_id, b_id FROM (
-        SELECT least(ids[1], ids[2]) AS a_id, greatest(ids[1], ids[2]) AS b_id
-          FROM blocks WHERE cardinality(ids) = 2 AND ids[1] <> ids[2]
+        SELECT a AS a_id, b AS b_id FROM blocks WHERE n = 2 AND a <> b
         UNION ALL
-        SELECT a, b FROM blocks, unnest(ids) a, unnest(ids) b
-         WHERE cardinality(ids) > 2 AND a < b
+        SELECT a, b FROM big, unnest(ids) a, unnest(ids) b WHERE a < b
     ) q
      WHERE %(scope)s::int[] IS NULL OR a_id = ANY(%(scope)s::int[])
            OR b_id = ANY(%(scope)s::int[])
@@ -430,6 +440,10 @@ COMPARE_SQL = r"""
       FROM e
      WHERE mult > 0;
 """
+# The constants of the comparison as float8, not numeric (what PostgreSQL
+# makes of 0.97): over a million partners, numeric arithmetic costs a
+# second more, and a score needs no exact decimals.
+COMPARE_SQL = re.sub(r"(?<![\w.'])(\d+\.\d+)(?![\w.'])", r"\1::float8", COMPARE_SQL)
 # The score of each compared pair: its hand-weighted evidence, or the
 # probability that the Fellegi-Sunter model of its company (else of all
 # customers) gives its pattern times the factors of the evidence against
