@@ -284,7 +284,23 @@ COMPARE_SQL = r"""
                              AND levenshtein_less_equal(left(a_nk, 255), left(b_nk, 255), 2) <= 2
                         THEN 1.0 - levenshtein_less_equal(left(a_nk, 255), left(b_nk, 255), 2)
                                    ::float / greatest(length(a_nk), length(b_nk), 1)
-                        ELSE 0 END)
+                        ELSE 0 END,
+                        -- the words of a name key are sorted: a typo in a
+                        -- word's first letter can put a two-word name the
+                        -- other way round ("green mitchell", "mitchell
+                        -- rgeen"): the typo counted on the name turned back
+                        CASE WHEN abs(length(a_nk) - length(b_nk)) <= 2
+                                  AND split_part(b_nk, ' ', 3) = ''
+                                  AND split_part(b_nk, ' ', 2) <> ''
+                                  AND levenshtein_less_equal(
+                                      left(a_nk, 255), left(split_part(b_nk, ' ', 2) || ' '
+                                                            || split_part(b_nk, ' ', 1), 255),
+                                      2) <= 2
+                             THEN 1.0 - levenshtein_less_equal(
+                                      left(a_nk, 255), left(split_part(b_nk, ' ', 2) || ' '
+                                                            || split_part(b_nk, ' ', 1), 255),
+                                      2)::float / greatest(length(a_nk), length(b_nk), 1)
+                             ELSE 0 END)
                END AS name_sim,
                place = 'other' AS place_differs,
                -- two companies, one name the other's plus a word (legal

@@ -3,10 +3,13 @@
 import base64
 import io
 
+from hypothesis import HealthCheck, given, settings, strategies as st
+
 from odoo.exceptions import UserError
 
 from .. import compat
 from .common import CUSTOMER, CrmLifecycleCase
+from .test_partner_duplicate import CITIES, GIVEN, STREETS, SURNAMES, typo
 
 HEADER = b"ref,name,email,phone,street,city,zip,country\n"
 ROWS = [
@@ -21,10 +24,12 @@ ROWS = [
 ]
 
 
-class TestPartnerImport(CrmLifecycleCase):
+class ImportCase(CrmLifecycleCase):
+    """The import wizard on a file, and its rows."""
+
     @classmethod
     def setUpClass(cls):
-        super(TestPartnerImport, cls).setUpClass()
+        super(ImportCase, cls).setUpClass()
         cls.Import = cls.env["crm.partner.import"]
         ro = cls.env.ref("base.ro").id
         cls.stan1 = cls.env["res.partner"].create({
@@ -42,6 +47,9 @@ class TestPartnerImport(CrmLifecycleCase):
 
     def row(self, wizard, number):
         return wizard.line_ids.filtered(lambda ln: ln.row_number == number)
+
+
+class TestPartnerImport(ImportCase):
 
     def test_preview_decisions_and_errors_then_apply_then_reimport(self):
         content = HEADER + b"".join(ROWS)
@@ -115,3 +123,134 @@ class TestPartnerImport(CrmLifecycleCase):
         with self.assertRaises(UserError) as err:
             self.preview(b"name,email\nA,a@example.org\n")
         self.assertIn("key of each row", compat.error_message(err.exception))
+
+
+IN_FILE_HEADER = ["ref", "name", "email", "phone", "street", "city", "zip", "country"]
+IN_FILE_ROWS = [
+    ["D1", "Maria Popescu", "maria.popescu@mail.example", "", "Strada Lunga 7", "Brasov",
+     "500001", "RO"],                                                       # 2: new
+    ["D2", "Maria Popesku", "", "", "Strada Lunga 7", "Brasov", "500001", "RO"],  # 3: as 2
+    ["D3", "Andrei Ionescu", "andrei@ionescu.example", "+40 721 000 111", "", "Cluj", "",
+     "RO"],                                                                 # 4: new
+    ["D4", "ANDREI IONESCU", "Andrei@Ionescu.example", "", "", "Cluj-Napoca", "",
+     "RO"],                                                                 # 5: as 4
+    ["D5", "Radu Vlad", "", "", "Bulevardul Eroilor 1", "Iasi", "700001", "RO"],  # 6: new
+    ["D6", "Linus Private", "LINUS@example.org", "+32 470 99 88 77", "", "", "",
+     "BE"],                                                                 # 7: a customer
+    ["D7", "Linus Private", "", "0470 99 88 77", "", "", "", "BE"],         # 8: as 7
+    ["D8", "Maria Popescu", "", "", "Strada Lunga 7", "Brasov", "500001", "RO"],  # 9: as 2
+]
+
+
+class TestDuplicatesInOneFile(ImportCase):
+    """Rows of one file that are one customer: grouped in the preview with
+    the finder's scoring, imported into one customer (or one match)."""
+
+    def check_preview(self, wizard):
+        decisions = {n: (self.row(wizard, n).decision, self.row(wizard, n).same_as_row)
+                     for n in range(2, 10)}
+        self.assertEqual(decisions, {
+            2: ("new", 0), 3: ("same", 2), 4: ("new", 0), 5: ("same", 4), 6: ("new", 0),
+            7: ("match", 0), 8: ("same", 7), 9: ("same", 2)})
+        self.assertEqual(self.row(wizard, 7).partner_id, self.person)
+        self.assertIn("like row 4", self.row(wizard, 5).reasons)
+        self.assertIn("same email", self.row(wizard, 5).reasons)
+        self.assertEqual(wizard.count_same, 4)
+        # listed together: each group at its first row
+        self.assertEqual(wizard.line_ids.mapped("row_number"), [2, 3, 9, 4, 5, 6, 7, 8])
+
+    def check_apply(self, wizard):
+        Partner = self.env["res.partner"]
+        count = Partner.search_count([])
+        wizard.action_apply()
+        # rows 2, 4, 6 are new customers; 3, 9 go into 2's, 5 into 4's, 8
+        # into the customer row 7 matches
+        self.assertEqual(Partner.search_count([]), count + 3)
+        sources = {s.external_ref: s.partner_id for s in self.env["crm.partner.source"].search(
+            [("source_system", "=", "sales_be")])}
+        self.assertEqual(len(sources), 8)
+        self.assertEqual(sources["D2"], sources["D1"])
+        self.assertEqual(sources["D8"], sources["D1"])
+        self.assertEqual(sources["D4"], sources["D3"])
+        self.assertEqual(sources["D7"], self.person)
+        self.assertEqual(sources["D6"], self.person)
+        self.assertEqual(len(set(sources.values())), 4)
+        # the later rows fill what the first left empty
+        self.assertEqual(self.person.phone, "+32 470 99 88 77")
+        self.assertIn("4 rows were the same customer", wizard.summary)
+
+    def test_in_file_duplicates_csv(self):
+        content = "\n".join(",".join(row) for row in [IN_FILE_HEADER] + IN_FILE_ROWS)
+        wizard = self.preview(content.encode("utf-8"))
+        self.check_preview(wizard)
+        self.check_apply(wizard)
+
+    def test_in_file_duplicates_xlsx(self):
+        import openpyxl
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in [IN_FILE_HEADER] + IN_FILE_ROWS:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        wizard = self.preview(out.getvalue(), "list.xlsx")
+        self.check_preview(wizard)
+        self.check_apply(wizard)
+
+    def test_a_row_like_a_skipped_row_is_not_imported_silently(self):
+        content = "\n".join(",".join(row) for row in [IN_FILE_HEADER] + IN_FILE_ROWS[:2])
+        wizard = self.preview(content.encode("utf-8"))
+        self.assertEqual(self.row(wizard, 3).decision, "same")
+        self.row(wizard, 2).decision = "skip"
+        count = self.env["res.partner"].search_count([])
+        with self.assertRaisesRegex(UserError, "row 3 is the same customer as row 2"):
+            wizard.action_apply()
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+        # made a customer of its own, it is imported alone
+        self.row(wizard, 3).decision = "new"
+        wizard.action_apply()
+        self.assertEqual(self.env["res.partner"].search_count([]), count + 1)
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(st.sampled_from(GIVEN), st.sampled_from(SURNAMES), st.integers(1, 400),
+           st.sampled_from(STREETS), st.integers(0, len(CITIES) - 1),
+           st.sampled_from(["given", "surname"]), st.sampled_from(["swap", "drop", "replace"]),
+           st.integers(0, 20), st.booleans())
+    def test_a_person_written_twice_with_a_typo_is_one_customer(
+            self, given_name, surname, number, street, city, field, kind, at, as_xlsx):
+        """Any person of a name and an address, written again with a typo in
+        the given name or the surname, is the same customer as the first row;
+        someone else in another city, in between, is not."""
+        values = {"given": given_name, "surname": surname}
+        copy = dict(values, **{field: typo(values[field], kind, at)})
+        other_city = (city + 1) % len(CITIES)
+        rows = [IN_FILE_HEADER] + [
+            ["P%d" % n, "%s %s" % (v["given"], v["surname"]), "", "",
+             "%d %s" % (number, street), CITIES[c], "%04d" % (2000 + 97 * c), "BE"]
+            for n, (v, c) in enumerate(((values, city),
+                                        ({"given": "Zenobia", "surname": "Quartermaine"},
+                                         other_city),
+                                        (copy, city)), 1)]
+        if as_xlsx:
+            import openpyxl
+            book = openpyxl.Workbook()
+            for row in rows:
+                book.active.append(row)
+            out = io.BytesIO()
+            book.save(out)
+            content, filename = out.getvalue(), "people.xlsx"
+        else:
+            content = "\n".join(",".join(row) for row in rows).encode("utf-8")
+            filename = "people.csv"
+        self.env.cr.execute("SAVEPOINT in_file_example")
+        try:
+            wizard = self.preview(content, filename)
+            self.assertEqual(
+                [(self.row(wizard, n).decision, self.row(wizard, n).same_as_row)
+                 for n in (2, 3, 4)],
+                [("new", 0), ("new", 0), ("same", 2)], (values, copy))
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT in_file_example")
+            compat.invalidate_all(self.env)

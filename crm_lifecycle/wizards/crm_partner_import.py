@@ -80,6 +80,10 @@ class CrmPartnerImport(models.TransientModel):
     count_ambiguous = fields.Integer(compute="_compute_counts", string="To Choose")
     count_error = fields.Integer(compute="_compute_counts", string="Errors")
     count_known = fields.Integer(compute="_compute_counts", string="Known Rows")
+    count_same = fields.Integer(
+        compute="_compute_counts", string="In-File Duplicates",
+        help="Rows that are another row of the same file written again: they are imported "
+             "into that row's customer.")
 
     @api.depends("line_ids.decision")
     def _compute_counts(self):
@@ -90,6 +94,7 @@ class CrmPartnerImport(models.TransientModel):
             wizard.count_ambiguous = decisions.count("ambiguous")
             wizard.count_error = decisions.count("error")
             wizard.count_known = decisions.count("unchanged") + decisions.count("update")
+            wizard.count_same = decisions.count("same")
 
     # ------------------------------------------------------------ reading
     @api.model
@@ -304,7 +309,8 @@ class CrmPartnerImport(models.TransientModel):
             if values.get("external_ref"):
                 seen_refs.setdefault(values["external_ref"], number)
             line = dict({k: values.get(k, "") for k in VALUE_FIELDS},
-                        row_number=number, external_ref=values.get("external_ref", ""),
+                        row_number=number, group_row=number,
+                        external_ref=values.get("external_ref", ""),
                         country_text=values.get("country", ""), country_id=country_id,
                         is_company=values.get("is_company", "").lower() in (
                             "1", "true", "yes", "y", "company", "x"),
@@ -404,6 +410,8 @@ class CrmPartnerImport(models.TransientModel):
         found = {}
         for a_id, b_id, score, codes in cr.fetchall():
             found.setdefault(-a_id, []).append((b_id, score, codes))
+        Duplicate._drop_work_tables()
+        same = self._match_in_file(rules, threshold)
         Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         reason_names = Duplicate.new({})
         for i, line in enumerate(lines, 1):
@@ -419,6 +427,65 @@ class CrmPartnerImport(models.TransientModel):
             # two customers above the threshold and close: the user chooses
             line["decision"] = ("ambiguous" if len(candidates) > 1
                                 and candidates[1][1] >= best_score - 0.05 else "match")
+        self._group_in_file(lines, same, reason_names)
+
+    # sql-write: the finder's work tables of this transaction only
+    def _match_in_file(self, rules, threshold):
+        """The pairs of rows of the file (in temp table lifecycle_imp) that
+        are one customer, found by the finder's own blocking and scoring:
+        [(row index, row index, score, reason codes)], indexes from 1."""
+        cr = self.env.cr
+        Duplicate = self.env["crm.partner.duplicate"]
+        cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS "
+                   "SELECT * FROM lifecycle_imp")
+        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+        Duplicate._find_pairs(None, threshold, rules)
+        Duplicate._score_pairs(min_score=threshold, rules=rules)
+        cr.execute("""
+            SELECT -a_id, -b_id, score, reason_codes FROM lifecycle_dup_scored
+             WHERE score >= %s ORDER BY score DESC, a_id DESC, b_id DESC
+        """, (threshold,))
+        return cr.fetchall()
+
+    @api.model
+    def _group_in_file(self, lines, same, reason_names):
+        """Group the rows of the file that are one customer (the pairs
+        `same`, joined: a row like a second like a third is one group) and
+        make each group one customer: its lead is the first row matching an
+        existing customer, else its first row; the other rows that would
+        have been new customers become "Same as Row" the lead."""
+        parent = list(range(len(lines) + 1))
+
+        def root(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+        best = {}
+        for a, b, score, codes in same:
+            parent[root(max(a, b))] = root(min(a, b))
+            for i in (a, b):
+                if i not in best or score > best[i][0]:
+                    best[i] = (float(score), codes, b if i == a else a)
+        groups = {}
+        for i in best:
+            groups.setdefault(root(i), []).append(i)
+        for members in groups.values():
+            members.sort(key=lambda i: lines[i - 1]["row_number"])
+            matched = [i for i in members if lines[i - 1]["decision"] == "match"]
+            lead = matched[0] if matched else members[0]
+            lead_row = lines[lead - 1]["row_number"]
+            for i in members:
+                line = lines[i - 1]
+                line["group_row"] = lead_row
+                if i == lead or line["decision"] != "new":
+                    continue
+                score, codes, other = best[i]
+                reason_names.reason_codes = codes
+                line.update(decision="same", same_as_row=lead_row, score=score,
+                            reasons=_("like row %(row)d: %(reasons)s") % {
+                                "row": lines[other - 1]["row_number"],
+                                "reasons": reason_names.reasons})
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
@@ -430,6 +497,7 @@ class CrmPartnerImport(models.TransientModel):
         self._check_lifecycle_rights()
         self.ensure_one()
         problems = []
+        leads = {line.row_number: line.decision for line in self.line_ids}
         for line in self.line_ids.sorted("row_number"):
             if line.decision == "error" and not self.skip_errors:
                 problems.append(_("row %(row)d: %(error)s") % {
@@ -441,19 +509,37 @@ class CrmPartnerImport(models.TransientModel):
                     "name": line.name})
             elif line.decision == "match" and not line.partner_id:
                 problems.append(_("row %d: choose the customer it matches") % line.row_number)
+            elif line.decision == "same" and leads.get(line.same_as_row) not in (
+                    "new", "match", "ambiguous", "update", "unchanged"):
+                problems.append(_("row %(row)d is the same customer as row %(lead)d, which is "
+                                  "not imported: set it to New or Skip") % {
+                    "row": line.row_number, "lead": line.same_as_row})
         if problems:
             raise UserError(_("Nothing was imported:\n%s") % "\n".join(problems[:30]))
-        counts = {"new": 0, "match": 0, "update": 0, "unchanged": 0, "skip": 0, "error": 0}
+        counts = {"new": 0, "match": 0, "update": 0, "unchanged": 0, "skip": 0, "error": 0,
+                  "same": 0}
         Partner = self.env["res.partner"]
         Source = self.env["crm.partner.source"]
         now = fields.Datetime.now()
+        customers = {}
         with self.env.cr.savepoint():
-            for line in self.line_ids.sorted("row_number"):
+            # the rows that are another row of the file come after it: they
+            # are imported into its customer
+            for line in self.line_ids.sorted(lambda ln: (ln.decision == "same", ln.row_number)):
                 counts[line.decision] += 1
-                if line.decision in ("skip", "error", "unchanged"):
+                if line.decision in ("skip", "error"):
+                    continue
+                if line.decision == "unchanged":
+                    customers[line.row_number] = line.partner_id
                     continue
                 values = line._partner_values()
-                if line.decision == "new":
+                if line.decision == "same":
+                    # the same customer written again in the file: fill what
+                    # the first row left empty
+                    partner = customers[line.same_as_row]
+                    partner.write({k: v for k, v in values.items()
+                                   if v and not partner[k] and k != "is_company"})
+                elif line.decision == "new":
                     partner = Partner.create(dict(values, **compat.customer_vals()))
                 elif line.decision == "match":
                     # another department's record: fill what the customer lacks
@@ -463,6 +549,7 @@ class CrmPartnerImport(models.TransientModel):
                 else:  # update: this list's own row changed
                     partner = line.partner_id
                     partner.write({k: v for k, v in values.items() if k != "is_company"})
+                customers[line.row_number] = partner
                 source = Source.search([("source_system", "=", self.source_system),
                                         ("external_ref", "=", line.external_ref)])
                 source_vals = {"partner_id": partner.id, "row_hash": line.row_hash,
@@ -475,6 +562,9 @@ class CrmPartnerImport(models.TransientModel):
         self.summary = _("%(new)d customers created, %(match)d matched to existing customers, "
                          "%(update)d updated, %(unchanged)d unchanged, %(skip)d skipped, "
                          "%(error)d rows with errors left out.") % counts
+        if counts["same"]:
+            self.summary += " " + _("%(same)d rows were the same customer as another row of "
+                                    "the file and went into its customer.") % counts
         self.state = "done"
         return self._reopen()
 
@@ -483,7 +573,8 @@ class CrmPartnerImportLine(models.TransientModel):
     _name = "crm.partner.import.line"
     _inherit = ["crm.lifecycle.wizard"]
     _description = "Import a Customer List: Row"
-    _order = "row_number"
+    # the rows that are one customer together, each group at its first row
+    _order = "group_row, row_number"
 
     import_id = fields.Many2one("crm.partner.import", required=True, ondelete="cascade")
     row_number = fields.Integer(string="Row", readonly=True)
@@ -508,22 +599,31 @@ class CrmPartnerImportLine(models.TransientModel):
         ("unchanged", "Unchanged"),
         ("skip", "Skip"),
         ("error", "Error"),
+        ("same", "Same as Row"),
     ], string="Decision", required=True, default="new",
         help="New: creates a customer. Matches: the row is this existing customer (its empty "
              "fields are filled). Choose: several customers match, pick one. Update / "
-             "Unchanged: a row imported before from this source.")
+             "Unchanged: a row imported before from this source. Same as Row: another row "
+             "of the file is the same customer; the row goes into that row's customer.")
     partner_id = fields.Many2one("res.partner", string="Customer",
                                  help="The existing customer the row is.")
     candidate_ids = fields.Many2many("res.partner", "crm_partner_import_line_candidate_rel",
                                      "line_id", "partner_id", string="Candidates",
                                      readonly=True)
+    same_as_row = fields.Integer(
+        string="Same as Row", readonly=True,
+        help="The row of the file this row is the same customer as: it is imported into that "
+             "row's customer.")
+    group_row = fields.Integer(
+        readonly=True, help="Technical: the first row of the group of rows that are one "
+                            "customer (the rows of a group are listed together).")
     score = fields.Float(string="Score", digits=(4, 3), readonly=True)
     reasons = fields.Char(string="Reasons", readonly=True)
     error = fields.Char(string="Errors", readonly=True)
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
-        if self.partner_id and self.decision in ("ambiguous", "new"):
+        if self.partner_id and self.decision in ("ambiguous", "new", "same"):
             self.decision = "match"
 
     def _partner_values(self):
