@@ -9,7 +9,9 @@ LIST = (b"ref,name,email,phone,city,country\n"
         b"BR-1,Browser Import Bakery,bakery@browser-import.example,+32 2 555 77 01,Ghent,BE\n"
         b"BR-2,Browser Import Florist,florist@browser-import.example,,Namur,BE\n"
         # a near copy of a demo customer: name changed, email in capitals
-        b"BR-3,SA Agrolait,AGROLAIT@YOURCOMPANY.EXAMPLE.COM,,Wavre,BE\n")
+        b"BR-3,SA Agrolait,AGROLAIT@YOURCOMPANY.EXAMPLE.COM,,Wavre,BE\n"
+        # the bakery again, further down the same file
+        b"BR-4,Browser Import Bakery,BAKERY@browser-import.example,,Gent,BE\n")
 
 
 def open_import(page):
@@ -45,7 +47,7 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     # the preview: one row per line of the file, each with its decision
     rows = page.locator(".modal .o_field_one2many tr.o_data_row")
     rows.first.wait_for()
-    assert rows.count() == 3, page.locator(".modal").inner_text()
+    assert rows.count() == 4, page.locator(".modal").inner_text()
     text = page.locator(".modal").inner_text()
     assert "Browser Import Bakery" in text and "Browser Import Florist" in text
     assert "browser_be" in text
@@ -54,6 +56,10 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     near = page.locator(".modal tr.o_data_row:has-text('SA Agrolait')")
     assert "Matches" in near.inner_text(), near.inner_text()
     assert "Agrolait" in near.inner_text().replace("SA Agrolait", ""), near.inner_text()
+    # the bakery's second row: the same customer as row 2, listed under it
+    texts = rows.all_inner_texts()
+    assert "BR-1" in texts[0] and "BR-4" in texts[1], texts
+    assert "Same as Row" in texts[1] and "2" in texts[1].split("Same as Row")[1], texts[1]
     assert_healthy(page, "import preview")
     shot(page, artifacts_dir, "31_import_preview")
     page.locator(".modal footer button:has-text('Import'), "
@@ -72,7 +78,11 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
                       ["partner_id"])
     assert [s["partner_id"][0] for s in near_source] == agrolait, near_source
     sources = rpc("crm.partner.source", "search_count", [("source_system", "=", "browser_be")])
-    assert sources == 3
+    assert sources == 4
+    bakery = rpc("crm.partner.source", "search_read",
+                 [("source_system", "=", "browser_be"), ("external_ref", "in", ["BR-1", "BR-4"])],
+                 ["partner_id"])
+    assert len({s["partner_id"][0] for s in bakery}) == 1, bakery
 
     # the same file again: nothing new, both rows known
     page.keyboard.press("Escape")
@@ -85,6 +95,6 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     dialog.locator("footer button:has-text('Preview'), .modal-footer button:has-text('Preview')") \
         .first.click()
     page.locator(".modal .o_field_one2many tr.o_data_row").first.wait_for()
-    assert page.locator(".modal tr.o_data_row:has-text('Unchanged')").count() == 3
+    assert page.locator(".modal tr.o_data_row:has-text('Unchanged')").count() == 4
     assert rpc("res.partner", "search_count",
                [("email", "like", "@browser-import.example")]) == 2
