@@ -48,8 +48,16 @@ PARTNER_VALUES_SQL = r"""
            coalesce(upper(replace(p.zip, ' ', '')), '') AS zk,
            coalesce(lower(p.street), '') AS sk,
            array_remove(ARRAY[p.phone_e164, p.mobile_e164], NULL)::varchar[] AS phones,
-           coalesce(lower(p.street2), '') AS s2
+           coalesce(lower(p.street2), '') AS s2,
+           -- the website's domain (not of a page on a social network)
+           CASE WHEN web.domain IN ('facebook.com', 'linkedin.com', 'instagram.com',
+                                    'twitter.com', 'x.com', 'sites.google.com', 'google.com',
+                                    'business.site', 'wixsite.com')
+                THEN '' ELSE coalesce(web.domain, '') END AS wd
       FROM res_partner p
+      CROSS JOIN LATERAL (SELECT substring(lower(p.website)
+                                           from '^(?:[a-z]+://)?(?:www\.)?([^/:?#\s]+)')
+                                 AS domain) web
 """
 # The partners compared: active customers and contacts, not merged, not
 # the partners of users (staff).
@@ -226,6 +234,7 @@ COMPARE_SQL = r"""
                %(use_vat)s AND a.vk <> '' AND a.vk = b.vk AS vat_eq,
                %(use_vat)s AND a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk AS vat_differs,
                %(use_phone)s AND a.phones && b.phones AS phone_eq,
+               a.wd <> '' AND a.wd = b.wd AS web_eq,
                %(use_email)s AND a.em <> '' AND b.em <> '' AND a.em <> b.em AS email_differs,
                %(use_phone)s AND cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
                    AND NOT a.phones && b.phones AS phone_differs,
@@ -333,7 +342,8 @@ COMPARE_SQL = r"""
                                  * CASE WHEN %(use_name)s THEN %(w_name)s ELSE 0 END)
                        * CASE WHEN email_eq THEN 1 - %(w_email)s ELSE 1 END
                        * CASE WHEN phone_eq THEN 1 - %(w_phone)s ELSE 1 END
-                       * CASE WHEN vat_eq THEN 1 - %(w_vat)s ELSE 1 END,
+                       * CASE WHEN vat_eq THEN 1 - %(w_vat)s ELSE 1 END
+                       * CASE WHEN web_eq THEN 1 - 0.9 ELSE 1 END,
                    CASE WHEN fs_capable THEN 1 ELSE 0 END)
                * CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
                * CASE WHEN email_differs THEN 0.8 ELSE 1 END
@@ -402,18 +412,24 @@ COMPARE_SQL = r"""
                    WHEN name_sim >= 0.7 THEN 0.85 WHEN name_sim >= 0.5 THEN 0.5 ELSE 0.2 END
                     ELSE 0 END AS e_phone,
                CASE WHEN vat_eq THEN %(w_vat)s ELSE 0 END AS e_vat,
+               -- the same website (its domain): a company's own, less sure
+               -- than an email (a group's parts may share one)
+               CASE WHEN web_eq THEN CASE WHEN name_sim >= 0.4 OR extra_word THEN 0.9
+                                          ELSE 0.5 END
+                    ELSE 0 END AS e_web,
                -- other tax IDs: two legal entities; a company and a person:
                -- never one record; another word in a company's name:
-               -- another entity unless the email or the tax ID says it is
+               -- another entity unless the email, the tax ID or the website says it is
                -- the same
                CASE WHEN vat_differs OR kind_differs THEN 0 ELSE 1 END
-               * CASE WHEN extra_word AND NOT (email_eq OR vat_eq) THEN 0.5 ELSE 1 END
+               * CASE WHEN extra_word AND NOT (email_eq OR vat_eq OR web_eq) THEN 0.5 ELSE 1 END
                * CASE WHEN email_differs THEN 0.8 ELSE 1 END
                * CASE WHEN phone_differs THEN 0.8 ELSE 1 END AS mult
           FROM h
     )
     SELECT a_id, b_id, a_company_id,
-           (1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat)) * mult AS hand,
+           (1 - (1 - e_name) * (1 - e_email) * (1 - e_phone) * (1 - e_vat) * (1 - e_web)) * mult
+               AS hand,
            mult,
            -- where the model may speak: names with something in common in
            -- the same city or zip (the same address and an unlike name is
@@ -451,6 +467,7 @@ COMPARE_SQL = r"""
                CASE WHEN email_eq THEN 'email' END,
                CASE WHEN phone_eq THEN 'phone' END,
                CASE WHEN vat_eq THEN 'vat' END,
+               CASE WHEN web_eq THEN 'website' END,
                CASE WHEN name_sim >= 1 THEN 'name'
                     WHEN name_sim >= 0.4 THEN 'name~' || round(name_sim::numeric, 2) END,
                CASE WHEN city_eq THEN 'city' END,
@@ -567,7 +584,7 @@ class CrmPartnerDuplicate(models.Model):
             "street": _("similar street"), "!place": _("different place"),
             "!vat": _("different tax IDs"), "!kind": _("company and person"),
             "!email": _("different emails"), "!phone": _("different phones"),
-            "!word": _("another word in the company name"),
+            "!word": _("another word in the company name"), "website": _("same website"),
         }
         for pair in self:
             words = []

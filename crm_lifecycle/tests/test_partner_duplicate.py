@@ -374,6 +374,23 @@ class TestDistinctEntitiesThatLookAlike(CrmLifecycleCase):
             pair = self.proposed(a, b)
             self.assertTrue(pair, (one, other, shared))
 
+    def test_the_same_website_confirms_the_same_entity(self):
+        a = self.company("Nordica Logistics SRL", "base.ro", 150,
+                         email="office@nordica-logistics.example",
+                         website="https://www.nordica.example/logistica")
+        # a list of companies with their websites but no emails
+        b = self.company("Nordica SRL", "base.ro", 150, website="nordica.example")
+        pair = self.proposed(a, b)
+        self.assertTrue(pair)
+        self.assertIn("website", pair.reason_codes.split(", "))
+        self.assertIn("same website", pair.reasons)
+        # a page on a social network is no website of one's own
+        c = self.company("Borealis Service SRL", "base.ro", 151,
+                         email="office@borealis-service.example",
+                         website="https://www.facebook.com/borealis")
+        d = self.company("Borealis SRL", "base.ro", 151, website="facebook.com/borealis.srl")
+        self.assertFalse(self.proposed(c, d))
+
     def test_the_same_name_written_differently_is_no_other_entity(self):
         # legal form written out, transliterated, spaced: no extra word
         for n, (one, other, country) in enumerate([

@@ -364,7 +364,7 @@ class CrmPartnerImport(models.TransientModel):
         cr.execute("""
             CREATE TEMP TABLE lifecycle_imp ON COMMIT DROP AS
             SELECT r.id, %(company)s::int AS company_id, r.is_company, NULL::int AS parent_id,
-                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.phones, r.s2
+                   r.nk, r.ck, r.em, r.vk, r.zk, r.sk, r.phones, r.s2, ''::text AS wd
               FROM json_to_recordset(%(rows)s) AS r(id int, nk varchar, ck varchar,
                    em varchar, vk varchar, zk varchar, sk varchar, phones varchar[],
                    is_company bool, s2 varchar)
