@@ -49,15 +49,12 @@ PARTNER_VALUES_SQL = r"""
            coalesce(lower(p.street), '') AS sk,
            array_remove(ARRAY[p.phone_e164, p.mobile_e164], NULL)::varchar[] AS phones,
            coalesce(lower(p.street2), '') AS s2,
-           -- the website's domain (not of a page on a social network)
-           CASE WHEN web.domain IN ('facebook.com', 'linkedin.com', 'instagram.com',
-                                    'twitter.com', 'x.com', 'sites.google.com', 'google.com',
-                                    'business.site', 'wixsite.com')
-                THEN '' ELSE coalesce(web.domain, '') END AS wd
+           -- the website's domain
+           CASE WHEN p.website IS NULL THEN ''
+                ELSE coalesce(substring(lower(p.website)
+                                        from '^(?:[a-z]+://)?(?:www\.)?([^/:?#\s]+)'), '')
+                END AS wd
       FROM res_partner p
-      CROSS JOIN LATERAL (SELECT substring(lower(p.website)
-                                           from '^(?:[a-z]+://)?(?:www\.)?([^/:?#\s]+)')
-                                 AS domain) web
 """
 # The partners compared: active customers and contacts, not merged, not
 # the partners of users (staff).
@@ -234,7 +231,11 @@ COMPARE_SQL = r"""
                %(use_vat)s AND a.vk <> '' AND a.vk = b.vk AS vat_eq,
                %(use_vat)s AND a.vk <> '' AND b.vk <> '' AND a.vk <> b.vk AS vat_differs,
                %(use_phone)s AND a.phones && b.phones AS phone_eq,
-               a.wd <> '' AND a.wd = b.wd AS web_eq,
+               -- the same website, not a page on a social network
+               a.wd <> '' AND a.wd = b.wd
+                   AND a.wd NOT IN ('facebook.com', 'linkedin.com', 'instagram.com',
+                                    'twitter.com', 'x.com', 'sites.google.com', 'google.com',
+                                    'business.site', 'wixsite.com') AS web_eq,
                %(use_email)s AND a.em <> '' AND b.em <> '' AND a.em <> b.em AS email_differs,
                %(use_phone)s AND cardinality(a.phones) > 0 AND cardinality(b.phones) > 0
                    AND NOT a.phones && b.phones AS phone_differs,
