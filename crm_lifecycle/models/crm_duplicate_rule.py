@@ -87,6 +87,11 @@ def exception_values(env, text):
     return sorted(set(values))
 
 
+def field_name(record):
+    """The label of a rule's field, in the user's language."""
+    return dict(record._fields["field"]._description_selection(record.env))[record.field]
+
+
 class CrmDuplicateRule(models.Model):
     _name = "crm.duplicate.rule"
     _description = "Duplicate Finder: Rule of a Field"
@@ -124,7 +129,7 @@ class CrmDuplicateRule(models.Model):
                                         "another one.") % {"field": rule._field_name()})
 
     def _field_name(self):
-        return dict(self._fields["field"]._description_selection(self.env))[self.field]
+        return field_name(self)
 
     @api.model
     def _rules(self):

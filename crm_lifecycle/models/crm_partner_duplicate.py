@@ -621,23 +621,26 @@ class CrmPartnerDuplicate(models.Model):
                 return self._open_count()
             check_companies(self.env, self.env["res.partner"].with_context(
                 active_test=False).browse(partner_ids).exists().mapped("company_id"))
-        # one finder at a time: two would write the same pairs
-        if not try_job_lock(self.env, "duplicates", 0):
-            raise UserError(_("The duplicate finder is running right now: try again when it "
-                              "is done."))
-        threshold = self._threshold()
-        cr = self.env.cr
-        # the ORM's pending writes reach the tables before these queries
-        compat.flush(self.env)
-        self._drop_work_tables()
-        # compiling these one-off queries (JIT) costs more than it saves
-        # the keys of the records missing an email or a phone are looked up
-        # once per key of the others: in a hash (work_mem), not a scan each
-        with planner_settings(cr, jit="off", work_mem=WORK_MEM):
+        threshold = self._start_run()
+        with planner_settings(self.env.cr, jit="off", work_mem=WORK_MEM):
             self._find_and_store(partner_ids, threshold,
                                  rules or self.env["crm.duplicate.rule"]._rules())
         compat.invalidate_all(self.env)
         return self._open_count()
+
+    @api.model
+    def _start_run(self):
+        """Take the finder's lock (one run at a time: two would write the
+        same pairs), bring the ORM's pending writes to the tables, drop the
+        work tables of an earlier run of this transaction; the threshold.
+        Its callers run the queries with JIT off (compiling these one-off
+        queries costs more than it saves) and WORK_MEM."""
+        if not try_job_lock(self.env, "duplicates", 0):
+            raise UserError(_("The duplicate finder is running right now: try again when it "
+                              "is done."))
+        compat.flush(self.env)
+        self._drop_work_tables()
+        return self._threshold()
 
     # sql-write: the pairs are derived data found set-based; find_duplicates checks the manager
     # group and the companies of the partners given
@@ -685,13 +688,8 @@ class CrmPartnerDuplicate(models.Model):
         if not self.env.user.has_group("crm_lifecycle.crm_lifecycle_group_manager"):
             raise UserError(_("Only Customer Lifecycle managers can change the duplicate "
                               "rules."))
-        if not try_job_lock(self.env, "duplicates", 0):
-            raise UserError(_("The duplicate finder is running right now: try again when it "
-                              "is done."))
-        threshold = self._threshold()
+        threshold = self._start_run()
         cr = self.env.cr
-        compat.flush(self.env)
-        self._drop_work_tables()
         with planner_settings(cr, jit="off", work_mem=WORK_MEM):
             # the run the finder would make, its models learnt but not kept
             self._candidates(rules)

@@ -6,7 +6,13 @@ would be on the pairs reviewers already decided, then save."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.crm_duplicate_rule import EXACT_ONLY, MATCHES, RULE_FIELDS, exception_values
+from ..models.crm_duplicate_rule import (
+    EXACT_ONLY,
+    MATCHES,
+    RULE_FIELDS,
+    exception_values,
+    field_name,
+)
 
 # The pairs of each kind listed in the preview (the counts are whole).
 PREVIEW_PAIRS = 200
@@ -148,7 +154,7 @@ class CrmDuplicateRuleWizardLine(models.TransientModel):
              "name counts.")
 
     def _field_name(self):
-        return dict(self._fields["field"]._description_selection(self.env))[self.field]
+        return field_name(self)
 
 
 class CrmDuplicateRuleWizardPair(models.TransientModel):
