@@ -7,6 +7,7 @@ from . import test_backfill
 from . import test_touchpoint_security
 from . import test_identity
 from . import test_partner_duplicate
+from . import test_duplicate_rules
 from . import test_identity_linkage
 from . import test_partner_merge
 from . import test_partner_import
