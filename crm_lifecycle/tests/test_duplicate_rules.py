@@ -173,7 +173,7 @@ class TestDuplicateRules(CrmLifecycleCase):
             "name": "Rule Reader", "login": "rule_reader",
             "groups_id": [(6, 0, [self.env.ref("crm_lifecycle.crm_lifecycle_group_user").id,
                                   self.env.ref("base.group_user").id])]})
-        with self.assertRaises((AccessError, UserError)):
+        with self.assertRaises(AccessError):
             self.Wizard.with_user(user).create({})
         with self.assertRaises(UserError):
             self.Duplicate.with_user(user).preview_rules(self.env["crm.duplicate.rule"]._rules())
