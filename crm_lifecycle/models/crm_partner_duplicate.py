@@ -739,6 +739,21 @@ class CrmPartnerDuplicate(models.Model):
             "precision_new": new[2], "recall_new": new[3],
         }
 
+    # sql-write: the finder's own temp tables (its callers check the rights)
+    @api.model
+    def _load_decided(self, rules):
+        """Fill temp table lifecycle_dup_dec with the pairs reviewers decided
+        and add their partners to lifecycle_dup_p (a merged partner is
+        archived, and no candidate), the exceptions of `rules` set aside."""
+        cr = self.env.cr
+        cr.execute("""
+            CREATE TEMP TABLE lifecycle_dup_dec ON COMMIT DROP AS
+            SELECT partner_a_id AS a_id, partner_b_id AS b_id, state
+              FROM crm_partner_duplicate WHERE state IN ('merged', 'distinct')
+        """)
+        cr.execute(DECIDED_PARTNERS_SQL)
+        self._apply_exceptions("lifecycle_dup_p", rules)
+
     # sql-write: the finder's own temp tables (preview_rules checks the manager group)
     @api.model
     def _decided_quality(self, rules, models_, threshold):
@@ -747,13 +762,7 @@ class CrmPartnerDuplicate(models.Model):
         cr = self.env.cr
         self._drop_tables(("lifecycle_dup_dec",))
         cr.execute(NO_CANDIDATES_SQL)
-        cr.execute("""
-            CREATE TEMP TABLE lifecycle_dup_dec ON COMMIT DROP AS
-            SELECT partner_a_id AS a_id, partner_b_id AS b_id, state
-              FROM crm_partner_duplicate WHERE state IN ('merged', 'distinct')
-        """)
-        cr.execute(DECIDED_PARTNERS_SQL)
-        self._apply_exceptions("lifecycle_dup_p", rules)
+        self._load_decided(rules)
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
         cr.execute("CREATE TEMP TABLE lifecycle_dup_pairs ON COMMIT DROP AS "
                    "SELECT a_id, b_id FROM lifecycle_dup_dec")
@@ -899,13 +908,7 @@ class CrmPartnerDuplicate(models.Model):
         archived, and no candidate)."""
         cr = self.env.cr
         self._drop_tables(("lifecycle_dup_dec", "lifecycle_dup_dec_cmp"))
-        cr.execute("""
-            CREATE TEMP TABLE lifecycle_dup_dec ON COMMIT DROP AS
-            SELECT partner_a_id AS a_id, partner_b_id AS b_id, state
-              FROM crm_partner_duplicate WHERE state IN ('merged', 'distinct')
-        """)
-        cr.execute(DECIDED_PARTNERS_SQL)
-        self._apply_exceptions("lifecycle_dup_p", rules)
+        self._load_decided(rules)
         self._compare("lifecycle_dup_dec", "lifecycle_dup_dec_cmp", 0.0, rules)
         cr.execute("""
             SELECT coalesce(c.a_company_id, 0), c.pattern,
