@@ -647,18 +647,22 @@ class CrmPartnerDuplicate(models.Model):
         self._candidates(rules)
         self._find_pairs(partner_ids, threshold, rules)
         self._score_pairs(min_score=threshold, learn=partner_ids is None, rules=rules)
-        params = {"threshold": threshold, "scope": partner_ids, "uid": self.env.uid}
+        params = {"threshold": threshold, "scope": partner_ids}
+        # The pairs are the finder's, not a user's: no author (as Odoo's own
+        # SQL bookkeeping rows, external IDs, have none); who decided a pair
+        # is decided_uid. Each author would cost a check of the user per row
+        # (at a million partners, 0.9 s of a first run's 4 s of writing).
         cr.execute("""
             INSERT INTO crm_partner_duplicate AS d
                    (partner_a_id, partner_b_id, score, reason_codes, state, company_id,
-                    create_uid, write_uid, create_date, write_date)
+                    create_date, write_date)
             SELECT s.a_id, s.b_id, s.score, s.reason_codes, 'review', s.a_company_id,
-                   %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                   now() at time zone 'UTC', now() at time zone 'UTC'
               FROM lifecycle_dup_scored s
              WHERE s.score >= %(threshold)s
             ON CONFLICT (partner_a_id, partner_b_id) DO UPDATE
                SET score = excluded.score, reason_codes = excluded.reason_codes,
-                   write_date = excluded.write_date, write_uid = excluded.write_uid
+                   write_date = excluded.write_date, write_uid = NULL
              WHERE d.state = 'review'
                AND (d.score, d.reason_codes) IS DISTINCT FROM (excluded.score,
                                                                 excluded.reason_codes)
@@ -895,9 +899,14 @@ class CrmPartnerDuplicate(models.Model):
 
     @api.model
     def _compare(self, pairs, out, min_score, rules):
-        self.env.cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier(out),
-                                                        pairs=sql.Identifier(pairs)),
-                            dict(sql_params(rules), min_score=min_score))
+        # the values of both partners of each pair joined by merging: the
+        # pairs sorted, the partners read in the order of their index,
+        # instead of two hash tables of every candidate's values (at a
+        # million partners: 0.5 s less, a tenth of the comparison)
+        with planner_settings(self.env.cr, enable_hashjoin="off"):
+            self.env.cr.execute(sql.SQL(COMPARE_SQL).format(out=sql.Identifier(out),
+                                                            pairs=sql.Identifier(pairs)),
+                                dict(sql_params(rules), min_score=min_score))
 
     # sql-write: temp tables of the finder's own run (find_duplicates checks the manager group)
     @api.model
