@@ -207,6 +207,10 @@ WON_STAGE_FIELD = "is_won" if VERSION >= 13 else "probability"
 # own team; 13+ partners have none: the team of their salesperson
 PARTNER_TEAM_SQL = "(SELECT u.sale_team_id FROM res_users u WHERE u.id = p.user_id)" \
     if VERSION >= 13 else "p.team_id"
+# the fields the team of a customer (above) is read from, per model: a write
+# of one of them moves the customer to another team
+PARTNER_TEAM_SOURCES = ({"res.partner": ["user_id"], "res.users": ["sale_team_id"]}
+                        if VERSION >= 13 else {"res.partner": ["team_id"]})
 # activity types usable on customers: 11 a model record, 14+ the model's name
 ACTIVITY_TYPE_PARTNER_DOMAIN = (
     "['|', ('res_model', '=', False), ('res_model', '=', 'res.partner')]" if VERSION >= 14

@@ -4,8 +4,10 @@ from . import crm_customer_metrics
 from . import crm_customer_snapshot
 from . import crm_segment
 from . import res_partner
+from . import res_users
 from . import crm_campaign
 from . import crm_staff_performance
+from . import crm_staff_portfolio
 from . import crm_staff_target
 from . import crm_staff_response_time
 from . import crm_company_view

@@ -213,6 +213,10 @@ WRITE_COLUMNS = [
     ("clv_decile", "NULLIF(s.clv_decile, 0)"),
 ]
 STAGE_TABLE = "crm_lifecycle_metrics_stage"
+# the salesperson and team of the customer `p`, kept on its rows: an archived
+# customer is in nobody's portfolio
+OWNER_SQL = "CASE WHEN p.active THEN p.user_id END"
+TEAM_SQL = "CASE WHEN p.active THEN %s END" % compat.PARTNER_TEAM_SQL
 
 
 class CrmCustomerMetrics(models.Model):
@@ -327,9 +331,15 @@ class CrmCustomerMetrics(models.Model):
         string="Last Contact", readonly=True,
         help="The latest contact with the customer, either way (purchases and campaign "
              "sends are not contacts).")
+    # the owner of an active customer, kept with the metrics (see
+    # _sync_owners) so that Portfolio Health reads this table alone
     salesperson_id = fields.Many2one(
-        "res.users", related="partner_id.user_id", string="Salesperson", readonly=True,
-        help="The customer's salesperson, whose portfolio it is in.")
+        "res.users", string="Salesperson", readonly=True,
+        help="The customer's salesperson, whose portfolio it is in (none for an archived "
+             "customer).")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", readonly=True,
+        help="The customer's sales team, whose portfolio it is in.")
     next_activity_date = fields.Date(
         string="Next Activity", compute="_compute_next_activity_date",
         search="_search_next_activity_date",
@@ -412,6 +422,30 @@ class CrmCustomerMetrics(models.Model):
         # page the new versions stay on their page and the indexes are not
         # touched (HOT updates), half the writes of a full rewrite
         self.env.cr.execute("ALTER TABLE crm_customer_metrics SET (fillfactor = 45)")
+        # the owners of the rows written before they were kept here
+        self._sync_owners()
+
+    # sql-write: derived columns (the owner and team of each row's customer, as
+    # res.partner holds them); run after a write the ORM allowed, or by the engine
+    @api.model
+    def _sync_owners(self, partner_ids=None, user_ids=None):
+        """Bring the salesperson and team of the rows of the customers
+        `partner_ids` (of the salespeople `user_ids`; every row when both
+        are None) to what their partners say, in one statement: the rows
+        that changed only."""
+        self.env.cr.execute(sql.SQL("""
+            UPDATE crm_customer_metrics m
+               SET salesperson_id = {owner}, team_id = {team}
+              FROM res_partner p
+             WHERE p.id = m.partner_id
+               AND (%(partners)s::int[] IS NULL OR m.partner_id = ANY(%(partners)s::int[]))
+               AND (%(users)s::int[] IS NULL OR m.salesperson_id = ANY(%(users)s::int[]))
+               AND (m.salesperson_id, m.team_id) IS DISTINCT FROM ({owner}, {team})
+        """).format(owner=sql.SQL(OWNER_SQL), team=sql.SQL(TEAM_SQL)),
+            {"partners": partner_ids, "users": user_ids})
+        compat.invalidate_fields(self.browse(), ["salesperson_id", "team_id"])
+        # and the report that reads them
+        compat.invalidate_fields(self.env["crm.staff.portfolio"], ["user_id", "team_id"])
 
     def _compute_model_id(self):
         # sudo: finds the model a row was computed with, returned as the user
@@ -730,25 +764,30 @@ class CrmCustomerMetrics(models.Model):
         cr.execute("SELECT count(*) FROM crm_customer_metrics WHERE company_id = %s",
                    (company.id,))
         before = cr.fetchone()[0]
+        # with the owner and team of each customer (Portfolio Health reads
+        # them here): the rows of a nightly run follow the partners whatever
+        # wrote them
+        owners = [("salesperson_id", OWNER_SQL), ("team_id", TEAM_SQL)]
         cr.execute(sql.SQL("""
             UPDATE crm_customer_metrics m SET computed_on = %(as_of)s, {updates}
-              FROM {stage} s
+              FROM {stage} s JOIN res_partner p ON p.id = s.partner_id
              WHERE m.company_id = %(company)s AND m.partner_id = s.partner_id
         """).format(stage=stage, updates=sql.SQL(", ").join(
             sql.SQL("{} = {}").format(sql.Identifier(c), sql.SQL(e))
-            for c, e in WRITE_COLUMNS[1:])), params)
+            for c, e in WRITE_COLUMNS[1:] + owners)), params)
         updated = cr.rowcount
         if updated == rows and updated == before:
             return  # the same customers as last time: nothing to add or remove
         cr.execute(sql.SQL("""
             INSERT INTO crm_customer_metrics (company_id, computed_on, {cols})
             SELECT %(company)s, %(as_of)s, {exprs}
-              FROM {stage} s
+              FROM {stage} s JOIN res_partner p ON p.id = s.partner_id
              WHERE NOT EXISTS (SELECT 1 FROM crm_customer_metrics m
                                 WHERE m.company_id = %(company)s
                                   AND m.partner_id = s.partner_id)
-        """).format(cols=idents([c for c, _e in WRITE_COLUMNS]), stage=stage,
-                    exprs=sql.SQL(", ").join(sql.SQL(e) for _c, e in WRITE_COLUMNS)), params)
+        """).format(cols=idents([c for c, _e in WRITE_COLUMNS + owners]), stage=stage,
+                    exprs=sql.SQL(", ").join(sql.SQL(e) for _c, e in WRITE_COLUMNS + owners)
+                    ), params)
         cr.execute(sql.SQL("""
             DELETE FROM crm_customer_metrics m
              WHERE m.company_id = %(company)s

@@ -33,8 +33,7 @@ MEASURES = [
     ("response_hours", "NULL::float8"), ("revenue", "0"), ("margin", "0"),
     ("campaign_members", "0"), ("campaign_contacted", "0"), ("campaign_responded", "0"),
     ("incremental_responses", "0::float8"), ("leads_won", "0"), ("won_revenue", "0"),
-    ("customers_owned", "0"), ("portfolio_value", "0::float8"),
-    ("at_risk_share", "NULL::float8"), ("quiet_customers", "0"), ("nps", "NULL::numeric"),
+    ("nps", "NULL::numeric"),
     ("csat", "NULL::float8"), ("complaint_count", "0"), ("open_complaint_count", "0"),
     ("resolution_hours", "NULL::numeric"),
 ]
@@ -106,26 +105,6 @@ PARTS = [
           LEFT JOIN res_partner p ON p.id = l.partner_id
          WHERE l.active AND {won} AND l.date_closed IS NOT NULL
            AND l.user_id IS NOT NULL"""},
-    # the portfolio: the salesperson's customers on the day of their latest
-    # metrics
-    {"keys": {
-        "id": "cm.id::bigint * 8 + 4", "source": "'portfolio'",
-        "date": "cm.computed_on::timestamp", "user_id": "p.user_id",
-        "team_id": "{partner_team}", "company_id": "cm.company_id",
-        "partner_id": "cm.partner_id", "channel_id": "NULL", "touchpoint_id": "NULL",
-        "campaign_id": "NULL", "lead_id": "NULL"},
-     "measures": {
-        "customers_owned": "1", "portfolio_value": "COALESCE(cm.clv, 0)",
-        "at_risk_share": "CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0 "
-                         "ELSE 0.0 END",
-        "quiet_customers": "(cm.last_contact IS NULL OR cm.last_contact < cm.computed_on "
-                           "- q.days * interval '1 day')::int"},
-     "from": """crm_customer_metrics cm
-          JOIN res_partner p ON p.id = cm.partner_id
-         CROSS JOIN (SELECT COALESCE((SELECT NULLIF(value, '')::int FROM ir_config_parameter
-                                       WHERE key = 'crm_lifecycle_analytics.quiet_days'),
-                                     90) AS days) q
-         WHERE p.user_id IS NOT NULL AND p.active"""},
 ]
 
 
@@ -147,8 +126,7 @@ CREATE OR REPLACE VIEW {table} AS (
 )
 """ % "\nUNION ALL\n".join(_part_sql(part) for part in PARTS)
 VIEW = VIEW.replace("{not_contact}", NOT_CONTACT_KINDS_SQL).replace(
-    "{lead_revenue}", compat.LEAD_REVENUE_SQL).replace("{won}", compat.WON_STAGE_SQL).replace(
-    "{partner_team}", compat.PARTNER_TEAM_SQL)
+    "{lead_revenue}", compat.LEAD_REVENUE_SQL).replace("{won}", compat.WON_STAGE_SQL)
 
 
 class CrmStaffPerformance(models.Model):
@@ -175,15 +153,11 @@ class CrmStaffPerformance(models.Model):
         "crm.lead": ["active", "stage_id", "date_closed", "user_id", "team_id", "company_id",
                      "partner_id", compat.LEAD_REVENUE_FIELD],
         "crm.stage": [compat.WON_STAGE_FIELD],
-        "crm.customer.metrics": ["company_id", "partner_id", "computed_on", "clv",
-                                 "lapse_band", "last_contact"],
-        "res.partner": ["commercial_partner_id", "user_id", "active"],
-        "res.users": ["sale_team_id"],
+        "res.partner": ["commercial_partner_id"],
     }
 
     source = fields.Selection(
-        [("touchpoint", "Touchpoint"), ("campaign", "Campaign"), ("lead", "Won Lead"),
-         ("portfolio", "Portfolio")],
+        [("touchpoint", "Touchpoint"), ("campaign", "Campaign"), ("lead", "Won Lead")],
         readonly=True)
     date = fields.Datetime(readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -238,20 +212,6 @@ class CrmStaffPerformance(models.Model):
     leads_won = fields.Integer(string="Leads Won", readonly=True)
     won_revenue = fields.Float(string="Won Revenue", readonly=True,
                                help="Expected revenue of the leads won.")
-    customers_owned = fields.Integer(
-        string="Customers Owned", readonly=True,
-        help="Customers whose salesperson this is (as of their latest metrics).")
-    portfolio_value = fields.Float(
-        string="Portfolio Value", readonly=True,
-        help="Sum of the predicted lifetime values of the customers owned.")
-    at_risk_share = fields.Float(
-        string="At Risk or Lapsed (%)", readonly=True, **compat.aggregator("avg"),
-        help="Share of the customers owned whose lapse risk is At Risk or Lapsed.")
-    quiet_customers = fields.Integer(
-        string="Not Contacted", readonly=True,
-        help="Customers owned that nobody contacted for the number of days set in the "
-             "settings (90 by default) before their latest metrics.")
-
     nps = fields.Float(
         string="NPS", readonly=True, **compat.aggregator("avg"),
         help="Net Promoter Score of the feedback of the customers: the share of promoters "
@@ -349,12 +309,9 @@ class CrmStaffPerformance(models.Model):
         return {row[0]: (row[1], row[2], row[3]) for row in self.env.cr.fetchall()}
 
     def action_open_source(self):
-        """The record behind the row: its touchpoint, campaign or lead, or
-        the customer of a portfolio row."""
+        """The record behind the row: its touchpoint, campaign or lead."""
         self.ensure_one()
-        if self.source == "portfolio":
-            model, res_id = "res.partner", self.partner_id.id
-        elif self.touchpoint_id:
+        if self.touchpoint_id:
             model, res_id = "crm.touchpoint", self.touchpoint_id.id
         elif self.lead_id:
             model, res_id = "crm.lead", self.lead_id.id

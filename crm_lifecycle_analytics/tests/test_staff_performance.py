@@ -299,10 +299,19 @@ class TestStaffTarget(StaffCase):
 
 
 class TestPortfolio(StaffCase):
+    """Portfolio Health (crm.staff.portfolio): the customers each
+    salesperson owns, from the metrics alone."""
+
+    def compute(self):
+        self.env["crm.customer.metrics"].compute_metrics(
+            company_ids=self.env.user.company_id.ids, as_of=datetime.date(2026, 11, 30))
+
+    def row(self, partner):
+        return self.env["crm.staff.portfolio"].search([("partner_id", "=", partner.id)])
+
     def test_portfolio_measures_per_salesperson(self):
+        self.compute()
         Metrics = self.env["crm.customer.metrics"]
-        Metrics.compute_metrics(company_ids=self.env.user.company_id.ids,
-                                as_of=datetime.date(2026, 11, 30))
         rows = Metrics.search([("partner_id", "in", (self.ada | self.bob | self.cid).ids)])
         self.assertEqual(len(rows), 3)
         # known values for the hand computation
@@ -316,8 +325,7 @@ class TestPortfolio(StaffCase):
 
         def figures(report):
             groups = report.read_group(
-                [("source", "=", "portfolio"),
-                 ("partner_id", "in", (self.ada | self.bob | self.cid).ids)],
+                [("partner_id", "in", (self.ada | self.bob | self.cid).ids)],
                 ["user_id", "customers_owned", "portfolio_value", "at_risk_share",
                  "quiet_customers"], ["user_id"])
             return {g["user_id"][0]: (g["customers_owned"], g["portfolio_value"],
@@ -326,14 +334,47 @@ class TestPortfolio(StaffCase):
         # 7 days before the 30th: Ada (the 24th) and Bob (the 25th) were
         # contacted since, Cid not (called on the 19th; its purchase of the
         # 26th is not a contact)
-        self.assertEqual(figures(self.Report), {
+        Portfolio = self.env["crm.staff.portfolio"]
+        self.assertEqual(figures(Portfolio), {
             self.anna.id: (2, 1500.0, 50.0, 1),
             self.bert.id: (1, 250.0, 100.0, 0),
         })
-        self.assertEqual(set(figures(self.Report.with_user(self.anna))), {self.anna.id})
-        row = self.Report.search([("source", "=", "portfolio"),
-                                  ("partner_id", "=", self.ada.id)])
-        self.assertEqual(row.action_open_source()["res_model"], "res.partner")
+        self.assertEqual(set(figures(Portfolio.with_user(self.anna))), {self.anna.id})
+        self.assertEqual(self.row(self.ada).action_open_customer()["res_id"], self.ada.id)
+
+    def test_portfolio_follows_the_salesperson_and_archiving_at_once(self):
+        """The owner and team are kept on the metrics: a reassignment or an
+        archiving shows in Portfolio Health without waiting for the nightly
+        run."""
+        self.compute()
+        self.assertEqual(self.row(self.bob).user_id, self.bert)
+        self.bob.write({"user_id": self.anna.id})
+        row = self.row(self.bob)
+        self.assertEqual(row.user_id, self.anna)
+        # 13+: the customer's team is its salesperson's; 11: its own
+        team = self.anna.sale_team_id if compat.VERSION >= 13 else self.bob.team_id
+        self.assertEqual(row.team_id, team)
+        self.assertEqual(
+            self.env["crm.customer.metrics"].search([("partner_id", "=", self.bob.id)])
+            .salesperson_id, self.anna)
+        if compat.VERSION < 13:
+            self.bob.write(compat.partner_team_vals(self.south))
+            self.assertEqual(self.row(self.bob).team_id, self.south)
+        self.cid.write({"active": False})
+        self.assertFalse(self.row(self.cid), "an archived customer is in nobody's portfolio")
+        self.cid.write({"active": True})
+        self.assertEqual(self.row(self.cid).user_id, self.anna)
+
+    def test_nightly_run_brings_owners_written_around_the_orm(self):
+        """A salesperson set by SQL (an import script, a migration) reaches
+        Portfolio Health at the next run of the metrics."""
+        self.compute()
+        self.env.cr.execute("UPDATE res_partner SET user_id = %s WHERE id = %s",
+                            (self.bert.id, self.ada.id))
+        self.assertEqual(self.row(self.ada).user_id, self.anna, "not seen before the run")
+        self.compute()
+        compat.invalidate_all(self.env)
+        self.assertEqual(self.row(self.ada).user_id, self.bert)
 
     def test_my_portfolio_lists_my_customers_with_value_risk_and_next_activity(self):
         self.env["crm.customer.metrics"].compute_metrics(
@@ -344,8 +385,8 @@ class TestPortfolio(StaffCase):
             "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
             "date_deadline": "2026-12-03"})
         action = self.env.ref("crm_lifecycle_analytics.crm_customer_metrics_action_portfolio")
-        domain = [("partner_id.user_id", "=", self.anna.id)]
-        self.assertIn("'partner_id.user_id', '=', uid", action.domain)
+        domain = [("salesperson_id", "=", self.anna.id)]
+        self.assertIn("'salesperson_id', '=', uid", action.domain)
         rows = self.env["crm.customer.metrics"].with_user(self.anna).search(domain)
         self.assertIn(self.cid, rows.mapped("partner_id"))
         self.assertFalse(rows.mapped("partner_id") - (self.ada | self.cid), "only Anna's")

@@ -3,7 +3,7 @@ pivot and the Lapsing Customers worklist, with a call scheduled from a row."""
 from test_worklist import make_lapsed as make_lapsed_11
 from web18 import assert_healthy, field_text, login, open_app, open_menu, shot, wait_title
 
-PERIOD = [("source", "!=", "portfolio"), ("this_quarter", "=", True)]
+PERIOD = [("this_quarter", "=", True)]
 
 
 def test_staff_performance_pivot(page, odoo_server, artifacts_dir):
