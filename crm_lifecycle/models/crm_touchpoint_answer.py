@@ -13,9 +13,11 @@ instead of looking for the next contact row by row.
 The columns are kept by the database itself: statement-level triggers with
 transition tables recompute the answers of the customers a statement
 touched, whatever wrote it (the ORM, the set-based capture, imports,
-ingestion, partner merges), in one window-function pass over those
-customers' touchpoints. One statement of a million rows costs one
-set-based update, a one-row ORM write a read of that customer's history.
+ingestion, partner merges), in one window-function pass over the rows of
+those customers whose answers the statement can change (from the last
+answer before the rows written to the first one after them). One statement
+of a million rows costs one set-based update, a one-row ORM write a read of
+the customer's latest rows.
 """
 from psycopg2 import sql
 
@@ -41,16 +43,27 @@ RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$
 """
 
-# the answers of the touchpoints of some customers ({scope} on t2), written
-# only where they changed: one pass of a window function over their rows
-# sorted by customer and date (newest first, so that the running minimum of
-# the outbound dates is the next answer; rows of the same instant are peers
-# and count), not a lookup of the next outbound row per inbound row, so that
-# a statement touching a million customers costs one sort, and a customer
-# with 50,000 touchpoints a sort of those
+# The answers of the touchpoints of some customers (a range of each one's
+# rows), written only where they changed: one pass of a window function over
+# their rows sorted by customer and date (newest first, so that the running
+# minimum of the outbound dates is the next answer; rows of the same instant
+# are peers and count), not a lookup of the next outbound row per inbound
+# row, so that a statement touching a million customers costs one sort.
+# The rows: per customer and company, those from the last outbound contact
+# before the earliest row written (old and new versions) to the first
+# outbound contact after the latest one. An inbound row before that outbound
+# contact is answered by it or earlier; an inbound row after the latest row
+# written keeps its answer (the first outbound contact after it, read
+# here). So a new contact of a customer with 50,000 touchpoints reads the
+# few rows since its last answer, not its whole history. The bounds: two
+# probes of the timeline index per customer and company; the whole history
+# only when there is no outbound contact before the rows written.
 # sql-write: the answer columns are derived data kept by the database's own triggers on every
 # write path; no caller input
-ANSWER_UPDATE = """
+ANSWER_RANGES = """
+CREATE OR REPLACE FUNCTION crm_lifecycle_answer_ranges(
+    partners int[], companies int[], los timestamp[], his timestamp[])
+RETURNS void LANGUAGE sql AS $$
 UPDATE crm_touchpoint t
    SET answered_date = a.answered,
        response_hours = (crm_lifecycle_weekday_seconds(a.answered)
@@ -61,13 +74,27 @@ UPDATE crm_touchpoint t
                             THEN t2.date END) OVER (
                        PARTITION BY t2.commercial_partner_id, t2.company_id
                        ORDER BY t2.date DESC) END AS answered
-          FROM crm_touchpoint t2
-         WHERE {scope}) a
+          FROM unnest(partners, companies, los, his) AS w(p, co, lo, hi)
+         CROSS JOIN LATERAL (
+               SELECT max(o.date) AS after FROM crm_touchpoint o
+                WHERE o.commercial_partner_id = w.p AND o.company_id IS NOT DISTINCT FROM w.co
+                  AND o.direction = 'outbound' AND o.kind NOT IN {not_contact}
+                  AND o.date < w.lo) l
+         CROSS JOIN LATERAL (
+               SELECT min(o.date) AS until FROM crm_touchpoint o
+                WHERE o.commercial_partner_id = w.p AND o.company_id IS NOT DISTINCT FROM w.co
+                  AND o.direction = 'outbound' AND o.kind NOT IN {not_contact}
+                  AND o.date > w.hi) u
+          JOIN crm_touchpoint t2
+            ON t2.commercial_partner_id = w.p AND t2.company_id IS NOT DISTINCT FROM w.co
+           AND t2.date >= coalesce(l.after, '-infinity')
+           AND t2.date <= coalesce(u.until, w.hi)) a
  WHERE t.id = a.id
    AND (t.answered_date, t.response_hours) IS DISTINCT FROM (
         a.answered, (crm_lifecycle_weekday_seconds(a.answered)
                      - crm_lifecycle_weekday_seconds(a.date)) / 3600.0)
-"""
+$$
+""".format(not_contact=NOT_CONTACT_KINDS_SQL)
 
 # the whole history at once (install): the same window, written where no
 # answer is stored yet
@@ -87,18 +114,6 @@ UPDATE crm_touchpoint t
    AND a.answered IS NOT NULL AND t.answered_date IS NULL
 """.format(not_contact=NOT_CONTACT_KINDS_SQL)
 
-ANSWER_CUSTOMERS = """
-CREATE OR REPLACE FUNCTION crm_lifecycle_answer_customers(partners int[])
-RETURNS void LANGUAGE sql AS $$
-""" + ANSWER_UPDATE.format(
-    # a semi-join on the unnested array (hashed, or an index probe per
-    # customer), not "= ANY(partners)": on a parameter that is a linear
-    # search of the array for every row scanned
-    scope="t2.commercial_partner_id IN (SELECT unnest(partners))",
-    not_contact=NOT_CONTACT_KINDS_SQL) + """
-$$
-"""
-
 # the triggers: the customers of the rows inserted or deleted, or of the
 # rows whose customer, company, date, direction or kind an update changed;
 # the update they make themselves fires the update trigger again, one level
@@ -108,22 +123,37 @@ CREATE OR REPLACE FUNCTION crm_lifecycle_touchpoint_answers() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     partners int[];
+    companies int[];
+    los timestamp[];
+    his timestamp[];
 BEGIN
     IF pg_trigger_depth() > 1 THEN
         RETURN NULL;
     END IF;
+    -- per customer and company: the earliest and latest dates written
     IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(DISTINCT n.commercial_partner_id) INTO partners
-          FROM crm_lifecycle_new_rows n;
+        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
+          INTO partners, companies, los, his
+          FROM (SELECT n.commercial_partner_id AS p, n.company_id AS co,
+                       min(n.date) AS lo, max(n.date) AS hi
+                  FROM crm_lifecycle_new_rows n
+                 WHERE n.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(DISTINCT o.commercial_partner_id) INTO partners
-          FROM crm_lifecycle_old_rows o;
+        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
+          INTO partners, companies, los, his
+          FROM (SELECT o.commercial_partner_id AS p, o.company_id AS co,
+                       min(o.date) AS lo, max(o.date) AS hi
+                  FROM crm_lifecycle_old_rows o
+                 WHERE o.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;
     ELSE
         -- the rows whose answer columns changed, old and new versions: the
         -- two set differences (hashed or sorted, linear), not a join of
         -- the transition tables, which have no index and no statistics
         -- (a nested loop there is quadratic in the rows updated)
-        SELECT array_agg(DISTINCT d.commercial_partner_id) INTO partners
+        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
+          INTO partners, companies, los, his
+          FROM (SELECT d.commercial_partner_id AS p, d.company_id AS co,
+                       min(d.date) AS lo, max(d.date) AS hi
           FROM ((SELECT id, commercial_partner_id, company_id, date, direction, kind
                    FROM crm_lifecycle_new_rows
                  EXCEPT
@@ -134,10 +164,11 @@ BEGIN
                    FROM crm_lifecycle_old_rows
                  EXCEPT
                  SELECT id, commercial_partner_id, company_id, date, direction, kind
-                   FROM crm_lifecycle_new_rows)) d;
+                   FROM crm_lifecycle_new_rows)) d
+                 WHERE d.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;
     END IF;
     IF partners IS NOT NULL THEN
-        PERFORM crm_lifecycle_answer_customers(partners);
+        PERFORM crm_lifecycle_answer_ranges(partners, companies, los, his);
     END IF;
     RETURN NULL;
 END
@@ -194,7 +225,8 @@ class CrmTouchpoint(models.Model):
         # partial index of the outbound rows served the former lookup of the
         # next outbound row and is only a cost on every write now
         cr.execute("DROP INDEX IF EXISTS crm_touchpoint_partner_outbound_idx")
-        cr.execute(ANSWER_CUSTOMERS)
+        cr.execute("DROP FUNCTION IF EXISTS crm_lifecycle_answer_customers(int[])")
+        cr.execute(ANSWER_RANGES)
         cr.execute(ANSWER_TRIGGER_FUNCTION)
         cr.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'crm_touchpoint'::regclass")
         existing = {row[0] for row in cr.fetchall()}

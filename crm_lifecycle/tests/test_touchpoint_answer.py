@@ -156,22 +156,26 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         cr.execute(query, (ids,))
         self.assertEqual(cr.fetchall(), expected)
 
-    @settings(max_examples=30, deadline=None,
+    @settings(max_examples=60, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
     @given(st.lists(st.tuples(
-        st.sampled_from(["create", "create", "create", "move", "turn", "delete"]),
+        st.sampled_from(["create", "create", "create", "move", "turn", "delete", "shift",
+                         "company"]),
         st.integers(min_value=0, max_value=1),     # customer
         st.integers(min_value=0, max_value=13 * 24 - 1),  # hour of the fortnight
         st.sampled_from(["inbound", "outbound"]),
         st.sampled_from(["contact", "contact", "purchase", "campaign"]),
         st.integers(min_value=0, max_value=1000)), min_size=1, max_size=15))
     def test_answers_property(self, ops):
-        """Whatever sequence of creates, moves, direction changes and deletes:
-        the stored answers are those of a day-by-day reference."""
+        """Whatever sequence of creates, moves, direction changes, deletes,
+        statements moving several rows at once and rows moved to another
+        company: the stored answers are those of a day-by-day reference (per
+        customer and company)."""
         customers = [self.person, self.customer]
         self.env.cr.execute("SAVEPOINT hypothesis_example")
         try:
+            other = self.env["res.company"].create({"name": "Answer Property Ltd"})
             made = self.Touchpoint.browse()
             for op, who, hour, direction, kind, pick in ops:
                 existing = made.exists()
@@ -182,6 +186,15 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                     existing[pick % len(existing)].date = at(0, hour)
                 elif op == "turn":
                     existing[pick % len(existing)].direction = direction
+                elif op == "shift":
+                    # one statement moving every other row, by up to 4 days
+                    # either way: the range of dates written spans them all
+                    self.env.cr.execute(
+                        "UPDATE crm_touchpoint SET date = date + %s * interval '1 hour' "
+                        "WHERE id = ANY(%s)", (hour % 193 - 96, existing.ids[pick % 2::2]))
+                    compat.invalidate_all(self.Touchpoint.env)
+                elif op == "company":
+                    existing[pick % len(existing)].company_id = other
                 else:
                     existing[pick % len(existing)].unlink()
             rows = self.Touchpoint.search(
@@ -194,6 +207,7 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                     # no contacts: they answer nobody
                     later = [o.date for o in rows
                              if o.commercial_partner_id == row.commercial_partner_id
+                             and o.company_id == row.company_id
                              and o.direction == "outbound"
                              and o.kind not in ("purchase", "campaign") and o.date >= row.date]
                     expected = min(later) if later else None
