@@ -10,7 +10,8 @@ bench: prints figures measured in the same run, each with its ratio:
   (a) timeline first page (80 rows) of the largest customer, the SQL the ORM
       issues, against fetching 80 rows by primary key;
   (b) ingestion of 100,000 rows over JSON-RPC in batches of 1,000 against
-      per-record `create` calls over JSON-RPC;
+      per-record `create` calls over JSON-RPC; the answer triggers: ingestion
+      and one UPDATE of 100,000 customers' rows with them against without;
   (c) backfill (rebuild) time per 1,000,000 source rows;
   (d) the duplicate finder: precision and recall, and its time over
       1,000,000 partners against Odoo's exact-match grouping (see
@@ -314,6 +315,80 @@ def bench_timeline(env):
     return t_page
 
 
+ANSWER_BATCHES = 10       # batches of INGEST_BATCH rows, with and without the triggers
+ANSWER_STATEMENT = 100000  # rows of customers moved by one UPDATE, with and without
+
+
+def bench_answers(env):
+    """The answer triggers' cost: the same ingestion (ORM ingest() in batches,
+    inbound and outbound rows dated through the history of customers across
+    the base, heavy ones included) and one UPDATE of 100,000 rows of as many
+    customers, with the triggers and with them disabled, in the same run
+    (each rolled back)."""
+    from psycopg2 import sql as psql
+    from odoo.addons.crm_lifecycle.models.crm_touchpoint_answer import ANSWER_TRIGGERS
+    cr = env.cr
+    Touchpoint = env["crm.touchpoint"]
+    channels = ["phone", "email", "web", "visit", "sms"]
+
+    def rows(k):
+        out = []
+        for i in range(INGEST_BATCH):
+            n = k * INGEST_BATCH + i
+            # one row in a hundred for a customer with 50,000 touchpoints
+            ref = 1 + n % HEAVY if n % 100 == 0 else 1 + (n * 7919) % CUSTOMERS
+            out.append({"source_system": "bench", "external_ref": "answers-%d" % n,
+                        "date": "202%d-%02d-%02d %02d:00:00" % (
+                            2 + n % 5, 1 + n % 12, 1 + n % 28, 8 + n % 10),
+                        "channel": channels[n % 5],
+                        "direction": "inbound" if n % 2 else "outbound",
+                        "kind": "contact", "subject": "Answer bench %d" % n,
+                        "partner_ref": "B%d" % ref})
+        return out
+    batches = [rows(k) for k in range(ANSWER_BATCHES)]
+
+    def ingest():
+        for batch in batches:
+            res = Touchpoint.ingest(batch)
+            assert all(r["status"] == "created" for r in res), res[:3]
+
+    def statement():
+        cr.execute("""
+            UPDATE crm_touchpoint SET date = date + interval '1 hour'
+             WHERE id IN (SELECT DISTINCT ON (commercial_partner_id) id FROM crm_touchpoint
+                           WHERE commercial_partner_id %% 10 = 3
+                           ORDER BY commercial_partner_id, id LIMIT %s)""",
+                   (ANSWER_STATEMENT,))
+
+    def measure(fn, triggers):
+        cr.execute("SAVEPOINT bench_answers")
+        if not triggers:
+            for name in ANSWER_TRIGGERS:
+                cr.execute(psql.SQL("ALTER TABLE crm_touchpoint DISABLE TRIGGER {}").format(
+                    psql.Identifier(name)))
+        t0 = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - t0
+        cr.execute("ROLLBACK TO SAVEPOINT bench_answers")
+        env.clear()
+        return elapsed
+    times = {}
+    for _i in range(2):
+        for name, fn in (("ingest", ingest), ("statement", statement)):
+            for triggers in (True, False):
+                times.setdefault((name, triggers), []).append(measure(fn, triggers))
+    best = {key: min(value) for key, value in times.items()}
+    n = ANSWER_BATCHES * INGEST_BATCH
+    say("answer triggers: ingest() of %d rows in batches of %d (in the server process): "
+        "%.0f rows/s with the triggers, %.0f rows/s without; ratio %.2fx" % (
+            n, INGEST_BATCH, n / best["ingest", True], n / best["ingest", False],
+            best["ingest", True] / best["ingest", False]))
+    say("answer triggers: one UPDATE of the dates of %d touchpoints of as many customers: "
+        "%.1f s with the triggers, %.1f s without; ratio %.2fx" % (
+            ANSWER_STATEMENT, best["statement", True], best["statement", False],
+            best["statement", True] / best["statement", False]))
+
+
 def bench_scan(env):
     cr = env.cr
     t = timed(lambda: cr.execute("SELECT count(*), sum(amount) FROM crm_touchpoint"), 3)
@@ -441,6 +516,7 @@ def cmd_run(args):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
         bench_timeline(env)
+        bench_answers(env)
         cr.rollback()
     bench_ingest(None)
     with odoo.api.Environment.manage(), registry.cursor() as cr:

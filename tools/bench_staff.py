@@ -113,10 +113,18 @@ def run(bench, env, say):
             t_response, t_response / t_scan, SALESPEOPLE, t_pct))
     portfolio = ["customers_owned", "portfolio_value", "at_risk_share", "quiet_customers"]
     Portfolio = env["crm.staff.portfolio"].sudo(manager)
-    t_portfolio = bench.timed(lambda: Portfolio.read_group(
-        [], ["team_id"] + portfolio, ["team_id"], lazy=False), 3)
-    t_metrics = bench.timed(lambda: cr.execute(
-        "SELECT count(*), sum(clv) FROM crm_customer_metrics"), 3)
+
+    def health():
+        return Portfolio.read_group([], ["team_id"] + portfolio, ["team_id"], lazy=False)
+
+    def scan():
+        cr.execute("SELECT count(*), sum(clv) FROM crm_customer_metrics")
+    # both read the table once first: the rows the metrics run just rewrote
+    # get their visibility hints set by whichever reads them first
+    health()
+    scan()
+    t_portfolio = bench.timed(health, 5)
+    t_metrics = bench.timed(scan, 5)
     cr.execute("SELECT count(*) FROM crm_customer_metrics")
     customers = cr.fetchone()[0]
     say("staff: Portfolio Health by team (%d customers: owned, value, share at risk, not "

@@ -65,34 +65,39 @@ CREATE OR REPLACE FUNCTION crm_lifecycle_answer_ranges(
     partners int[], companies int[], los timestamp[], his timestamp[])
 RETURNS void LANGUAGE sql AS $$
 UPDATE crm_touchpoint t
-   SET answered_date = a.answered,
-       response_hours = (crm_lifecycle_weekday_seconds(a.answered)
-                         - crm_lifecycle_weekday_seconds(a.date)) / 3600.0
-  FROM (SELECT t2.id, t2.date,
-               CASE WHEN t2.direction = 'inbound' AND t2.kind NOT IN {not_contact} THEN
-                   min(CASE WHEN t2.direction = 'outbound' AND t2.kind NOT IN {not_contact}
-                            THEN t2.date END) OVER (
-                       PARTITION BY t2.commercial_partner_id, t2.company_id
-                       ORDER BY t2.date DESC) END AS answered
-          FROM unnest(partners, companies, los, his) AS w(p, co, lo, hi)
-         CROSS JOIN LATERAL (
-               SELECT max(o.date) AS after FROM crm_touchpoint o
-                WHERE o.commercial_partner_id = w.p AND o.company_id IS NOT DISTINCT FROM w.co
-                  AND o.direction = 'outbound' AND o.kind NOT IN {not_contact}
-                  AND o.date < w.lo) l
-         CROSS JOIN LATERAL (
-               SELECT min(o.date) AS until FROM crm_touchpoint o
-                WHERE o.commercial_partner_id = w.p AND o.company_id IS NOT DISTINCT FROM w.co
-                  AND o.direction = 'outbound' AND o.kind NOT IN {not_contact}
-                  AND o.date > w.hi) u
-          JOIN crm_touchpoint t2
-            ON t2.commercial_partner_id = w.p AND t2.company_id IS NOT DISTINCT FROM w.co
-           AND t2.date >= coalesce(l.after, '-infinity')
-           AND t2.date <= coalesce(u.until, w.hi)) a
- WHERE t.id = a.id
-   AND (t.answered_date, t.response_hours) IS DISTINCT FROM (
-        a.answered, (crm_lifecycle_weekday_seconds(a.answered)
-                     - crm_lifecycle_weekday_seconds(a.date)) / 3600.0)
+   SET answered_date = a.answered, response_hours = a.hours
+  FROM (SELECT r.id, r.answered,
+               (crm_lifecycle_weekday_seconds(r.answered)
+                - crm_lifecycle_weekday_seconds(r.date)) / 3600.0 AS hours,
+               r.answered_date, r.response_hours
+          FROM (SELECT t2.id, t2.date, t2.answered_date, t2.response_hours,
+                       CASE WHEN t2.direction = 'inbound' AND t2.kind NOT IN {not_contact} THEN
+                           min(CASE WHEN t2.direction = 'outbound'
+                                         AND t2.kind NOT IN {not_contact}
+                                    THEN t2.date END) OVER (
+                               PARTITION BY t2.commercial_partner_id, t2.company_id
+                               ORDER BY t2.date DESC) END AS answered
+                  FROM unnest(partners, companies, los, his) AS w(p, co, lo, hi)
+                 CROSS JOIN LATERAL (
+                       SELECT max(o.date) AS after FROM crm_touchpoint o
+                        WHERE o.commercial_partner_id = w.p
+                          AND o.company_id IS NOT DISTINCT FROM w.co
+                          AND o.direction = 'outbound' AND o.kind NOT IN {not_contact}
+                          AND o.date < w.lo) l
+                 CROSS JOIN LATERAL (
+                       SELECT min(o.date) AS until FROM crm_touchpoint o
+                        WHERE o.commercial_partner_id = w.p
+                          AND o.company_id IS NOT DISTINCT FROM w.co
+                          AND o.direction = 'outbound' AND o.kind NOT IN {not_contact}
+                          AND o.date > w.hi) u
+                  JOIN crm_touchpoint t2
+                    ON t2.commercial_partner_id = w.p AND t2.company_id IS NOT DISTINCT FROM w.co
+                   AND t2.date >= coalesce(l.after, '-infinity')
+                   AND t2.date <= coalesce(u.until, w.hi)) r) a
+ -- the rows whose answer changed only are looked up to be written (most
+ -- rows of a range keep theirs)
+ WHERE (a.answered_date, a.response_hours) IS DISTINCT FROM (a.answered, a.hours)
+   AND t.id = a.id
 $$
 """.format(not_contact=NOT_CONTACT_KINDS_SQL)
 
