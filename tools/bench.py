@@ -326,6 +326,7 @@ def bench_answers(env):
     customers, with the triggers and with them disabled, in the same run
     (each rolled back)."""
     from psycopg2 import sql as psql
+
     from odoo.addons.crm_lifecycle.models.crm_touchpoint_answer import ANSWER_TRIGGERS
     cr = env.cr
     Touchpoint = env["crm.touchpoint"]
