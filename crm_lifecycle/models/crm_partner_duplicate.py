@@ -803,7 +803,13 @@ class CrmPartnerDuplicate(models.Model):
         """Fill temp table lifecycle_dup_p with the values of the partners
         compared, the exceptions of `rules` set aside."""
         cr = self.env.cr
-        cr.execute(CANDIDATES_SQL)
+        # the partners read by parallel workers where the server has them:
+        # PostgreSQL's default price of passing a row from a worker keeps
+        # this scan serial, though the values computed per partner cost
+        # more than passing them (at a million partners: 1.7 s against
+        # 2.8 s, the same rows)
+        with planner_settings(cr, parallel_setup_cost="0", parallel_tuple_cost="0.001"):
+            cr.execute(CANDIDATES_SQL)
         self._apply_exceptions("lifecycle_dup_p", rules)
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
 
