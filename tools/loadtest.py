@@ -8,8 +8,10 @@ on a free port with 4 worker processes (no cron), and runs for --seconds:
     drawn from one shared key space of a few thousand external references:
     the same keys are sent by several writers at once, with changing
     subjects, so that batches create, update and leave rows unchanged;
-  - --readers clients (a salesperson) reading customer timelines, the first
-    page (80 rows, newest first) of `crm.touchpoint` of one customer;
+  - --readers clients (a salesperson) opening customers: the first page of
+    the timeline (80 rows, newest first) of `crm.touchpoint` of one
+    customer, then the customer's form (every field of the form view, its
+    smart buttons included);
   - one client (the integration user) running `crm.customer.metrics`
     `compute_metrics` in a loop ("being recomputed right now" is busy).
 
@@ -236,7 +238,8 @@ class Load(object):
         self.customers = customers
         self.seconds = seconds
         self.stats = collections.OrderedDict(
-            (kind, Stats()) for kind in ("ingest", "timeline read", "recompute"))
+            (kind, Stats()) for kind in ("ingest", "timeline read", "partner form",
+                                         "recompute"))
         self.lock = threading.Lock()
         self.statuses = collections.Counter()
         self.row_errors = collections.Counter()     # message: rows
@@ -290,14 +293,26 @@ class Load(object):
                         self.statuses["without an id"] += 1
 
     def reader(self, number):
+        """Opens customers as a salesperson does: their timeline, then their
+        form (every field of the form view, smart buttons included, read
+        as the web client reads them)."""
         client = self.client("loadtest.salesperson")
         rng = random.Random(1000 + number)
+        form_fields = None
+        if client.uid:
+            try:
+                form_fields = sorted(client.execute(
+                    "res.partner", "fields_view_get", [], {"view_type": "form"})["fields"])
+            except RpcError as exc:
+                self.stats["partner form"].record(0.0, error=exc)
         self.ready.wait()
-        while client.uid and time.time() < self.deadline:
+        while client.uid and form_fields and time.time() < self.deadline:
             customer = rng.choice(self.customers)
             self.timed("timeline read", lambda: client.execute(
                 "crm.touchpoint", "search_read", [[("commercial_partner_id", "=", customer)]],
                 {"fields": READ_FIELDS, "limit": 80, "order": "date desc"}), len)
+            self.timed("partner form", lambda: client.execute(
+                "res.partner", "read", [[customer], form_fields]), len)
         client.close()
 
     def recomputer(self):
@@ -543,7 +558,7 @@ def run(args):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="loadtest", description=__doc__.split("\n")[0])
     parser.add_argument("--writers", type=int, default=10, help="ingesting clients (10)")
-    parser.add_argument("--readers", type=int, default=3, help="timeline readers (3)")
+    parser.add_argument("--readers", type=int, default=3, help="clients opening timelines and partner forms (3)")
     parser.add_argument("--seconds", type=int, default=60, help="duration of the load (60)")
     args = parser.parse_args(argv)
     try:
