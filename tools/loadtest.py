@@ -558,7 +558,8 @@ def run(args):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="loadtest", description=__doc__.split("\n")[0])
     parser.add_argument("--writers", type=int, default=10, help="ingesting clients (10)")
-    parser.add_argument("--readers", type=int, default=3, help="clients opening timelines and partner forms (3)")
+    parser.add_argument("--readers", type=int, default=3,
+                        help="clients opening timelines and partner forms (3)")
     parser.add_argument("--seconds", type=int, default=60, help="duration of the load (60)")
     args = parser.parse_args(argv)
     try:
