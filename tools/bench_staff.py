@@ -112,6 +112,8 @@ def run(bench, env, say):
         "median and 90th percentile response times of the %d salespeople: %.2f s" % (
             t_response, t_response / t_scan, SALESPEOPLE, t_pct))
     portfolio = ["customers_owned", "portfolio_value", "at_risk_share", "quiet_customers"]
+    # sudo(manager): as the manager, not the superuser (Odoo 11's sudo given a
+    # user): the record rules are part of the query; the bench picks the user
     Portfolio = env["crm.staff.portfolio"].sudo(manager)
 
     def health():

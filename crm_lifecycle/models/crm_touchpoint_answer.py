@@ -122,7 +122,30 @@ UPDATE crm_touchpoint t
 # the triggers: the customers of the rows inserted or deleted, or of the
 # rows whose customer, company, date, direction or kind an update changed;
 # the update they make themselves fires the update trigger again, one level
-# down, where it stops
+# down, where it stops. Per customer and company: the earliest and latest
+# dates of those rows ({rows}, aliased d).
+_RANGES_OF = """
+        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
+          INTO partners, companies, los, his
+          FROM (SELECT d.commercial_partner_id AS p, d.company_id AS co,
+                       min(d.date) AS lo, max(d.date) AS hi
+                  FROM {rows} d
+                 WHERE d.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;"""
+# the rows of an update whose answer columns changed, old and new versions:
+# the two set differences (hashed or sorted, linear), not a join of the
+# transition tables, which have no index and no statistics (a nested loop
+# there is quadratic in the rows updated)
+_CHANGED_ROWS = """((SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_new_rows
+                 EXCEPT
+                 SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_old_rows)
+                UNION ALL
+                (SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_old_rows
+                 EXCEPT
+                 SELECT id, commercial_partner_id, company_id, date, direction, kind
+                   FROM crm_lifecycle_new_rows))"""
 ANSWER_TRIGGER_FUNCTION = """
 CREATE OR REPLACE FUNCTION crm_lifecycle_touchpoint_answers() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -135,42 +158,9 @@ BEGIN
     IF pg_trigger_depth() > 1 THEN
         RETURN NULL;
     END IF;
-    -- per customer and company: the earliest and latest dates written
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
-          INTO partners, companies, los, his
-          FROM (SELECT n.commercial_partner_id AS p, n.company_id AS co,
-                       min(n.date) AS lo, max(n.date) AS hi
-                  FROM crm_lifecycle_new_rows n
-                 WHERE n.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
-          INTO partners, companies, los, his
-          FROM (SELECT o.commercial_partner_id AS p, o.company_id AS co,
-                       min(o.date) AS lo, max(o.date) AS hi
-                  FROM crm_lifecycle_old_rows o
-                 WHERE o.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;
-    ELSE
-        -- the rows whose answer columns changed, old and new versions: the
-        -- two set differences (hashed or sorted, linear), not a join of
-        -- the transition tables, which have no index and no statistics
-        -- (a nested loop there is quadratic in the rows updated)
-        SELECT array_agg(r.p), array_agg(r.co), array_agg(r.lo), array_agg(r.hi)
-          INTO partners, companies, los, his
-          FROM (SELECT d.commercial_partner_id AS p, d.company_id AS co,
-                       min(d.date) AS lo, max(d.date) AS hi
-          FROM ((SELECT id, commercial_partner_id, company_id, date, direction, kind
-                   FROM crm_lifecycle_new_rows
-                 EXCEPT
-                 SELECT id, commercial_partner_id, company_id, date, direction, kind
-                   FROM crm_lifecycle_old_rows)
-                UNION ALL
-                (SELECT id, commercial_partner_id, company_id, date, direction, kind
-                   FROM crm_lifecycle_old_rows
-                 EXCEPT
-                 SELECT id, commercial_partner_id, company_id, date, direction, kind
-                   FROM crm_lifecycle_new_rows)) d
-                 WHERE d.commercial_partner_id IS NOT NULL GROUP BY 1, 2) r;
+    IF TG_OP = 'INSERT' THEN""" + _RANGES_OF.format(rows="crm_lifecycle_new_rows") + """
+    ELSIF TG_OP = 'DELETE' THEN""" + _RANGES_OF.format(rows="crm_lifecycle_old_rows") + """
+    ELSE""" + _RANGES_OF.format(rows=_CHANGED_ROWS) + """
     END IF;
     IF partners IS NOT NULL THEN
         PERFORM crm_lifecycle_answer_ranges(partners, companies, los, his);
