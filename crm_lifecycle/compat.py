@@ -4,6 +4,8 @@
 18.0), in one place: the models, SQL and wizards call these helpers and
 never test the version themselves. Each helper says which versions it
 bridges."""
+import contextlib
+
 from odoo import api, release
 
 VERSION = release.version_info[0]
@@ -83,6 +85,30 @@ def customer_domain():
     if VERSION >= 13:
         return [("customer_rank", ">", 0)]
     return [("customer", "=", True)]
+
+
+def after_commit(cr, func):
+    """Call `func` (no argument) once the transaction of `cr` is committed
+    (never when it is rolled back). 11: cr.after("commit"); 13+: the
+    cursor's postcommit callbacks."""
+    if hasattr(cr, "postcommit"):
+        cr.postcommit.add(func)
+    else:
+        cr.after("commit", func)
+
+
+@contextlib.contextmanager
+def system_env(dbname):
+    """A superuser environment on a cursor of its own on the database
+    `dbname`, for work in a thread of its own; the cursor is committed when
+    the block ends without error and closed in any case. 11 wants the
+    environments of a thread managed (Environment.manage, gone in 16)."""
+    from odoo import SUPERUSER_ID
+    from odoo.modules.registry import Registry
+    manage = getattr(api.Environment, "manage", None)
+    with (manage() if manage else contextlib.suppress()):
+        with Registry(dbname).cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
 
 
 def hook_env(cr_or_env, registry=None):

@@ -25,6 +25,9 @@ bench: prints figures measured in the same run, each with its ratio:
   (g) the staff performance pivot of the current quarter with 200
       salespeople, against one scan of the quarter's touchpoints (see
       bench_staff.py);
+  (h) metrics between nightly runs: from an ingest() call's return to the
+      customer's refreshed metrics row while 5 clients ingest (p50, p95; see
+      bench_refresh.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -40,6 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_campaign  # noqa: E402  pylint: disable=wrong-import-position
 import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
 import bench_metrics  # noqa: E402  pylint: disable=wrong-import-position
+import bench_refresh  # noqa: E402  pylint: disable=wrong-import-position
 import bench_staff  # noqa: E402  pylint: disable=wrong-import-position
 import lifecycle  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -513,6 +517,10 @@ def cmd_run(args):
                             odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), say)
         if args.only == "staff":
             return None
+    if args.only in (None, "refresh"):
+        bench_refresh.run(sys.modules[__name__], lifecycle, say)
+        if args.only == "refresh":
+            return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -533,7 +541,7 @@ def main(argv=None):
     parser.add_argument("--fresh", action="store_true",
                         help="data: start again from the addons template")
     parser.add_argument("--only", choices=["touchpoints", "identity", "febrl", "metrics",
-                                           "campaigns", "staff"],
+                                           "campaigns", "staff", "refresh"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

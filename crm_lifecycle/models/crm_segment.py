@@ -106,14 +106,17 @@ class CrmSegment(models.Model):
         self.ensure_one()
         return []
 
-    def _members_query(self):
+    def _members_query(self, partner_ids=None):
         """SQL and parameters of the ids of the partners that belong to the
-        segment now (active partners of its company or shared)."""
+        segment now (active partners of its company or shared); of
+        `partner_ids` only when given."""
         self.ensure_one()
         if self.kind == "static":
             return ("""SELECT p.id FROM crm_segment_static_partner_rel r
                          JOIN res_partner p ON p.id = r.partner_id AND p.active
-                        WHERE r.segment_id = %s""", [self.id])
+                        WHERE r.segment_id = %s
+                          AND (%s::int[] IS NULL OR p.id = ANY(%s::int[]))""",
+                    [self.id, partner_ids, partner_ids])
         domain = parse_rule(self.domain, self.env) + [
             "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
         # sudo: the members are the partners the rule names whoever refreshes
@@ -125,11 +128,14 @@ class CrmSegment(models.Model):
         for condition, values in self._rule_filters():
             where.append(condition)
             params.extend(values)
+        if partner_ids is not None:
+            where.append('"res_partner".id = ANY(%s::int[])')
+            params.append(partner_ids)
         return ('SELECT "res_partner".id FROM %s WHERE %s' % (
             from_clause, " AND ".join("(%s)" % w for w in where)), params)
 
-    # sql-write: memberships in one statement per segment; the manager group, the write rule
-    # and the companies of the segments are checked first
+    # the manager group, the write rule and the companies of the segments are checked
+    # before _apply_members writes
     def refresh_members(self):
         """Bring the members up to date, set-based: one statement per
         segment closes the memberships of the partners who left and opens
@@ -141,45 +147,9 @@ class CrmSegment(models.Model):
         self.check_access_rule("write")
         check_companies(self.env, self.mapped("company_id"))
         result = {}
-        cr = self.env.cr
         now = fields.Datetime.now()
         for segment in self:
-            try:
-                members_sql, params = segment._members_query()
-            except ValueError as error:
-                raise UserError(_("The rule of segment %(name)s cannot be used: %(error)s") % {
-                    "name": segment.name, "error": error})
-            # the ORM's pending writes of partners and metrics reach the tables first
-            compat.flush(self.env)
-            query = """
-                WITH target AS MATERIALIZED ({members}),
-                left_ AS (
-                    UPDATE crm_segment_member m SET date_to = %s
-                     WHERE m.segment_id = %s AND m.date_to IS NULL
-                       AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = m.partner_id)
-                    RETURNING 1),
-                entered AS (
-                    INSERT INTO crm_segment_member (segment_id, company_id, partner_id,
-                                                    date_from)
-                    SELECT %s, %s, t.id, %s FROM target t
-                     WHERE NOT EXISTS (SELECT 1 FROM crm_segment_member m
-                                        WHERE m.segment_id = %s AND m.partner_id = t.id
-                                          AND m.date_to IS NULL)
-                    RETURNING 1)
-                SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM entered),
-                       (SELECT count(*) FROM left_)
-            """
-            try:
-                with cr.savepoint(), planner_settings(cr, statement_timeout=REFRESH_TIMEOUT):
-                    # the members' SQL is Odoo's own query builder's, from the rule
-                    cr.execute(compose(query, members=members_sql),
-                               params + [now, segment.id, segment.id, segment.company_id.id,
-                                         now, segment.id])
-                    size, entered, left = cr.fetchone()
-            except psycopg2.extensions.QueryCanceledError:
-                raise UserError(_("The rule of segment %(name)s ran for more than %(limit)s "
-                                  "and was stopped: make it narrower.") % {
-                                      "name": segment.name, "limit": REFRESH_TIMEOUT})
+            size, entered, left = segment._apply_members(now)
             # sudo: the size row's company (related, stored) is filled after the
             # insert, which the company rule would refuse; the caller was
             # checked above and the values are computed here
@@ -191,6 +161,70 @@ class CrmSegment(models.Model):
         compat.invalidate_all(self.env)
         compat.invalidate_fields(self, ["member_count", "member_ids"])
         return result
+
+    # sql-write: the memberships of one segment in one statement; the callers check the
+    # manager group, the write rule and the companies (refresh_members), or are the system
+    # refreshing the customers whose metrics it has just written (_refresh_members_of)
+    def _apply_members(self, now, partner_ids=None):
+        """Close the memberships of the partners who left the segment and
+        open those of the partners who entered (of `partner_ids` only, when
+        given); returns (size, entered, left), the size of `partner_ids`
+        that belong when given."""
+        self.ensure_one()
+        cr = self.env.cr
+        try:
+            members_sql, params = self._members_query(partner_ids)
+        except ValueError as error:
+            raise UserError(_("The rule of segment %(name)s cannot be used: %(error)s") % {
+                "name": self.name, "error": error})
+        # the ORM's pending writes of partners and metrics reach the tables first
+        compat.flush(self.env)
+        query = """
+            WITH target AS MATERIALIZED ({members}),
+            left_ AS (
+                UPDATE crm_segment_member m SET date_to = %s
+                 WHERE m.segment_id = %s AND m.date_to IS NULL
+                   AND (%s::int[] IS NULL OR m.partner_id = ANY(%s::int[]))
+                   AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = m.partner_id)
+                RETURNING 1),
+            entered AS (
+                INSERT INTO crm_segment_member (segment_id, company_id, partner_id,
+                                                date_from)
+                SELECT %s, %s, t.id, %s FROM target t
+                 WHERE NOT EXISTS (SELECT 1 FROM crm_segment_member m
+                                    WHERE m.segment_id = %s AND m.partner_id = t.id
+                                      AND m.date_to IS NULL)
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM entered),
+                   (SELECT count(*) FROM left_)
+        """
+        try:
+            with cr.savepoint(), planner_settings(cr, statement_timeout=REFRESH_TIMEOUT):
+                # the members' SQL is Odoo's own query builder's, from the rule
+                cr.execute(compose(query, members=members_sql),
+                           params + [now, self.id, partner_ids, partner_ids, self.id,
+                                     self.company_id.id, now, self.id])
+                return cr.fetchone()
+        except psycopg2.extensions.QueryCanceledError:
+            raise UserError(_("The rule of segment %(name)s ran for more than %(limit)s "
+                              "and was stopped: make it narrower.") % {
+                                  "name": self.name, "limit": REFRESH_TIMEOUT})
+
+    @api.model
+    def _refresh_members_of(self, company, partner_ids):
+        """After the metrics of some customers were refreshed between
+        nightly runs: their memberships of the company's segments, now.
+        The sizes are recorded by the full refresh."""
+        if not compat.is_superuser(self.env):
+            raise UserError(_("Only the system refreshes memberships customer by customer."))
+        now = fields.Datetime.now()
+        for segment in self.search([("company_id", "=", company.id)]):
+            try:
+                segment._apply_members(now, partner_ids)
+            except UserError as error:
+                _logger.warning("crm_lifecycle: segment %s not refreshed: %s", segment.id,
+                                compat.error_message(error))
+        compat.invalidate_fields(self, ["member_count", "member_ids"])
 
     def action_refresh(self):
         self.refresh_members()

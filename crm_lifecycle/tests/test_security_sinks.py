@@ -108,7 +108,8 @@ class TestSinks(CampaignCase):
         old = crm_segment.REFRESH_TIMEOUT
         try:
             crm_segment.REFRESH_TIMEOUT = "200ms"
-            with patch.object(type(segment), "_members_query", lambda self: slow), \
+            with patch.object(type(segment), "_members_query",
+                              lambda self, partner_ids=None: slow), \
                     self.assertRaisesRegex(UserError, "was stopped"), \
                     mute_logger("odoo.sql_db"):
                 segment.refresh_members()

@@ -12,3 +12,4 @@ from . import crm_staff_target
 from . import crm_staff_response_time
 from . import crm_company_view
 from . import crm_segment_roi
+from . import crm_metrics_queue

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 import logging
+import threading
 import time
 
 import numpy as np  # pylint: disable=missing-import-error
@@ -42,6 +43,7 @@ FEEDBACK_READ_SQL = """
       FROM crm_touchpoint
      WHERE company_id = %(company)s AND date < %(until)s AND commercial_partner_id IS NOT NULL
        AND (nps_score IS NOT NULL OR csat_score IS NOT NULL OR kind = 'complaint')
+       AND (%(partners)s::int[] IS NULL OR commercial_partner_id = ANY(%(partners)s::int[]))
      GROUP BY commercial_partner_id
 """
 LAPSE_BANDS = [
@@ -76,8 +78,12 @@ READ_SQL = """
                   + (t.direction = 'inbound')::int * 2 + (t.kind = 'purchase')::int)::int4{cost}
             FROM crm_touchpoint t
            WHERE t.company_id = %(company)s AND t.commercial_partner_id IS NOT NULL
-             AND t.date < %(until)s) TO STDOUT (FORMAT binary)
+             AND t.date < %(until)s{subset}) TO STDOUT (FORMAT binary)
 """
+# the rows of some customers only (a refresh between nightly runs): through
+# the timeline index
+READ_SUBSET = """
+             AND t.commercial_partner_id = ANY(%(partners)s::int[])"""
 READ_COLUMNS = [("pid", "int4"), ("date", "int8"), ("amount", "float8"), ("code", "int4")]
 # the cost of goods, read only from a company that records any
 READ_COST = """,
@@ -114,10 +120,52 @@ CAMPAIGN_COST_SQL = """
                                       THEN 'mail.message,' || m.contact_message_id
                                       ELSE 'crm.campaign.member,' || m.id END
       LEFT JOIN crm_touchpoint_channel ch ON ch.id = t.channel_id
+     WHERE %(partners)s::int[] IS NULL OR p.commercial_partner_id = ANY(%(partners)s::int[])
      GROUP BY 1
 """
-PARTNERS_SQL = """COPY (SELECT id FROM res_partner WHERE active ORDER BY id)
-                  TO STDOUT (FORMAT binary)"""
+PARTNERS_SQL = """COPY (SELECT id FROM res_partner
+                   WHERE active AND (%(partners)s::int[] IS NULL
+                                     OR id = ANY(%(partners)s::int[]))
+                   ORDER BY id) TO STDOUT (FORMAT binary)"""
+# The company's other customers as their rows say, for a refresh of some
+# customers between nightly runs: what places a customer among the others
+# (Arrays._ranks), money to the cent as stored.
+REFERENCE_SQL = """
+    COPY (SELECT partner_id, (purchase_count > 0)::int::int2,
+                 COALESCE(recency_days::float8, 'NaN'),
+                 CASE WHEN purchase_count > 0 THEN purchase_count::float8 ELSE 'NaN' END,
+                 CASE WHEN purchase_count > 0 THEN revenue::float8 ELSE 'NaN' END,
+                 profit::float8,
+                 COALESCE(clv, revenue)::float8,
+                 COALESCE(clv::float8, 'NaN')
+            FROM crm_customer_metrics
+           WHERE company_id = %(company)s
+             AND (%(partners)s::int[] IS NULL OR partner_id = ANY(%(partners)s::int[])))
+      TO STDOUT (FORMAT binary)
+"""
+# Each write of a company's rows gives them a new generation (from a
+# sequence: a value is never given twice, also when the write is rolled
+# back): a process keeps the reference it read with its generation and
+# reads it again only when another writer (the nightly run, a refresh in
+# another process) changed the rows since.
+GENERATION_SQL = """
+    CREATE SEQUENCE IF NOT EXISTS crm_lifecycle_metrics_generation_seq;
+    CREATE TABLE IF NOT EXISTS crm_lifecycle_metrics_generation (
+        company_id integer PRIMARY KEY,
+        generation bigint NOT NULL
+    );
+"""
+REFERENCE_COLUMNS = [("partner_id", "int4"), ("buyer", "int2"), ("recency", "float8"),
+                     ("frequency", "float8"), ("monetary", "float8"), ("profit", "float8"),
+                     ("tier_basis", "float8"), ("value", "float8")]
+# (database, company id) -> {"generation": the rows' generation, "rows": the
+# arrays of REFERENCE_COLUMNS of every row of the company}: 8 numbers per
+# customer, 64 MB per million customers and process
+_REFERENCES = {}
+_REFERENCES_LOCK = threading.Lock()
+# the fields of a model the metrics are computed with (as stored: a refresh
+# between nightly runs reads them back)
+MODEL_PARAMS = ["state", "bg_r", "bg_alpha", "bg_a", "bg_b", "gg_p", "gg_q", "gg_gamma"]
 # What a campaign can reach each of the customers reached outbound by
 # (REACH_BITS), for the channel-shift what-if: one read of those partners,
 # no query per customer or channel.
@@ -418,6 +466,7 @@ class CrmCustomerMetrics(models.Model):
     ]
 
     def init(self):
+        self.env.cr.execute(GENERATION_SQL)
         # every row is rewritten on every recompute: with room left on each
         # page the new versions stay on their page and the indexes are not
         # touched (HOT updates), half the writes of a full rewrite
@@ -453,9 +502,10 @@ class CrmCustomerMetrics(models.Model):
         keys = {(m.company_id.id, m.computed_on) for m in self}
         latest = {}
         for company_id, day in keys:
+            # the rows refreshed after the nightly run: its model, the latest
             latest[company_id, day] = Model.search(
-                [("company_id", "=", company_id), ("date", "=", day)], order="id desc",
-                limit=1)
+                [("company_id", "=", company_id), ("date", "<=", day)],
+                order="date desc, id desc", limit=1)
             latest[company_id, day] = compat.as_user(latest[company_id, day], self.env.user)
         for metrics in self:
             metrics.model_id = latest[metrics.company_id.id, metrics.computed_on]
@@ -497,11 +547,48 @@ class CrmCustomerMetrics(models.Model):
         return (read("lifecycle_clv_months"), read("lifecycle_monthly_discount"),
                 read("lifecycle_lapse_threshold"))
 
-    def _recompute_company(self, company, as_of):
+    def _recompute_company(self, company, as_of, partner_ids=None, model=None):
+        """Compute and write the rows of the company's customers as of a day;
+        returns the model they were computed with. The nightly run fits a
+        new model on every customer. `partner_ids`: only these customers,
+        with `model` (the company's latest), ranked among the stored rows
+        of the others (a refresh between nightly runs, see
+        crm_metrics_queue): what a run over every customer with the same
+        model gives them."""
         t0 = time.time()
         until = as_of + datetime.timedelta(days=1)
-        data = Arrays(self._read_touchpoints(company, until), as_of)
+        data = Arrays(self._read_touchpoints(company, until, partner_ids), as_of)
         months, discount, lapse_threshold = self._settings()
+        if model is None:
+            model = self._fit_model(company, as_of, data)
+        # the metrics follow from the model as stored (its parameters to six
+        # decimals): a refresh later in the day reads the same numbers
+        compat.flush(self.env)
+        compat.invalidate_fields(model, MODEL_PARAMS)
+        bg = gg = None
+        if model.state == "fitted":
+            bg, gg = model.bg_params(), model.gg_params()
+        reference = None
+        if partner_ids is not None:
+            reference = self._read_reference(company, partner_ids)
+        values = data.metrics(bg, gg, months, discount, lapse_threshold,
+                              self._read_feedback(company, until, data.partner_id, partner_ids),
+                              reference=reference)
+        values.update(self._channel_shift(company, data.read, values["profit"]))
+        self._write_rows(company, as_of, values, partner_ids)
+        generation = self._new_generation(company)
+        if partner_ids is not None:
+            self._keep_reference(company, partner_ids, generation)
+        if partner_ids is None:
+            model.duration = time.time() - t0
+        _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
+                     data.n_rows, company.name, time.time() - t0)
+        return model
+
+    def _fit_model(self, company, as_of, data):
+        """The purchase and spend models fitted on the company's customers
+        (or a fixed sample of them), with their holdout check: a new
+        crm.clv.model."""
         b = data.buyers
         first = (as_of - datetime.timedelta(days=int(data.tenure[b].max()))
                  if b.any() else None)
@@ -539,16 +626,8 @@ class CrmCustomerMetrics(models.Model):
         if bg is not None:
             holdout_vals, check = self._holdout_check(company, as_of, data)
             model_vals.update(holdout_vals)
-        values = data.metrics(bg, gg, months, discount, lapse_threshold,
-                              self._read_feedback(company, until, data.partner_id))
-        model = self.env["crm.clv.model"].create(dict(
+        return self.env["crm.clv.model"].create(dict(
             model_vals, duration=0.0, check_ids=[(0, 0, line) for line in check]))
-        values.update(self._channel_shift(company, data.read, values["profit"]))
-        self._write_rows(company, as_of, values)
-        model.duration = time.time() - t0
-        _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
-                     data.n_rows, company.name, model.duration)
-        return model
 
     def _holdout_check(self, company, as_of, data):
         """The purchase model fitted on the purchases up to a cut-off (the
@@ -607,11 +686,12 @@ class CrmCustomerMetrics(models.Model):
         pgcopy.copy_out(cr, cr.mogrify(query, params).decode(), reader)
         return reader.rows
 
-    def _read_touchpoints(self, company, until):
+    def _read_touchpoints(self, company, until, subset=None):
         """The company's touchpoints up to `until`, reduced per customer:
-        one read of the rows, see Reading."""
+        one read of the rows, see Reading. subset: the ids of the only
+        customers to read."""
         partner_ids = []
-        self._copy_out(PARTNERS_SQL, {}, [("id", "int4")],
+        self._copy_out(PARTNERS_SQL, {"partners": subset}, [("id", "int4")],
                        lambda block: partner_ids.append(block["id"].astype(np.int64)))
         channels = self.env["crm.touchpoint.channel"].with_context(active_test=False).search([])
         reading = Reading(np.concatenate(partner_ids) if partner_ids else np.zeros(0, int),
@@ -619,14 +699,79 @@ class CrmCustomerMetrics(models.Model):
                           datetime.datetime.combine(until, datetime.time()))
         self.env.cr.execute(HAS_COST_SQL, (company.id,))
         cost = self.env.cr.fetchone()[0]
-        self._copy_out(READ_SQL.format(cost=READ_COST if cost else ""),
-                       {"company": company.id, "until": fields.Date.to_string(until)},
+        self._copy_out(READ_SQL.format(cost=READ_COST if cost else "",
+                                       subset=READ_SUBSET if subset is not None else ""),
+                       {"company": company.id, "until": fields.Date.to_string(until),
+                        "partners": subset},
                        READ_COLUMNS + ([("cost", "float8")] if cost else []), reading.add)
         read = reading.result()
         read["reach"] = self._read_reach(read["partner_id"][read["out_count"] > 0],
                                          read["partner_id"])
-        self._add_campaign_costs(company, until, read)
+        self._add_campaign_costs(company, until, read, subset)
         return read
+
+    def _read_reference_rows(self, company, partner_ids=None):
+        """The rows of the company (of `partner_ids` only, when given) as
+        the arrays of REFERENCE_COLUMNS."""
+        blocks = []
+        self._copy_out(REFERENCE_SQL, {"company": company.id, "partners": partner_ids},
+                       REFERENCE_COLUMNS, blocks.append)
+        rows = {}
+        for name, _type in REFERENCE_COLUMNS:
+            parts = [block[name] for block in blocks]
+            rows[name] = np.concatenate(parts) if parts else np.zeros(0)
+        rows["partner_id"] = rows["partner_id"].astype(np.int64)
+        rows["buyer"] = rows["buyer"].astype(bool)
+        return rows
+
+    def _generation(self, company):
+        self.env.cr.execute("SELECT generation FROM crm_lifecycle_metrics_generation "
+                            "WHERE company_id = %s", (company.id,))
+        row = self.env.cr.fetchone()
+        return row and row[0]
+
+    # sql-write: the generation of the company's rows, by the engine that wrote them
+    def _new_generation(self, company):
+        self.env.cr.execute("""
+            INSERT INTO crm_lifecycle_metrics_generation (company_id, generation)
+            VALUES (%(company)s, nextval('crm_lifecycle_metrics_generation_seq'))
+            ON CONFLICT (company_id) DO UPDATE SET generation = EXCLUDED.generation
+            RETURNING generation
+        """, {"company": company.id})
+        return self.env.cr.fetchone()[0]
+
+    def _read_reference(self, company, partner_ids):
+        """The company's customers other than `partner_ids` as their rows
+        say (REFERENCE_COLUMNS), as arrays: from what this process read
+        before when no other writer changed the rows since."""
+        key = (self.env.cr.dbname, company.id)
+        generation = self._generation(company)
+        with _REFERENCES_LOCK:
+            cached = _REFERENCES.get(key)
+        if cached is None or generation is None or cached["generation"] != generation:
+            cached = {"generation": generation, "rows": self._read_reference_rows(company)}
+            with _REFERENCES_LOCK:
+                _REFERENCES[key] = cached
+        rows = cached["rows"]
+        others = ~np.isin(rows["partner_id"], partner_ids)
+        return {name: column[others] for name, column in rows.items()}
+
+    def _keep_reference(self, company, partner_ids, generation):
+        """After this process wrote the rows of `partner_ids` (giving the
+        company's rows `generation`): its reference with those rows as
+        written, without reading the others again."""
+        key = (self.env.cr.dbname, company.id)
+        with _REFERENCES_LOCK:
+            cached = _REFERENCES.pop(key, None)
+        if cached is None:
+            return
+        rows = cached["rows"]
+        others = ~np.isin(rows["partner_id"], partner_ids)
+        written = self._read_reference_rows(company, partner_ids)
+        rows = {name: np.concatenate([column[others], written[name]])
+                for name, column in rows.items()}
+        with _REFERENCES_LOCK:
+            _REFERENCES[key] = {"generation": generation, "rows": rows}
 
     def _read_reach(self, reached, partner_ids):
         """What a campaign can reach each of `partner_ids` by (REACH_BITS;
@@ -646,12 +791,12 @@ class CrmCustomerMetrics(models.Model):
             reach[np.searchsorted(partner_ids, ids)] = bits
         return reach
 
-    def _add_campaign_costs(self, company, until, read):
+    def _add_campaign_costs(self, company, until, read, subset=None):
         """The customers' shares of the campaigns' costs (CAMPAIGN_COST_SQL)
         into their cost to serve (customers with a row: every contacted
         member has the touchpoint of its contact)."""
         self.env.cr.execute(CAMPAIGN_COST_SQL, {
-            "company": company.id, "until": fields.Date.to_string(until)})
+            "company": company.id, "until": fields.Date.to_string(until), "partners": subset})
         rows = self.env.cr.fetchall()
         if not rows or not len(read["partner_id"]):
             return
@@ -706,7 +851,7 @@ class CrmCustomerMetrics(models.Model):
                 "shift_gain": gain, "shift_profit": np.round(profit, 2) + gain,
                 "shift_reachable": np.where(count > 0, np.where(cheaper, 100.0, 0.0), np.nan)}
 
-    def _read_feedback(self, company, until, partner_ids):
+    def _read_feedback(self, company, until, partner_ids, subset=None):
         """The latest NPS and CSAT (-1: none) and the open complaints of
         each customer of `partner_ids` (sorted), from the few touchpoints
         that carry them (FEEDBACK_READ_SQL)."""
@@ -714,7 +859,7 @@ class CrmCustomerMetrics(models.Model):
         nps, csat = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
         complaints = np.zeros(n, dtype=np.int64)
         self.env.cr.execute(FEEDBACK_READ_SQL, {
-            "company": company.id, "until": fields.Date.to_string(until)})
+            "company": company.id, "until": fields.Date.to_string(until), "partners": subset})
         rows = self.env.cr.fetchall()
         if rows and n:
             pids, last_nps, last_csat, count = (np.array(col, dtype=np.int64)
@@ -725,10 +870,11 @@ class CrmCustomerMetrics(models.Model):
             complaints[at[known]] = count[known]
         return {"nps": nps, "csat": csat, "complaints": complaints}
 
-    def _write_rows(self, company, as_of, values):
+    def _write_rows(self, company, as_of, values, subset=None):
         """Upsert the rows of the company (ids stay), delete the others: the
         values go to a temporary table by binary COPY, then in one
-        statement to crm_customer_metrics."""
+        statement to crm_customer_metrics. subset: only the rows of these
+        customers are written or deleted."""
         cr = self.env.cr
         stage = sql.Identifier(STAGE_TABLE)
         cr.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
@@ -740,6 +886,10 @@ class CrmCustomerMetrics(models.Model):
             sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(
                 stage, idents([c for c, _t in STAGE_COLUMNS])).as_string(cr._obj),
             pgcopy.Writer(STAGE_COLUMNS, values))
+        if subset is not None:
+            self._merge_stage(company, as_of, stage, len(values["partner_id"]), subset)
+            cr.execute(sql.SQL("DROP TABLE {}").format(stage))
+            return
         cr.execute(sql.SQL("ANALYZE {}").format(stage))
         # joins of a million rows with a million: hash joins whatever the
         # statistics of the metrics table say (never analysed, or full of
@@ -750,7 +900,7 @@ class CrmCustomerMetrics(models.Model):
 
     # sql-write: derived metrics written in bulk for a company the caller manages
     # (compute_metrics checks the group and the companies)
-    def _merge_stage(self, company, as_of, stage, rows):
+    def _merge_stage(self, company, as_of, stage, rows, subset=None):
         cr = self.env.cr
         params = {
             "company": company.id, "as_of": fields.Date.to_string(as_of),
@@ -758,11 +908,13 @@ class CrmCustomerMetrics(models.Model):
             "segments": [code for code, _l in SEGMENT_SELECTION],
             "bands": [code for code, _l in LAPSE_BANDS],
             "tiers": [code for code, _l in VALUE_TIERS],
-            "standings": [code for code, _l in rfm.STANDINGS]}
+            "standings": [code for code, _l in rfm.STANDINGS], "partners": subset}
         # the customers known: updated in place (ids stay); a bulk update by
         # a join, not an upsert per row
-        cr.execute("SELECT count(*) FROM crm_customer_metrics WHERE company_id = %s",
-                   (company.id,))
+        cr.execute("""SELECT count(*) FROM crm_customer_metrics
+                       WHERE company_id = %(company)s AND (%(partners)s::int[] IS NULL
+                                                           OR partner_id = ANY(%(partners)s))
+                   """, params)
         before = cr.fetchone()[0]
         # with the owner and team of each customer (Portfolio Health reads
         # them here): the rows of a nightly run follow the partners whatever
@@ -791,6 +943,7 @@ class CrmCustomerMetrics(models.Model):
         cr.execute(sql.SQL("""
             DELETE FROM crm_customer_metrics m
              WHERE m.company_id = %(company)s
+               AND (%(partners)s::int[] IS NULL OR m.partner_id = ANY(%(partners)s::int[]))
                AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.partner_id = m.partner_id)
         """).format(stage=stage), params)
 

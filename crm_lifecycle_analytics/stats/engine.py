@@ -191,23 +191,20 @@ class Arrays(object):
         self.m = np.where(self.m > 0, self.m, 0.0)
         self.x = np.where((self.x > 0) & (self.m <= 0), 0.0, self.x)
 
-    def metrics(self, bg, gg, months, discount, lapse_threshold, feedback=None):
+    def metrics(self, bg, gg, months, discount, lapse_threshold, feedback=None,
+                reference=None):
         """The rows to write, as the fixed-width arrays of STAGE_COLUMNS.
         feedback: the latest NPS and CSAT (-1 none) and open complaints per
         row (see _read_feedback); a detractor (NPS 0-6) is one lapse band
-        up."""
+        up. reference: the company's other customers as their rows say
+        (REFERENCE_COLUMNS), when these arrays are some of the customers
+        only: the scores, ranks, tenths and tiers place these customers
+        among them (see _ranks)."""
         n = self.n_rows
         if feedback is None:
             feedback = {"nps": np.full(n, -1), "csat": np.full(n, -1),
                         "complaints": np.zeros(n, dtype=np.int64)}
         b = self.buyers
-        r, f, m = rfm.rfm_scores(self.recency, np.where(b, self.n, np.nan),
-                                 np.where(b, self.revenue, np.nan))
-        codes = SEGMENT_CODES
-        segments = rfm.segment(r, f)
-        cells, inverse = np.unique(segments, return_inverse=True)
-        segment = np.array([codes.index(c) + 1 if c else 0 for c in cells],
-                           dtype=np.int64)[inverse]
         p_alive, expected, value = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
         if bg is not None:
             p_alive[b] = clv_model.p_alive(bg, self.x[b], self.t_x[b], self.T[b])
@@ -225,35 +222,21 @@ class Arrays(object):
             band[p_alive < lapse_threshold / 2] = 4
         detractor = (feedback["nps"] >= 0) & (feedback["nps"] <= 6)
         band = np.where(detractor & (band > 0), np.minimum(band + 1, 4), band)
-        standing = rfm.standing(segments, band)
         margin = self.revenue - self.read["goods"]
         profit = margin - self.cost
-        # rank 1 = most profitable; ties by partner id (stable order)
-        order = np.lexsort((self.partner_id, -np.round(profit, 2)))
-        rank = np.empty(n, dtype=np.int64)
-        rank[order] = np.arange(1, n + 1)
-        # tenths by rank: the first is always in the first tenth, also
-        # with fewer than ten customers (as ceil(10 rank / n) from ten on)
-        decile = 10 * (rank - 1) // max(n, 1) + 1
-        # 1 high, 2 medium, 3 low (VALUE_TIERS)
+        # the value tiers rank the predicted value (the revenue without one)
         tier_basis = np.where(np.isnan(value), self.revenue, value) if bg else self.revenue
-        tier = np.zeros(n, dtype=np.int64)
-        if b.any():
-            tier_order = np.lexsort((self.partner_id[b], -np.round(tier_basis[b], 2)))
-            tier_rank = np.empty(int(b.sum()), dtype=float)
-            tier_rank[tier_order] = np.arange(1, int(b.sum()) + 1) / b.sum()
-            tier[b] = np.where(tier_rank <= 0.2, 1, np.where(tier_rank <= 0.5, 2, 3))
+        r, f, m, rank, decile, tier, clv_decile = self._ranks(
+            profit, tier_basis, value, reference)
+        codes = SEGMENT_CODES
+        segments = rfm.segment(r, f)
+        cells, inverse = np.unique(segments, return_inverse=True)
+        segment = np.array([codes.index(c) + 1 if c else 0 for c in cells],
+                           dtype=np.int64)[inverse]
+        standing = rfm.standing(segments, band)
         with np.errstate(invalid="ignore", divide="ignore"):
             average = np.where(b, self.revenue / np.maximum(self.n, 1), np.nan)
         months_active, loyalty = self._loyalty()
-        # 1 = the tenth with the highest predicted value (none without one)
-        clv_decile = np.zeros(n, dtype=np.int64)
-        valued = np.flatnonzero(~np.isnan(value))
-        if len(valued):
-            v_order = np.lexsort((self.partner_id[valued], -np.round(value[valued], 2)))
-            v_rank = np.empty(len(valued), dtype=np.int64)
-            v_rank[v_order] = np.arange(1, len(valued) + 1)
-            clv_decile[valued] = 10 * (v_rank - 1) // len(valued) + 1
         read = self.read
         return {
             "partner_id": self.partner_id, "purchase_count": self.n,
@@ -274,6 +257,52 @@ class Arrays(object):
             "standing": standing, "outbound_count": read["out_count"],
             "outbound_cost": read["out_cost"],
         }
+
+    def _ranks(self, profit, tier_basis, value, reference=None):
+        """What places each customer among the company's customers: the R,
+        F and M scores (quintiles of the buyers), the profit rank and its
+        tenth, the value tier and the tenth of the predicted value. Money
+        is ranked to the cent, as the rows store it, so that a customer
+        ranked against the stored rows of the others (reference) gets what
+        a run over every customer gives them. With a reference the
+        customers here are ranked in the union of both; the others keep
+        their rows (the nightly run ranks everyone again)."""
+        n = self.n_rows
+        b = self.buyers
+        own = {"partner_id": self.partner_id, "buyer": b,
+               "recency": self.recency, "frequency": np.where(b, self.n, np.nan),
+               "monetary": np.where(b, np.round(self.revenue, 2), np.nan),
+               "profit": np.round(profit, 2), "tier_basis": np.round(tier_basis, 2),
+               "value": np.round(value, 2)}
+        if reference is not None:
+            own = {key: np.concatenate([column, reference[key]])
+                   for key, column in own.items()}
+        pid, b = own["partner_id"], own["buyer"]
+        total = len(pid)
+        r, f, m = rfm.rfm_scores(own["recency"], own["frequency"], own["monetary"])
+        # rank 1 = most profitable; ties by partner id (stable order)
+        order = np.lexsort((pid, -own["profit"]))
+        rank = np.empty(total, dtype=np.int64)
+        rank[order] = np.arange(1, total + 1)
+        # tenths by rank: the first is always in the first tenth, also
+        # with fewer than ten customers (as ceil(10 rank / n) from ten on)
+        decile = 10 * (rank - 1) // max(total, 1) + 1
+        # 1 high, 2 medium, 3 low (VALUE_TIERS): the top 20 %, the next 30 %
+        tier = np.zeros(total, dtype=np.int64)
+        if b.any():
+            tier_order = np.lexsort((pid[b], -own["tier_basis"][b]))
+            tier_rank = np.empty(int(b.sum()), dtype=float)
+            tier_rank[tier_order] = np.arange(1, int(b.sum()) + 1) / b.sum()
+            tier[b] = np.where(tier_rank <= 0.2, 1, np.where(tier_rank <= 0.5, 2, 3))
+        # 1 = the tenth with the highest predicted value (none without one)
+        clv_decile = np.zeros(total, dtype=np.int64)
+        valued = np.flatnonzero(~np.isnan(own["value"]))
+        if len(valued):
+            v_order = np.lexsort((pid[valued], -own["value"][valued]))
+            v_rank = np.empty(len(valued), dtype=np.int64)
+            v_rank[v_order] = np.arange(1, len(valued) + 1)
+            clv_decile[valued] = 10 * (v_rank - 1) // len(valued) + 1
+        return tuple(column[:n] for column in (r, f, m, rank, decile, tier, clv_decile))
 
     def _loyalty(self):
         """Calendar months with a purchase, and their share of the months

@@ -20,3 +20,4 @@ from . import test_channel_shift
 from . import test_company_view
 from . import test_segment_roi
 from . import test_stats_engine
+from . import test_metrics_queue

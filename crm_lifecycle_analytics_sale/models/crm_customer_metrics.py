@@ -27,21 +27,26 @@ class CrmCustomerMetrics(models.Model):
         help="Among the %d categories most bought by the customers of the same RFM segment, "
              "those this customer has not bought yet." % GAP_TOP)
 
-    def _recompute_company(self, company, as_of):
-        model = super(CrmCustomerMetrics, self)._recompute_company(company, as_of)
-        self._compute_categories(company, as_of)
+    def _recompute_company(self, company, as_of, partner_ids=None, model=None):
+        model = super(CrmCustomerMetrics, self)._recompute_company(
+            company, as_of, partner_ids=partner_ids, model=model)
+        self._compute_categories(company, as_of, partner_ids)
         return model
 
     # sql-write: derived metrics written by the engine for a company the caller manages
     # (compute_metrics checks the group and the companies)
-    def _compute_categories(self, company, as_of):
-        """Categories bought and cross-sell gaps of the company's customers:
-        set-based, three statements per relation (inside the recompute's
-        savepoint, so all or nothing with the metrics)."""
+    def _compute_categories(self, company, as_of, subset=None):
+        """Categories bought and cross-sell gaps of the company's customers
+        (of `subset` only, the segments' top categories read from every
+        customer): set-based, three statements per relation (inside the
+        recompute's savepoint, so all or nothing with the metrics)."""
         cr = self.env.cr
-        params = {"company": company.id, "top": GAP_TOP,
+        params = {"company": company.id, "top": GAP_TOP, "partners": subset,
                   "until": fields.Date.to_string(as_of + datetime.timedelta(days=1))}
-        with planner_settings(cr, enable_nestloop="off", jit="off"):
+        # a full run joins a million rows with a million; a few customers
+        # go through the indexes
+        settings = {"enable_nestloop": "off", "jit": "off"} if subset is None else {}
+        with planner_settings(cr, **settings):
             for table in ("crm_customer_metrics_categ_rel",
                           "crm_customer_metrics_gap_categ_rel"):
                 # the ORM's pending writes reach the tables before these queries
@@ -49,6 +54,8 @@ class CrmCustomerMetrics(models.Model):
                 cr.execute(sql.SQL("""
                     DELETE FROM {table} r USING crm_customer_metrics m
                      WHERE r.metrics_id = m.id AND m.company_id = %(company)s
+                       AND (%(partners)s::int[] IS NULL
+                            OR m.partner_id = ANY(%(partners)s::int[]))
                 """).format(table=sql.Identifier(table)), params)
             # a category counts as bought when a purchase (not a return) of
             # the customer carried it
@@ -61,6 +68,8 @@ class CrmCustomerMetrics(models.Model):
                                              AND m.company_id = t.company_id
                  WHERE t.company_id = %(company)s AND t.kind = 'purchase'
                    AND t.date < %(until)s AND coalesce(t.amount, 0) >= 0
+                   AND (%(partners)s::int[] IS NULL
+                        OR t.commercial_partner_id = ANY(%(partners)s::int[]))
             """, params)
             cr.execute("""
                 WITH bought AS (
@@ -83,6 +92,7 @@ class CrmCustomerMetrics(models.Model):
                   FROM crm_customer_metrics m
                   JOIN top ON top.rfm_segment = m.rfm_segment
                  WHERE m.company_id = %(company)s
+                   AND (%(partners)s::int[] IS NULL OR m.partner_id = ANY(%(partners)s::int[]))
                    AND NOT EXISTS (SELECT 1 FROM crm_customer_metrics_categ_rel r
                                     WHERE r.metrics_id = m.id AND r.categ_id = top.categ_id)
             """, params)

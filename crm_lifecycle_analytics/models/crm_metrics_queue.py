@@ -1,0 +1,251 @@
+# Copyright 2026 crm_lifecycle contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Metrics within seconds of a contact.
+
+Every statement that writes touchpoints (the ORM, ingest(), the capture,
+merges, SQL from outside Odoo) queues the customers and companies it
+touched, in the same transaction, by statement triggers
+(crm_lifecycle_metrics_queue). After a commit from Odoo, a thread of the
+server process takes the queue in batches and refreshes those customers'
+rows with the nightly engine's code on the subset
+(crm.customer.metrics._recompute_company with partner_ids): the company's
+latest model, the customers ranked among the stored rows of the others,
+then their segment memberships. A cron every minute drains what writes
+from outside Odoo queued. The nightly run stays the reconciliation: it
+fits the model again and ranks every customer."""
+import datetime
+import logging
+import threading
+import time
+
+from psycopg2 import sql
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from odoo.addons.crm_lifecycle import compat
+from odoo.addons.crm_lifecycle.guard import try_job_lock
+
+_logger = logging.getLogger(__name__)
+
+# customers refreshed per transaction
+QUEUE_BATCH = 5000
+# a drain started by the cron gives the cron thread back after this long
+CRON_SECONDS = 50
+
+QUEUE_TABLE = """
+    CREATE TABLE IF NOT EXISTS crm_lifecycle_metrics_queue (
+        company_id integer NOT NULL,
+        partner_id integer NOT NULL,
+        queued_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+    );
+    CREATE INDEX IF NOT EXISTS crm_lifecycle_metrics_queue_company_idx
+        ON crm_lifecycle_metrics_queue (company_id, queued_at);
+"""
+# what the engine reads of a touchpoint: an update that changes none of
+# these (an answer, a note, the write date) queues nobody
+READ_COLUMNS = ("commercial_partner_id", "company_id", "date", "company_amount",
+                "company_cost_amount", "cost_amount", "channel_id", "kind", "direction",
+                "nps_score", "csat_score", "resolved_date")
+_OLD = ", ".join("o.%s" % c for c in READ_COLUMNS)
+_NEW = ", ".join("n.%s" % c for c in READ_COLUMNS)
+# Plain inserts, no uniqueness: a writer never waits for the drain (which
+# deletes the rows it takes) nor for another writer of the same customer;
+# the drain reads each customer once however often it was queued.
+# sql-write: the queue is derived from the touchpoints a statement wrote (whoever wrote
+# them, held by the ORM or by the database's own grants); it names customers, nothing more
+QUEUE_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_lifecycle_queue_metrics() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO crm_lifecycle_metrics_queue (company_id, partner_id)
+        SELECT DISTINCT company_id, commercial_partner_id FROM crm_lifecycle_metrics_new
+         WHERE company_id IS NOT NULL AND commercial_partner_id IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO crm_lifecycle_metrics_queue (company_id, partner_id)
+        SELECT DISTINCT company_id, commercial_partner_id FROM crm_lifecycle_metrics_old
+         WHERE company_id IS NOT NULL AND commercial_partner_id IS NOT NULL;
+    ELSE
+        INSERT INTO crm_lifecycle_metrics_queue (company_id, partner_id)
+        SELECT DISTINCT c.company_id, c.partner_id
+          FROM crm_lifecycle_metrics_old o
+          JOIN crm_lifecycle_metrics_new n ON n.id = o.id
+         CROSS JOIN LATERAL (VALUES (o.company_id, o.commercial_partner_id),
+                                    (n.company_id, n.commercial_partner_id))
+               AS c(company_id, partner_id)
+         WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
+           AND c.company_id IS NOT NULL AND c.partner_id IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END
+$$
+""" % {"old": _OLD, "new": _NEW}
+QUEUE_TRIGGERS = {
+    "crm_touchpoint_metrics_ins": "AFTER INSERT ON crm_touchpoint "
+                                  "REFERENCING NEW TABLE AS crm_lifecycle_metrics_new",
+    "crm_touchpoint_metrics_upd": "AFTER UPDATE ON crm_touchpoint "
+                                  "REFERENCING NEW TABLE AS crm_lifecycle_metrics_new "
+                                  "OLD TABLE AS crm_lifecycle_metrics_old",
+    "crm_touchpoint_metrics_del": "AFTER DELETE ON crm_touchpoint "
+                                  "REFERENCING OLD TABLE AS crm_lifecycle_metrics_old",
+}
+# the oldest rows of a company's queue, taken off it (rows another drain
+# holds are skipped); a rollback puts them back
+# sql-write: only the system drains the queue (_refresh_queued checks it)
+TAKE_SQL = """
+    DELETE FROM crm_lifecycle_metrics_queue q
+     WHERE q.ctid = ANY(ARRAY(
+            SELECT ctid FROM crm_lifecycle_metrics_queue
+             WHERE company_id = %(company)s
+             ORDER BY queued_at LIMIT %(batch)s
+             FOR UPDATE SKIP LOCKED))
+    RETURNING q.partner_id
+"""
+
+# the database names whose queue a thread of this process drains, and
+# whether a commit queued more since the thread last looked
+_drainers = {}
+_drainers_lock = threading.Lock()
+
+
+def poke(dbname):
+    """After a commit that may have queued customers: a thread of this
+    process drains the queue of `dbname` (the one running, or a new one)."""
+    with _drainers_lock:
+        state = _drainers.get(dbname)
+        if state is not None:
+            state["again"] = True
+            return
+        state = _drainers[dbname] = {"again": True}
+    thread = threading.Thread(target=_drain, args=(dbname, state),
+                              name="crm_lifecycle.metrics.%s" % dbname)
+    thread.daemon = True
+    thread.start()
+
+
+def _drain(dbname, state):
+    try:
+        while True:
+            with _drainers_lock:
+                if not state["again"]:
+                    del _drainers[dbname]
+                    return
+                state["again"] = False
+            with compat.system_env(dbname) as env:
+                env["crm.customer.metrics"]._refresh_queue()
+    except Exception:  # pylint: disable=broad-except
+        # the rows stay queued: the next commit or the cron takes them
+        _logger.exception("crm_lifecycle_analytics: refreshing the queued metrics failed")
+        with _drainers_lock:
+            _drainers.pop(dbname, None)
+
+
+class CrmCustomerMetrics(models.Model):
+    _inherit = "crm.customer.metrics"
+
+    def init(self):
+        super(CrmCustomerMetrics, self).init()
+        cr = self.env.cr
+        cr.execute(QUEUE_TABLE)
+        cr.execute(QUEUE_FUNCTION)
+        cr.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'crm_touchpoint'::regclass")
+        existing = {row[0] for row in cr.fetchall()}
+        for name in sorted(set(QUEUE_TRIGGERS) - existing):
+            # the name an identifier, the timing clause a constant of this module
+            cr.execute(sql.SQL("CREATE TRIGGER {name} {when} FOR EACH STATEMENT "
+                               "EXECUTE PROCEDURE crm_lifecycle_queue_metrics()").format(
+                name=sql.Identifier(name), when=sql.SQL(QUEUE_TRIGGERS[name])))
+
+    @api.model
+    def _refresh_queue(self, seconds=None):
+        """Refresh the queued customers batch by batch, each batch committed,
+        until the queue is empty (but for companies whose metrics another
+        transaction is computing: they wait for the next drain) or after
+        `seconds`. Returns the customers refreshed."""
+        start, total = time.time(), 0
+        while True:
+            done = self._refresh_queued()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            total += done
+            if not done or (seconds and time.time() - start > seconds):
+                return total
+
+    # sql-write: the queue's rows taken off it, and the derived rows of the customers it
+    # names written by the engine; only the system runs it (checked)
+    @api.model
+    def _refresh_queued(self, batch=QUEUE_BATCH, as_of=None):
+        """One batch per company: the oldest queued customers taken off the
+        queue, their metrics computed as of today (or `as_of`) with the
+        company's latest model and written, then their segment memberships.
+        A company never computed is left to its first nightly run. Returns
+        the customers refreshed."""
+        if not compat.is_superuser(self.env):
+            raise AccessError(_("Only the system refreshes the queued customer metrics."))
+        cr = self.env.cr
+        as_of = as_of or fields.Date.context_today(self)
+        if not isinstance(as_of, datetime.date):  # 11: a string
+            as_of = fields.Date.from_string(as_of)
+        cr.execute("SELECT DISTINCT company_id FROM crm_lifecycle_metrics_queue ORDER BY 1")
+        refreshed = 0
+        for (company_id,) in cr.fetchall():
+            # the nightly run or another drain on this company: later
+            if not try_job_lock(self.env, "metrics", company_id):
+                continue
+            cr.execute(TAKE_SQL, {"company": company_id, "batch": batch})
+            partner_ids = sorted({row[0] for row in cr.fetchall()})
+            company = self.env["res.company"].browse(company_id).exists()
+            model = self.env["crm.clv.model"].search(
+                [("company_id", "=", company_id)], order="date desc, id desc", limit=1)
+            if not partner_ids or not company or not model:
+                continue
+            try:
+                with cr.savepoint():
+                    self._recompute_company(company, as_of, partner_ids=partner_ids,
+                                            model=model)
+                    self.env["crm.segment"]._refresh_members_of(company, partner_ids)
+            except Exception:  # pylint: disable=broad-except
+                # off the queue all the same: the nightly run computes them
+                _logger.exception("crm_lifecycle_analytics: metrics of %d queued customers "
+                                  "of %s not refreshed", len(partner_ids), company.name)
+                continue
+            refreshed += len(partner_ids)
+        compat.invalidate_all(self.env)
+        return refreshed
+
+    @api.model
+    def _cron_refresh_queue(self):
+        """Every minute: what writes from outside Odoo queued (Odoo's own
+        writes start a drain at their commit)."""
+        return self._refresh_queue(seconds=CRON_SECONDS)
+
+
+class CrmTouchpoint(models.Model):
+    _inherit = "crm.touchpoint"
+
+    def _poke_metrics(self):
+        """After this transaction commits, the customers its touchpoint
+        writes queued are refreshed by a thread of this process."""
+        compat.after_commit(self.env.cr, lambda dbname=self.env.cr.dbname: poke(dbname))
+
+    @compat.model_create_multi
+    def create(self, vals_list):
+        records = compat.create_records(super(CrmTouchpoint, self).create, vals_list)
+        self._poke_metrics()
+        return records
+
+    def write(self, vals):
+        result = super(CrmTouchpoint, self).write(vals)
+        self._poke_metrics()
+        return result
+
+    def unlink(self):
+        result = super(CrmTouchpoint, self).unlink()
+        self._poke_metrics()
+        return result
+
+    @api.model
+    def _touchpoints_written(self, ids):
+        result = super(CrmTouchpoint, self)._touchpoints_written(ids)
+        self._poke_metrics()
+        return result
