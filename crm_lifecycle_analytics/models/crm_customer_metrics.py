@@ -22,7 +22,7 @@ from .. import pgcopy
 from ..stats import clv as clv_model, rfm
 
 # DAYS_PER_MONTH: read by the tests from this module too
-from ..stats.engine import DAYS_PER_MONTH, Arrays, Reading  # noqa: F401
+from ..stats.engine import DAYS_PER_MONTH, Arrays, Reading, Reference  # noqa: F401
 
 _logger = logging.getLogger(__name__)
 
@@ -158,10 +158,13 @@ GENERATION_SQL = """
 REFERENCE_COLUMNS = [("partner_id", "int4"), ("buyer", "int2"), ("recency", "float8"),
                      ("frequency", "float8"), ("monetary", "float8"), ("profit", "float8"),
                      ("tier_basis", "float8"), ("value", "float8")]
-# (database, company id) -> {"generation": the rows' generation, "rows": the
-# arrays of REFERENCE_COLUMNS of every row of the company}: 8 numbers per
-# customer, 64 MB per million customers and process
+# (database, company id) -> {"generation": the rows' generation,
+# "reference": the company's rows sorted (stats.engine.Reference), "added":
+# the rows this process wrote since, REFERENCE_COLUMNS arrays}: about 20
+# numbers per customer, 160 MB per million customers and process
 _REFERENCES = {}
+# rows written since the sort beyond which every row is read again
+REFERENCE_REWRITTEN = 100000
 _REFERENCES_LOCK = threading.Lock()
 # the fields of a model the metrics are computed with (as stored: a refresh
 # between nightly runs reads them back)
@@ -742,36 +745,45 @@ class CrmCustomerMetrics(models.Model):
 
     def _read_reference(self, company, partner_ids):
         """The company's customers other than `partner_ids` as their rows
-        say (REFERENCE_COLUMNS), as arrays: from what this process read
-        before when no other writer changed the rows since."""
+        say, for Arrays._ranks: (the rows this process sorted when it last
+        read them, those of them written since or refreshed now, the rows
+        written since). Read again when another writer changed the rows."""
         key = (self.env.cr.dbname, company.id)
         generation = self._generation(company)
         with _REFERENCES_LOCK:
             cached = _REFERENCES.get(key)
         if cached is None or generation is None or cached["generation"] != generation:
-            cached = {"generation": generation, "rows": self._read_reference_rows(company)}
+            rows = self._read_reference_rows(company)
+            cached = {"generation": generation, "reference": Reference(rows),
+                      "added": {name: column[:0] for name, column in rows.items()}}
             with _REFERENCES_LOCK:
                 _REFERENCES[key] = cached
-        rows = cached["rows"]
-        others = ~np.isin(rows["partner_id"], partner_ids)
-        return {name: column[others] for name, column in rows.items()}
+        added = cached["added"]
+        changed = np.union1d(added["partner_id"], partner_ids).astype(np.int64)
+        still = ~np.isin(added["partner_id"], partner_ids)
+        return (cached["reference"], cached["reference"].take(changed),
+                {name: column[still] for name, column in added.items()})
 
     def _keep_reference(self, company, partner_ids, generation):
         """After this process wrote the rows of `partner_ids` (giving the
         company's rows `generation`): its reference with those rows as
-        written, without reading the others again."""
+        written, without reading the others again (up to a point: then
+        every row is read and sorted again)."""
         key = (self.env.cr.dbname, company.id)
         with _REFERENCES_LOCK:
             cached = _REFERENCES.pop(key, None)
         if cached is None:
             return
-        rows = cached["rows"]
-        others = ~np.isin(rows["partner_id"], partner_ids)
+        added = cached["added"]
+        still = ~np.isin(added["partner_id"], partner_ids)
         written = self._read_reference_rows(company, partner_ids)
-        rows = {name: np.concatenate([column[others], written[name]])
-                for name, column in rows.items()}
+        added = {name: np.concatenate([column[still], written[name]])
+                 for name, column in added.items()}
+        if len(added["partner_id"]) > REFERENCE_REWRITTEN:
+            return
         with _REFERENCES_LOCK:
-            _REFERENCES[key] = {"generation": generation, "rows": rows}
+            _REFERENCES[key] = {"generation": generation, "reference": cached["reference"],
+                                "added": added}
 
     def _read_reach(self, reached, partner_ids):
         """What a campaign can reach each of `partner_ids` by (REACH_BITS;

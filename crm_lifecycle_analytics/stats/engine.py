@@ -11,7 +11,8 @@ import numpy as np  # pylint: disable=missing-import-error
 
 from . import clv as clv_model, rfm
 
-__all__ = ["Arrays", "DAYS_PER_MONTH", "LAPSE_CODES", "PG_EPOCH", "Reading", "SEGMENT_CODES"]
+__all__ = ["Arrays", "DAYS_PER_MONTH", "LAPSE_CODES", "PG_EPOCH", "Reading", "Reference",
+           "SEGMENT_CODES", "union_ranks"]
 
 DAYS_PER_MONTH = 30.4375
 SECONDS_PER_DAY = 86400
@@ -267,42 +268,16 @@ class Arrays(object):
         a run over every customer gives them. With a reference the
         customers here are ranked in the union of both; the others keep
         their rows (the nightly run ranks everyone again)."""
-        n = self.n_rows
         b = self.buyers
         own = {"partner_id": self.partner_id, "buyer": b,
                "recency": self.recency, "frequency": np.where(b, self.n, np.nan),
                "monetary": np.where(b, np.round(self.revenue, 2), np.nan),
                "profit": np.round(profit, 2), "tier_basis": np.round(tier_basis, 2),
                "value": np.round(value, 2)}
-        if reference is not None:
-            own = {key: np.concatenate([column, reference[key]])
-                   for key, column in own.items()}
-        pid, b = own["partner_id"], own["buyer"]
-        total = len(pid)
-        r, f, m = rfm.rfm_scores(own["recency"], own["frequency"], own["monetary"])
-        # rank 1 = most profitable; ties by partner id (stable order)
-        order = np.lexsort((pid, -own["profit"]))
-        rank = np.empty(total, dtype=np.int64)
-        rank[order] = np.arange(1, total + 1)
-        # tenths by rank: the first is always in the first tenth, also
-        # with fewer than ten customers (as ceil(10 rank / n) from ten on)
-        decile = 10 * (rank - 1) // max(total, 1) + 1
-        # 1 high, 2 medium, 3 low (VALUE_TIERS): the top 20 %, the next 30 %
-        tier = np.zeros(total, dtype=np.int64)
-        if b.any():
-            tier_order = np.lexsort((pid[b], -own["tier_basis"][b]))
-            tier_rank = np.empty(int(b.sum()), dtype=float)
-            tier_rank[tier_order] = np.arange(1, int(b.sum()) + 1) / b.sum()
-            tier[b] = np.where(tier_rank <= 0.2, 1, np.where(tier_rank <= 0.5, 2, 3))
-        # 1 = the tenth with the highest predicted value (none without one)
-        clv_decile = np.zeros(total, dtype=np.int64)
-        valued = np.flatnonzero(~np.isnan(own["value"]))
-        if len(valued):
-            v_order = np.lexsort((pid[valued], -own["value"][valued]))
-            v_rank = np.empty(len(valued), dtype=np.int64)
-            v_rank[v_order] = np.arange(1, len(valued) + 1)
-            clv_decile[valued] = 10 * (v_rank - 1) // len(valued) + 1
-        return tuple(column[:n] for column in (r, f, m, rank, decile, tier, clv_decile))
+        if isinstance(reference, tuple):
+            base, removed, added = reference
+            return base.ranks(own, removed, added)
+        return union_ranks(own, reference)
 
     def _loyalty(self):
         """Calendar months with a purchase, and their share of the months
@@ -321,3 +296,173 @@ class Arrays(object):
         span = this_month - first_month + 1
         loyalty = np.where(self.buyers, 100.0 * active / span, np.nan)
         return active, loyalty
+
+
+def union_ranks(own, reference=None):
+    """Arrays._ranks over the customers `own` (arrays of REFERENCE_COLUMNS'
+    names) and the rows `reference` (the same arrays; none: `own` are
+    every customer): each measure sorted over the union."""
+    n = len(own["partner_id"])
+    if reference is not None:
+        own = {key: np.concatenate([column, reference[key]])
+               for key, column in own.items()}
+    pid, b = own["partner_id"], own["buyer"].astype(bool)
+    total = len(pid)
+    r, f, m = rfm.rfm_scores(own["recency"], own["frequency"], own["monetary"])
+    # rank 1 = most profitable; ties by partner id (stable order)
+    order = np.lexsort((pid, -own["profit"]))
+    rank = np.empty(total, dtype=np.int64)
+    rank[order] = np.arange(1, total + 1)
+    # tenths by rank: the first is always in the first tenth, also
+    # with fewer than ten customers (as ceil(10 rank / n) from ten on)
+    decile = 10 * (rank - 1) // max(total, 1) + 1
+    # 1 high, 2 medium, 3 low (VALUE_TIERS): the top 20 %, the next 30 %
+    tier = np.zeros(total, dtype=np.int64)
+    if b.any():
+        tier_order = np.lexsort((pid[b], -own["tier_basis"][b]))
+        tier_rank = np.empty(int(b.sum()), dtype=float)
+        tier_rank[tier_order] = np.arange(1, int(b.sum()) + 1) / b.sum()
+        tier[b] = np.where(tier_rank <= 0.2, 1, np.where(tier_rank <= 0.5, 2, 3))
+    # 1 = the tenth with the highest predicted value (none without one)
+    clv_decile = np.zeros(total, dtype=np.int64)
+    valued = np.flatnonzero(~np.isnan(own["value"]))
+    if len(valued):
+        v_order = np.lexsort((pid[valued], -own["value"][valued]))
+        v_rank = np.empty(len(valued), dtype=np.int64)
+        v_rank[v_order] = np.arange(1, len(valued) + 1)
+        clv_decile[valued] = 10 * (v_rank - 1) // len(valued) + 1
+    return tuple(column[:n] for column in (r, f, m, rank, decile, tier, clv_decile))
+
+
+class _Ordered(object):
+    """Values ordered high to low, ties by partner id (the order of the
+    profit rank, the value tiers and tenths), sorted once: how many come
+    before a given (value, partner id), by binary search."""
+
+    def __init__(self, values, partner_ids):
+        negative = -np.asarray(values, dtype=float)
+        order = np.lexsort((partner_ids, negative))
+        self.negative = negative[order]
+        self.size = len(order)
+        block = np.zeros(self.size, dtype=np.int64)
+        if self.size:
+            block[1:] = np.cumsum(self.negative[1:] != self.negative[:-1])
+        self.block = block
+        # (run of equal values, partner id) in one sortable integer
+        self.key = (block << 32) | np.asarray(partner_ids, dtype=np.int64)[order]
+
+    def before(self, values, partner_ids):
+        """How many come strictly before each (value, partner id)."""
+        negative = -np.asarray(values, dtype=float)
+        lo = np.searchsorted(self.negative, negative, "left")
+        hi = np.searchsorted(self.negative, negative, "right")
+        result = lo.astype(np.int64)
+        tie = hi > lo
+        if tie.any():
+            key = (self.block[lo[tie]] << 32) | np.asarray(partner_ids, dtype=np.int64)[tie]
+            result[tie] = np.searchsorted(self.key, key, "left")
+        return result
+
+
+class _Counted(object):
+    """Values sorted once: how many are below, and how many equal, a value."""
+
+    def __init__(self, values):
+        self.values = np.sort(np.asarray(values, dtype=float))
+        self.size = len(self.values)
+
+    def below_equal(self, values):
+        lo = np.searchsorted(self.values, values, "left")
+        return lo, np.searchsorted(self.values, values, "right") - lo
+
+
+# the measures of a customer ranked by Arrays._ranks: quintiles (sign: a
+# lower recency is better), and orders (which customers take part)
+_QUINTILES = (("recency", -1.0), ("frequency", 1.0), ("monetary", 1.0))
+_ORDERS = (("profit", None), ("tier_basis", "buyer"), ("value", "valued"))
+
+
+class Reference(object):
+    """A company's stored rows (REFERENCE_COLUMNS arrays) sorted once per
+    measure, so that the ranks of a few customers among the others take
+    binary searches instead of sorting a million values on every refresh.
+    ranks() gives what Arrays._ranks gives over the union of the others
+    and those customers (the tests hold both to each other)."""
+
+    def __init__(self, rows):
+        order = np.argsort(rows["partner_id"], kind="stable")
+        self.rows = {name: column[order] for name, column in rows.items()}
+        self.counted = {name: _Counted(self._signed(self.rows, name, sign))
+                        for name, sign in _QUINTILES}
+        self.ordered = {name: _Ordered(*self._members(self.rows, name, part))
+                        for name, part in _ORDERS}
+
+    @staticmethod
+    def _signed(rows, name, sign):
+        values = rows[name]
+        return sign * values[~np.isnan(values)]
+
+    @staticmethod
+    def _members(rows, name, part):
+        values, partner_ids = rows[name], rows["partner_id"]
+        if part == "buyer":
+            keep = rows["buyer"].astype(bool)
+        elif part == "valued":
+            keep = ~np.isnan(values)
+        else:
+            keep = np.ones(len(values), dtype=bool)
+        return values[keep], partner_ids[keep]
+
+    def take(self, partner_ids):
+        """The stored rows of those of `partner_ids` that have one."""
+        ids = self.rows["partner_id"]
+        at = np.minimum(np.searchsorted(ids, partner_ids), max(len(ids) - 1, 0))
+        found = at[ids[at] == partner_ids] if len(ids) else at[:0]
+        return {name: column[found] for name, column in self.rows.items()}
+
+    def ranks(self, own, removed, added):
+        """R, F and M scores, profit rank and tenth, value tier and tenth of
+        the customers `own` (arrays as Arrays._ranks builds them) among the
+        stored rows less `removed` (rows taken from them: the customers
+        refreshed, and those rewritten since) plus `added` (rows written
+        since) and themselves."""
+        scores = []
+        for name, sign in _QUINTILES:
+            values = sign * own[name]
+            known = ~np.isnan(values)
+            below, equal = self.counted[name].below_equal(values[known])
+            total = self.counted[name].size
+            for weight, rows in zip((-1, 1, 1), (removed, added, own)):
+                other = _Counted(self._signed(rows, name, sign))
+                b, e = other.below_equal(values[known])
+                below, equal, total = (below + weight * b, equal + weight * e,
+                                       total + weight * other.size)
+            score = np.zeros(len(values), dtype=int)
+            rank = below + (equal + 1) / 2.0
+            score[known] = np.clip(1 + np.floor(5.0 * (rank - 0.5) / total), 1, 5).astype(int)
+            scores.append(score)
+        places = []
+        for name, part in _ORDERS:
+            values, partner_ids = self._members(own, name, part)
+            inside = (own["buyer"].astype(bool) if part == "buyer" else
+                      ~np.isnan(own[name]) if part == "valued" else
+                      np.ones(len(own[name]), dtype=bool))
+            before = self.ordered[name].before(values, partner_ids)
+            total = self.ordered[name].size
+            for weight, rows in zip((-1, 1, 1), (removed, added, own)):
+                other = _Ordered(*self._members(rows, name, part))
+                before, total = (before + weight * other.before(values, partner_ids),
+                                 total + weight * other.size)
+            rank = np.zeros(len(own[name]), dtype=np.int64)
+            rank[inside] = before + 1
+            places.append((rank, inside, max(total, 1)))
+        (rank, _inside, total) = places[0]
+        decile = 10 * (rank - 1) // total + 1
+        tier_rank, buyers, total_buyers = places[1]
+        tier = np.zeros(len(rank), dtype=np.int64)
+        share = tier_rank[buyers] / float(total_buyers)
+        tier[buyers] = np.where(share <= 0.2, 1, np.where(share <= 0.5, 2, 3))
+        v_rank, valued, total_valued = places[2]
+        clv_decile = np.zeros(len(rank), dtype=np.int64)
+        clv_decile[valued] = 10 * (v_rank[valued] - 1) // total_valued + 1
+        return tuple(scores) + (rank, decile, tier, clv_decile)

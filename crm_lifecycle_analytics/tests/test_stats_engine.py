@@ -93,3 +93,65 @@ class TestArrays(compat.pure_test_case()):
         self.assertEqual(list(rows["lapse_band"]), [0, 0, 0])
         self.assertEqual(list(rows["standing"]), [0, 0, 0])
         self.assertEqual(list(rows["last_nps"]), [3, -1, -1])
+
+
+def random_rows(rng, partner_ids):
+    """Stored-like rows of `partner_ids`: few distinct values (many ties),
+    some customers without a purchase or a predicted value."""
+    n = len(partner_ids)
+    buyer = rng.rand(n) < 0.7
+    value = np.where(buyer & (rng.rand(n) < 0.8), rng.randint(0, 6, n) * 10.0, np.nan)
+    revenue = rng.randint(0, 8, n) * 5.0
+    return {"partner_id": np.asarray(partner_ids, dtype=np.int64), "buyer": buyer,
+            "recency": np.where(buyer, rng.randint(0, 5, n).astype(float), np.nan),
+            "frequency": np.where(buyer, rng.randint(1, 4, n).astype(float), np.nan),
+            "monetary": np.where(buyer, revenue, np.nan),
+            "profit": rng.randint(-3, 4, n) * 2.5,
+            "tier_basis": np.where(np.isnan(value), revenue, value), "value": value}
+
+
+def select(rows, keep):
+    return {name: column[keep] for name, column in rows.items()}
+
+
+def concat(*parts):
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+
+
+class TestReference(compat.pure_test_case()):
+    """The ranks of a few customers by binary search in the stored rows
+    sorted once (a refresh between nightly runs) are those of sorting the
+    union: random rows with many ties, customers rewritten since the rows
+    were sorted, new customers, customers refreshed again."""
+
+    def check(self, seed):
+        rng = np.random.RandomState(seed)
+        n = rng.randint(0, 60)
+        ids = rng.permutation(np.arange(1, 200))[:n + 25]
+        base = random_rows(rng, np.sort(ids[:n]))
+        reference = engine.Reference(base)
+        # rewritten since (some stored, some new), then refreshed now
+        since = rng.choice(ids, rng.randint(0, 12), replace=False)
+        now = rng.choice(ids, rng.randint(1, 12), replace=False)
+        added = random_rows(rng, np.setdiff1d(since, now))
+        own = random_rows(rng, now)
+        changed = np.union1d(since, now)
+        removed = reference.take(changed)
+        others = concat(select(base, ~np.isin(base["partner_id"], changed)), added)
+        expected = engine.union_ranks(own, others)
+        got = reference.ranks(own, removed, added)
+        for name, want, have in zip(("r", "f", "m", "rank", "decile", "tier", "clv decile"),
+                                    expected, got):
+            np.testing.assert_array_equal(have, want, "%s, seed %d" % (name, seed))
+
+    def test_ranks_by_search_are_those_of_the_union(self):
+        for seed in range(300):
+            self.check(seed)
+
+    def test_every_customer_new(self):
+        rng = np.random.RandomState(5)
+        own = random_rows(rng, np.arange(1, 30))
+        empty = select(random_rows(rng, np.arange(0)), slice(None))
+        got = engine.Reference(empty).ranks(own, empty, empty)
+        for want, have in zip(engine.union_ranks(own), got):
+            np.testing.assert_array_equal(have, want)
