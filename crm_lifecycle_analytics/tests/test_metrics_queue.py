@@ -76,7 +76,7 @@ class TestMetricsQueue(CrmLifecycleCase):
         self.assertEqual(self.queued(), [(self.company.id, a.id)])
         self.env.cr.execute("DELETE FROM crm_lifecycle_metrics_queue")
         # what the engine does not read queues nobody (an answer, a note)
-        touchpoint.write({"description": "called back"})
+        touchpoint.write({"subject": "called back"})
         self.env.cr.execute("UPDATE crm_touchpoint SET answered_date = now() WHERE id = %s",
                             (touchpoint.id,))
         self.assertEqual(self.queued(), [])
