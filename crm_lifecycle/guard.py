@@ -7,6 +7,8 @@ Odoo checks neither for a method called over RPC that then works in SQL or
 as superuser, nor (in 11.0) access rights on transient models: every such
 entry point calls these first, before any work.
 """
+import time
+
 from odoo import SUPERUSER_ID, _
 from odoo.exceptions import AccessError
 
@@ -94,6 +96,17 @@ def csv_cell(value):
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def wait_job_lock(env, job, key, seconds=60):
+    """try_job_lock, tried again for up to `seconds` (a short job of the
+    system, such as a refresh of a few customers' metrics, ends first)."""
+    deadline = time.time() + seconds
+    while not try_job_lock(env, job, key):
+        if time.time() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def try_job_lock(env, job, key):

@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
 from odoo.addons.crm_lifecycle import compat
-from odoo.addons.crm_lifecycle.guard import check_companies, try_job_lock
+from odoo.addons.crm_lifecycle.guard import check_companies, wait_job_lock
 from odoo.addons.crm_lifecycle.models.crm_campaign import REACH_CONDITIONS
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import CSAT_SCORES, NPS_SCORES
 from odoo.addons.crm_lifecycle.sql import compose, idents, planner_settings
@@ -535,7 +535,8 @@ class CrmCustomerMetrics(models.Model):
         for company in companies:
             # two recomputes of one company would both rewrite every row: the
             # second is refused (a serialization failure otherwise, or worse)
-            if not try_job_lock(self.env, "metrics", company.id):
+            # (a refresh of the customers just contacted ends within seconds)
+            if not wait_job_lock(self.env, "metrics", company.id):
                 raise UserError(_("The metrics of %(company)s are being recomputed right now: "
                                   "try again when it is done.") % {"company": company.name})
             with self.env.cr.savepoint():
