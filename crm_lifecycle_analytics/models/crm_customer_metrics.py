@@ -539,12 +539,24 @@ class CrmCustomerMetrics(models.Model):
             if not wait_job_lock(self.env, "metrics", company.id):
                 raise UserError(_("The metrics of %(company)s are being recomputed right now: "
                                   "try again when it is done.") % {"company": company.name})
+            self._check_rows_unchanged(company)
             with self.env.cr.savepoint():
                 # sudo: the engine rewrites every customer row of the company, a
                 # company the caller manages (checked above); it takes no other input
                 models_ |= self.sudo()._recompute_company(company, as_of)
         compat.invalidate_all(self.env)
         return models_
+
+    def _check_rows_unchanged(self, company):
+        """Holding the company's lock: fail now, not after minutes of work,
+        when another writer (a refresh of the customers just contacted)
+        committed the company's rows after this transaction's snapshot
+        began. The rows' generation row changed then: locking it raises
+        the serialization failure Odoo runs the call again for, with a new
+        snapshot (quietly: Odoo retries it, it is no error)."""
+        self.env.cr.execute(
+            "SELECT generation FROM crm_lifecycle_metrics_generation "
+            "WHERE company_id = %s FOR UPDATE", (company.id,), log_exceptions=False)
 
     def _settings(self):
         read = self.env["res.config.settings"]._lifecycle_read_param
@@ -581,10 +593,10 @@ class CrmCustomerMetrics(models.Model):
         values.update(self._channel_shift(company, data.read, values["profit"]))
         self._write_rows(company, as_of, values, partner_ids)
         generation = self._new_generation(company)
-        if partner_ids is not None:
-            self._keep_reference(company, partner_ids, generation)
         if partner_ids is None:
             model.duration = time.time() - t0
+        else:
+            self._keep_reference(company, partner_ids, generation)
         _logger.info("crm_lifecycle_analytics: metrics of %d customers of %s in %.1f s",
                      data.n_rows, company.name, time.time() - t0)
         return model
