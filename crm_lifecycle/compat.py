@@ -6,6 +6,8 @@ never test the version themselves. Each helper says which versions it
 bridges."""
 import contextlib
 
+import psycopg2
+
 from odoo import api, release
 
 VERSION = release.version_info[0]
@@ -109,6 +111,17 @@ def system_env(dbname):
     with (manage() if manage else contextlib.suppress()):
         with Registry(dbname).cursor() as cr:
             yield api.Environment(cr, SUPERUSER_ID, {})
+
+
+def listen_connection(dbname):
+    """A connection of its own to the database `dbname` (not from Odoo's
+    pool: it holds a session lock and LISTENs), in autocommit, with the
+    server's connection settings."""
+    from odoo.sql_db import connection_info_for
+    _name, info = connection_info_for(dbname)
+    conn = psycopg2.connect(**info)
+    conn.autocommit = True
+    return conn
 
 
 def hook_env(cr_or_env, registry=None):

@@ -5,20 +5,23 @@
 Every statement that writes touchpoints (the ORM, ingest(), the capture,
 merges, SQL from outside Odoo) queues the customers and companies it
 touched, in the same transaction, by statement triggers
-(crm_lifecycle_metrics_queue). After a commit from Odoo, a thread of the
-server process takes the queue in batches and refreshes those customers'
-rows with the nightly engine's code on the subset
+(crm_lifecycle_metrics_queue) and NOTIFY. One thread of one server process
+per database (the first to commit such a write takes a session lock)
+LISTENs and takes the queue in batches, refreshing those customers' rows
+with the nightly engine's code on the subset
 (crm.customer.metrics._recompute_company with partner_ids): the company's
-latest model, the customers ranked among the stored rows of the others,
-then their segment memberships. A cron every minute drains what writes
-from outside Odoo queued. The nightly run stays the reconciliation: it
-fits the model again and ranks every customer."""
+latest model, the customers ranked among the stored rows of the others
+(kept sorted in that process), then their segment memberships. A cron
+every minute drains what was queued while no process listened. The nightly
+run stays the reconciliation: it fits the model again and ranks every customer."""
 import datetime
 import logging
+import select
 import threading
 import time
 
-from psycopg2 import sql
+import psycopg2
+from psycopg2 import errorcodes, sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
@@ -32,6 +35,8 @@ _logger = logging.getLogger(__name__)
 QUEUE_BATCH = 5000
 # a drain started by the cron gives the cron thread back after this long
 CRON_SECONDS = 50
+# the NOTIFY channel of the queue's triggers (a commit that queued customers)
+CHANNEL = "crm_lifecycle_metrics"
 
 QUEUE_TABLE = """
     CREATE TABLE IF NOT EXISTS crm_lifecycle_metrics_queue (
@@ -77,10 +82,11 @@ BEGIN
          WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
            AND c.company_id IS NOT NULL AND c.partner_id IS NOT NULL;
     END IF;
+    PERFORM pg_notify('%(channel)s', '');
     RETURN NULL;
 END
 $$
-""" % {"old": _OLD, "new": _NEW}
+""" % {"old": _OLD, "new": _NEW, "channel": CHANNEL}
 QUEUE_TRIGGERS = {
     "crm_touchpoint_metrics_ins": "AFTER INSERT ON crm_touchpoint "
                                   "REFERENCING NEW TABLE AS crm_lifecycle_metrics_new",
@@ -103,21 +109,36 @@ TAKE_SQL = """
     RETURNING q.partner_id
 """
 
-# the database names whose queue a thread of this process drains, and
-# whether a commit queued more since the thread last looked
+# One thread of one server process per database drains the queue, so that
+# the company's sorted rows (crm_customer_metrics._REFERENCES) stay warm in
+# that process: it holds a session advisory lock on a connection of its own
+# and LISTENs to the NOTIFY of the queue's triggers, so a commit from any
+# process (or from outside Odoo) wakes it at once.
+LEADER_LOCK = "crm_lifecycle.metrics_leader"
+# a drainer with nothing to do for this long gives the database back (its
+# connection closed: the database can be dropped)
+IDLE_SECONDS = 300
+# a process that found another process draining tries again after this
+# long (when that process ended, its lock went with its connection)
+FOLLOWER_SECONDS = 10
+# a company whose metrics another transaction is computing: looked at again
+# after this long
+LOCKED_SECONDS = 1.0
+
+# database name -> {"leading": bool, "retry_at": time}
 _drainers = {}
 _drainers_lock = threading.Lock()
 
 
 def poke(dbname):
-    """After a commit that may have queued customers: a thread of this
-    process drains the queue of `dbname` (the one running, or a new one)."""
+    """After a commit that may have queued customers: make sure a thread
+    drains the queue of `dbname` (in this process when no other process
+    does; the one draining is woken by the triggers' NOTIFY)."""
     with _drainers_lock:
         state = _drainers.get(dbname)
-        if state is not None:
-            state["again"] = True
+        if state is not None and (state["leading"] or time.time() < state["retry_at"]):
             return
-        state = _drainers[dbname] = {"again": True}
+        state = _drainers[dbname] = {"leading": True, "retry_at": 0.0}
     thread = threading.Thread(target=_drain, args=(dbname, state),
                               name="crm_lifecycle.metrics.%s" % dbname)
     thread.daemon = True
@@ -125,20 +146,40 @@ def poke(dbname):
 
 
 def _drain(dbname, state):
+    conn = None
     try:
-        while True:
+        conn = compat.listen_connection(dbname)
+        cr = conn.cursor()
+        cr.execute("SELECT pg_try_advisory_lock(hashtext(%s), 0)", (LEADER_LOCK,))
+        if not cr.fetchone()[0]:
+            # another process drains: the NOTIFY of this commit wakes it
             with _drainers_lock:
-                if not state["again"]:
-                    del _drainers[dbname]
-                    return
-                state["again"] = False
+                state.update(leading=False, retry_at=time.time() + FOLLOWER_SECONDS)
+            return
+        cr.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
+        idle_since = time.time()
+        while True:
+            # the notifications so far are for rows this drain takes
+            conn.poll()
+            del conn.notifies[:]
             with compat.system_env(dbname) as env:
-                env["crm.customer.metrics"]._refresh_queue()
+                done, waiting = env["crm.customer.metrics"]._refresh_queue()
+            now = time.time()
+            if done or waiting:
+                idle_since = now
+            elif now - idle_since > IDLE_SECONDS:
+                return
+            timeout = LOCKED_SECONDS if waiting else IDLE_SECONDS - (now - idle_since)
+            select.select([conn], [], [], max(timeout, 0.0))
     except Exception:  # pylint: disable=broad-except
         # the rows stay queued: the next commit or the cron takes them
         _logger.exception("crm_lifecycle_analytics: refreshing the queued metrics failed")
+    finally:
+        if conn is not None:
+            conn.close()
         with _drainers_lock:
-            _drainers.pop(dbname, None)
+            if _drainers.get(dbname) is state and state["leading"]:
+                del _drainers[dbname]
 
 
 class CrmCustomerMetrics(models.Model):
@@ -162,24 +203,36 @@ class CrmCustomerMetrics(models.Model):
         """Refresh the queued customers batch by batch, each batch committed,
         until the queue is empty (but for companies whose metrics another
         transaction is computing: they wait for the next drain) or after
-        `seconds`. Returns the customers refreshed."""
-        start, total = time.time(), 0
+        `seconds`. Returns (the customers refreshed, whether rows of a
+        company wait for its lock)."""
+        start, total, conflicts = time.time(), 0, 0
         while True:
-            done = self._refresh_queued()
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+            waiting = []
+            try:
+                done = self._refresh_queued(waiting=waiting)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            except psycopg2.extensions.TransactionRollbackError as exc:
+                # rows another drain (the cron's) took after this snapshot began:
+                # again, with a new one
+                self.env.cr.rollback()
+                conflicts += 1
+                if exc.pgcode != errorcodes.SERIALIZATION_FAILURE or conflicts > 5:
+                    raise
+                continue
             total += done
             if not done or (seconds and time.time() - start > seconds):
-                return total
+                return total, bool(waiting)
 
     # sql-write: the queue's rows taken off it, and the derived rows of the customers it
     # names written by the engine; only the system runs it (checked)
     @api.model
-    def _refresh_queued(self, batch=QUEUE_BATCH, as_of=None):
+    def _refresh_queued(self, batch=QUEUE_BATCH, as_of=None, waiting=None):
         """One batch per company: the oldest queued customers taken off the
         queue, their metrics computed as of today (or `as_of`) with the
         company's latest model and written, then their segment memberships.
         A company never computed is left to its first nightly run. Returns
-        the customers refreshed."""
+        the customers refreshed; the ids of the companies whose lock another
+        transaction holds are added to the list `waiting`."""
         if not compat.is_superuser(self.env):
             raise AccessError(_("Only the system refreshes the queued customer metrics."))
         cr = self.env.cr
@@ -191,6 +244,8 @@ class CrmCustomerMetrics(models.Model):
         for (company_id,) in cr.fetchall():
             # the nightly run or another drain on this company: later
             if not try_job_lock(self.env, "metrics", company_id):
+                if waiting is not None:
+                    waiting.append(company_id)
                 continue
             cr.execute(TAKE_SQL, {"company": company_id, "batch": batch})
             partner_ids = sorted({row[0] for row in cr.fetchall()})
@@ -204,6 +259,8 @@ class CrmCustomerMetrics(models.Model):
                     self._recompute_company(company, as_of, partner_ids=partner_ids,
                                             model=model)
                     self.env["crm.segment"]._refresh_members_of(company, partner_ids)
+            except psycopg2.extensions.TransactionRollbackError:
+                raise  # a concurrent write of these rows: the batch again (_refresh_queue)
             except Exception:  # pylint: disable=broad-except
                 # off the queue all the same: the nightly run computes them
                 _logger.exception("crm_lifecycle_analytics: metrics of %d queued customers "
@@ -215,9 +272,10 @@ class CrmCustomerMetrics(models.Model):
 
     @api.model
     def _cron_refresh_queue(self):
-        """Every minute: what writes from outside Odoo queued (Odoo's own
-        writes start a drain at their commit)."""
-        return self._refresh_queue(seconds=CRON_SECONDS)
+        """Every minute: what was queued while no process drained (Odoo's
+        own commits start a drainer, whose LISTEN wakes it at every commit
+        that queued customers, from Odoo or from outside)."""
+        return self._refresh_queue(seconds=CRON_SECONDS)[0]
 
 
 class CrmTouchpoint(models.Model):
