@@ -7,13 +7,19 @@ Odoo checks neither for a method called over RPC that then works in SQL or
 as superuser, nor (in 11.0) access rights on transient models: every such
 entry point calls these first, before any work.
 """
+import random
 import time
+
+import psycopg2
+from psycopg2 import errorcodes
 
 from odoo import SUPERUSER_ID, _
 from odoo.exceptions import AccessError
 
 USER_GROUP = "crm_lifecycle.crm_lifecycle_group_user"
 MANAGER_GROUP = "crm_lifecycle.crm_lifecycle_group_manager"
+# the errors commit_retrying runs a job again for (as Odoo does for a request)
+RETRIED = (errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED)
 
 
 def is_superuser(env):
@@ -117,3 +123,22 @@ def try_job_lock(env, job, key):
     env.cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%(job)s), %(key)s)",
                    {"job": "crm_lifecycle." + job, "key": int(key)})
     return env.cr.fetchone()[0]
+
+
+def commit_retrying(cr, func, tries=5):
+    """Call func() in the transaction of `cr` and commit. On a serialization
+    failure or a deadlock (another transaction committed rows this one's
+    snapshot predates, such as a refresh of the customers just contacted
+    ending between a job's first statement and its lock), roll back and
+    call it again with a new snapshot, up to `tries` times. For the
+    system's own jobs (crons, threads), which own their cursor."""
+    for attempt in range(1, tries + 1):
+        try:
+            result = func()
+            cr.commit()  # pylint: disable=invalid-commit
+            return result
+        except psycopg2.extensions.TransactionRollbackError as exc:
+            cr.rollback()
+            if exc.pgcode not in RETRIED or attempt == tries:
+                raise
+            time.sleep(random.uniform(0.0, 0.5 * attempt))

@@ -13,6 +13,8 @@ from odoo.exceptions import UserError
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 
+from ..guard import commit_retrying
+
 PREFIX = "Lock Test Customer"
 
 
@@ -128,3 +130,71 @@ class TestLocks(TransactionCase):
                           (company,))
         with self.assertRaisesRegex(UserError, "being recomputed"):
             self.env["crm.customer.metrics"].compute_metrics(company_ids=[company])
+
+
+class TestCommitRetrying(TransactionCase):
+    """guard.commit_retrying, with a real serialization failure on a table
+    of its own (committed by other connections, dropped at the end)."""
+
+    def setUp(self):
+        super(TestCommitRetrying, self).setUp()
+        with self.registry.cursor() as cr:
+            cr.execute("""
+                DROP TABLE IF EXISTS crm_lifecycle_test_retry;
+                CREATE TABLE crm_lifecycle_test_retry (id int PRIMARY KEY, n int NOT NULL);
+                INSERT INTO crm_lifecycle_test_retry VALUES (1, 0);
+            """)
+            cr.commit()  # pylint: disable=invalid-commit
+        self.job_cr, self.other = self.registry.cursor(), self.registry.cursor()
+        self.addCleanup(self.drop)
+
+    def drop(self):
+        for cr in (self.job_cr, self.other):
+            cr.rollback()
+            cr.close()
+        with self.registry.cursor() as cr:
+            cr.execute("DROP TABLE IF EXISTS crm_lifecycle_test_retry")
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def job(self, calls, conflicts):
+        """Read the row (the snapshot begins), let the other connection
+        commit an update of it (the first `conflicts` calls), then update it."""
+        def run():
+            calls.append(1)
+            self.job_cr.execute("SELECT n FROM crm_lifecycle_test_retry WHERE id = 1")
+            if len(calls) <= conflicts:
+                self.other.execute("UPDATE crm_lifecycle_test_retry SET n = n + 10")
+                self.other.commit()  # pylint: disable=invalid-commit
+            self.job_cr.execute("UPDATE crm_lifecycle_test_retry SET n = n + 1",
+                                log_exceptions=False)
+            return len(calls)
+        return run
+
+    def value(self):
+        self.other.execute("SELECT n FROM crm_lifecycle_test_retry WHERE id = 1")
+        return self.other.fetchone()[0]
+
+    def test_a_job_whose_snapshot_is_overtaken_runs_again(self):
+        calls = []
+        self.assertEqual(commit_retrying(self.job_cr, self.job(calls, 1)), 2)
+        # committed once, on top of the other connection's update
+        self.assertEqual(self.value(), 11)
+
+    def test_it_gives_up_after_the_tries(self):
+        calls = []
+        with self.assertRaises(psycopg2.extensions.TransactionRollbackError):
+            commit_retrying(self.job_cr, self.job(calls, 10), tries=3)
+        self.assertEqual(len(calls), 3)
+        self.assertEqual(self.value(), 30)
+
+    def test_other_errors_are_not_run_again(self):
+        calls = []
+
+        def failing():
+            calls.append(1)
+            self.job_cr.execute("INSERT INTO crm_lifecycle_test_retry VALUES (1, 5)",
+                                log_exceptions=False)
+        with self.assertRaises(psycopg2.IntegrityError):
+            commit_retrying(self.job_cr, failing)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(self.value(), 0)

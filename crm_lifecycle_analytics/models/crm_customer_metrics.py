@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
 from odoo.addons.crm_lifecycle import compat
-from odoo.addons.crm_lifecycle.guard import check_companies, wait_job_lock
+from odoo.addons.crm_lifecycle.guard import check_companies, commit_retrying, wait_job_lock
 from odoo.addons.crm_lifecycle.models.crm_campaign import REACH_CONDITIONS
 from odoo.addons.crm_lifecycle.models.crm_touchpoint import CSAT_SCORES, NPS_SCORES
 from odoo.addons.crm_lifecycle.sql import compose, idents, planner_settings
@@ -1060,8 +1060,13 @@ class CrmCustomerMetrics(models.Model):
     def _cron_recompute(self):
         # sudo: the nightly cron works for every company; it takes no input
         companies = self.env["res.company"].sudo().search([])
-        # sudo: the cron (no caller) recomputes every company listed above
-        self.sudo().compute_metrics(company_ids=companies.ids)
+        for company in companies:
+            # one transaction per company, run again with a new snapshot when a
+            # refresh of the customers just contacted committed the company's
+            # rows after it began (compute_metrics fails at once then)
+            # sudo: the cron (no caller) recomputes every company listed above
+            commit_retrying(self.env.cr, lambda company=company: self.sudo().compute_metrics(
+                company_ids=company.ids))
         self.env["crm.customer.snapshot"]._cron_snapshot()
         self._cron_win_back()
 

@@ -21,13 +21,13 @@ import threading
 import time
 
 import psycopg2
-from psycopg2 import errorcodes, sql
+from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.crm_lifecycle import compat
-from odoo.addons.crm_lifecycle.guard import try_job_lock
+from odoo.addons.crm_lifecycle.guard import commit_retrying, try_job_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -205,20 +205,15 @@ class CrmCustomerMetrics(models.Model):
         transaction is computing: they wait for the next drain) or after
         `seconds`. Returns (the customers refreshed, whether rows of a
         company wait for its lock)."""
-        start, total, conflicts = time.time(), 0, 0
+        start, total, waiting = time.time(), 0, []
+
+        def batch():
+            del waiting[:]
+            return self._refresh_queued(waiting=waiting)
         while True:
-            waiting = []
-            try:
-                done = self._refresh_queued(waiting=waiting)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            except psycopg2.extensions.TransactionRollbackError as exc:
-                # rows another drain (the cron's) took after this snapshot began:
-                # again, with a new one
-                self.env.cr.rollback()
-                conflicts += 1
-                if exc.pgcode != errorcodes.SERIALIZATION_FAILURE or conflicts > 5:
-                    raise
-                continue
+            # rows another drain (the cron's) took after this snapshot began:
+            # the batch again, with a new one
+            done = commit_retrying(self.env.cr, batch)
             total += done
             if not done or (seconds and time.time() - start > seconds):
                 return total, bool(waiting)
