@@ -11,6 +11,7 @@
     "website": "https://github.com/crm-lifecycle/crm_lifecycle",
     "depends": ["crm_lifecycle", "mail"],
     "external_dependencies": {"python": ["numpy", "scipy"]},
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/ir.model.access.csv",
         "security/crm_customer_metrics_security.xml",

@@ -3,34 +3,92 @@
 """Portfolio Health: each salesperson's customers as of their latest
 metrics, one row per customer owned.
 
-A view on crm_customer_metrics alone: the owner and team of each customer
-are kept on its metrics (the nightly run and every write of a customer's
-salesperson, team or archiving bring them there, see
-crm.customer.metrics._sync_owners), so the report reads one table, at the
-cost of one scan of it, not a join with every partner.
+A view on a narrow copy of crm_customer_metrics (crm_staff_portfolio_base,
+kept by triggers): the owner and team of each customer are kept on its
+metrics (the nightly run and every write of a customer's salesperson, team
+or archiving bring them there, see crm.customer.metrics._sync_owners), so
+the report reads one narrow table, not the metrics' fifty columns nor a
+join with every partner.
 """
+from psycopg2 import sql
+
 from odoo import fields, models, tools
 
 from odoo.addons.crm_lifecycle import compat
 
 from .crm_customer_metrics import LAPSE_BANDS, SEGMENT_SELECTION, VALUE_TIERS
 
+# The report's rows, narrow: a metrics row has some fifty columns, this
+# table's rows the ten the report reads (a scan of it reads about a seventh
+# of the pages). Kept by statement triggers on crm_customer_metrics in the
+# writing transaction, whoever writes (the nightly run, the refreshes
+# between runs, the owners' hook, SQL): the customers with a salesperson.
+COLUMNS = ("id", "computed_on", "salesperson_id", "team_id", "company_id", "partner_id",
+           "rfm_segment", "lapse_band", "value_tier", "clv", "last_contact")
+# sql-write: the report's copy filled once from the metrics rows, when the module creates it
+BASE_TABLE = """
+    CREATE TABLE crm_staff_portfolio_base (
+        id integer PRIMARY KEY,
+        computed_on date,
+        salesperson_id integer NOT NULL,
+        team_id integer,
+        company_id integer,
+        partner_id integer,
+        rfm_segment varchar,
+        lapse_band varchar,
+        value_tier varchar,
+        clv float8,
+        last_contact timestamp
+    );
+    INSERT INTO crm_staff_portfolio_base ({columns})
+    SELECT {columns} FROM crm_customer_metrics WHERE salesperson_id IS NOT NULL;
+"""
+# sql-write: part of BASE_FUNCTION (below)
+_UPSERT = """
+        INSERT INTO crm_staff_portfolio_base ({columns})
+        SELECT {columns} FROM crm_staff_portfolio_new WHERE salesperson_id IS NOT NULL
+        ON CONFLICT (id) DO UPDATE SET {updates};"""
+# sql-write: the report's copy of the metrics rows a statement wrote (whoever wrote them,
+# held by the ORM or by the database's own grants), nothing more
+BASE_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_staff_portfolio_sync() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN{upsert}
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM crm_staff_portfolio_base b
+         USING crm_staff_portfolio_old o WHERE b.id = o.id;
+    ELSE
+        DELETE FROM crm_staff_portfolio_base b
+         USING crm_staff_portfolio_new n WHERE b.id = n.id AND n.salesperson_id IS NULL;{upsert}
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+BASE_TRIGGERS = {
+    "crm_staff_portfolio_ins": "AFTER INSERT ON crm_customer_metrics "
+                               "REFERENCING NEW TABLE AS crm_staff_portfolio_new",
+    "crm_staff_portfolio_upd": "AFTER UPDATE ON crm_customer_metrics "
+                               "REFERENCING NEW TABLE AS crm_staff_portfolio_new",
+    "crm_staff_portfolio_del": "AFTER DELETE ON crm_customer_metrics "
+                               "REFERENCING OLD TABLE AS crm_staff_portfolio_old",
+}
 # "not contacted": for the number of days of the settings before the metrics.
 # Plain float8 and date arithmetic: the report reads a million rows.
 VIEW = """
 CREATE OR REPLACE VIEW {table} AS (
     SELECT cm.id, cm.computed_on AS date, cm.salesperson_id AS user_id, cm.team_id,
            cm.company_id, cm.partner_id, cm.rfm_segment, cm.lapse_band, cm.value_tier,
-           1 AS customers_owned, COALESCE(cm.clv, 0)::float8 AS portfolio_value,
+           1 AS customers_owned, COALESCE(cm.clv, 0) AS portfolio_value,
            CASE WHEN cm.lapse_band IN ('at_risk', 'lapsed') THEN 100.0::float8
                 ELSE 0.0::float8 END AS at_risk_share,
            (cm.last_contact IS NULL OR cm.last_contact < (cm.computed_on - q.days)::timestamp)::int
                AS quiet_customers
-      FROM crm_customer_metrics cm
+      FROM crm_staff_portfolio_base cm
      CROSS JOIN (SELECT COALESCE((SELECT NULLIF(value, '')::int FROM ir_config_parameter
                                    WHERE key = 'crm_lifecycle_analytics.quiet_days'),
                                  90) AS days) q
-     WHERE cm.salesperson_id IS NOT NULL
 )
 """
 
@@ -75,8 +133,25 @@ class CrmStaffPortfolio(models.Model):
              "settings (90 by default) before their latest metrics.")
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(VIEW.replace("{table}", self._table))
+        cr = self.env.cr
+        columns = sql.SQL(", ").join(sql.Identifier(c) for c in COLUMNS)
+        cr.execute("SELECT to_regclass('crm_staff_portfolio_base')")
+        if not cr.fetchone()[0]:
+            cr.execute(sql.SQL(BASE_TABLE).format(columns=columns))
+        upsert = sql.SQL(_UPSERT).format(columns=columns, updates=sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
+            for c in COLUMNS if c != "id"))
+        cr.execute(sql.SQL(BASE_FUNCTION).format(upsert=upsert))
+        cr.execute("SELECT tgname FROM pg_trigger "
+                   "WHERE tgrelid = 'crm_customer_metrics'::regclass")
+        existing = {row[0] for row in cr.fetchall()}
+        for name in sorted(set(BASE_TRIGGERS) - existing):
+            # the name an identifier, the timing clause a constant of this module
+            cr.execute(sql.SQL("CREATE TRIGGER {name} {when} FOR EACH STATEMENT "
+                               "EXECUTE PROCEDURE crm_staff_portfolio_sync()").format(
+                name=sql.Identifier(name), when=sql.SQL(BASE_TRIGGERS[name])))
+        tools.drop_view_if_exists(cr, self._table)
+        cr.execute(VIEW.replace("{table}", self._table))
 
     def action_open_customer(self):
         """The customer's form."""

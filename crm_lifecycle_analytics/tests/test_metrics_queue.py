@@ -11,6 +11,8 @@ from odoo.exceptions import AccessError
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase, noon_before
 
+from ..hooks import uninstall_hook
+
 AS_OF = datetime.date(2026, 6, 30)
 
 
@@ -174,3 +176,21 @@ class TestMetricsQueue(CrmLifecycleCase):
     def test_only_the_system_refreshes(self):
         with self.assertRaises(AccessError):
             compat.as_user(self.Metrics, self.sales_manager)._refresh_queued()
+
+    def test_uninstalling_removes_what_the_orm_does_not_know(self):
+        """The queue's triggers stay on crm_touchpoint (crm_lifecycle's table)
+        unless the module's uninstall hook drops them with the queue, the
+        generations and the portfolio's copy (rolled back with the test)."""
+        cr = self.env.cr
+        uninstall_hook(cr, self.registry)
+        cr.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'crm_touchpoint_metrics%' "
+                   "OR tgname LIKE 'crm_staff_portfolio%'")
+        self.assertEqual(cr.fetchall(), [])
+        cr.execute("SELECT to_regclass('crm_lifecycle_metrics_queue'), "
+                   "to_regclass('crm_lifecycle_metrics_generation'), "
+                   "to_regclass('crm_staff_portfolio_base')")
+        self.assertEqual(cr.fetchone(), (None, None, None))
+        # the touchpoints are written as before
+        cr.execute("UPDATE crm_touchpoint SET date = date + interval '1 day' WHERE id = %s",
+                   (self.Touchpoint.search([], limit=1).id,))
+        self.assertEqual(cr.rowcount, 1)

@@ -10,6 +10,8 @@ from odoo import fields
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase
 
+from ..models.crm_staff_portfolio import COLUMNS
+
 
 class StaffCase(CrmLifecycleCase):
     """A week of contacts of two salespeople in two teams."""
@@ -375,6 +377,47 @@ class TestPortfolio(StaffCase):
         self.compute()
         compat.invalidate_all(self.env)
         self.assertEqual(self.row(self.ada).user_id, self.bert)
+
+    def test_the_reports_copy_follows_every_write_of_the_metrics(self):
+        """The report reads a narrow copy of the metrics rows kept by
+        triggers: after the first run (inserts), the next run (updates),
+        a refresh between runs, the owners' hook and SQL around the ORM
+        (an owner removed, a value changed, a row deleted), it holds the
+        rows of the customers with a salesperson as the metrics say."""
+        cr = self.env.cr
+        columns = ", ".join(COLUMNS)
+
+        def assert_same():
+            compat.flush(self.env)
+            cr.execute("SELECT %s FROM crm_staff_portfolio_base ORDER BY id" % columns)
+            copy = cr.fetchall()
+            cr.execute("SELECT %s FROM crm_customer_metrics WHERE salesperson_id IS NOT NULL "
+                       "ORDER BY id" % columns)
+            self.assertEqual(copy, cr.fetchall())
+            return copy
+        self.compute()
+        self.assertTrue(assert_same())
+        self.compute()
+        assert_same()
+        self.bob.write({"user_id": self.anna.id})
+        assert_same()
+        self.env["crm.touchpoint"].create({
+            "partner_id": self.ada.id, "kind": "purchase", "amount": 75.0,
+            "date": "2026-11-29 10:00:00",
+            "channel_id": self.env.ref("crm_lifecycle.crm_touchpoint_channel_order").id})
+        self.env["crm.customer.metrics"].sudo()._refresh_queued(
+            as_of=datetime.date(2026, 11, 30))
+        assert_same()
+        cr.execute("UPDATE crm_customer_metrics SET salesperson_id = NULL WHERE partner_id = %s",
+                   (self.cid.id,))
+        cr.execute("UPDATE crm_customer_metrics SET clv = 4321.5 WHERE partner_id = %s",
+                   (self.ada.id,))
+        cr.execute("DELETE FROM crm_customer_metrics WHERE partner_id = %s", (self.bob.id,))
+        copy = assert_same()
+        self.assertNotIn(self.cid, self.row(self.cid).partner_id)
+        self.assertEqual(self.row(self.ada).portfolio_value, 4321.5)
+        self.assertFalse(self.row(self.bob))
+        self.assertTrue(copy)
 
     def test_my_portfolio_lists_my_customers_with_value_risk_and_next_activity(self):
         self.env["crm.customer.metrics"].compute_metrics(
