@@ -28,6 +28,8 @@ bench: prints figures measured in the same run, each with its ratio:
   (h) metrics between nightly runs: from an ingest() call's return to the
       customer's refreshed metrics row while 5 clients ingest (p50, p95; see
       bench_refresh.py);
+  (i) a partner create with the suite against the same create on a database
+      with Odoo's apps only, as many customers in each (see bench_hooks.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -41,6 +43,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_campaign  # noqa: E402  pylint: disable=wrong-import-position
+import bench_hooks  # noqa: E402  pylint: disable=wrong-import-position
 import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
 import bench_metrics  # noqa: E402  pylint: disable=wrong-import-position
 import bench_refresh  # noqa: E402  pylint: disable=wrong-import-position
@@ -521,6 +524,10 @@ def cmd_run(args):
         bench_refresh.run(sys.modules[__name__], lifecycle, say)
         if args.only == "refresh":
             return None
+    if args.only in (None, "hooks"):
+        bench_hooks.run(sys.modules[__name__], lifecycle, say)
+        if args.only == "hooks":
+            return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -541,7 +548,7 @@ def main(argv=None):
     parser.add_argument("--fresh", action="store_true",
                         help="data: start again from the addons template")
     parser.add_argument("--only", choices=["touchpoints", "identity", "febrl", "metrics",
-                                           "campaigns", "staff", "refresh"],
+                                           "campaigns", "staff", "refresh", "hooks"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

@@ -8,6 +8,7 @@ from odoo import fields, models
 
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.sql import planner_settings
+from odoo.addons.crm_lifecycle_analytics.models.crm_customer_metrics import BIG_RUN
 
 # the categories of a segment a customer could be offered: its most bought
 # ones (by number of customers, at least two of them)
@@ -43,9 +44,14 @@ class CrmCustomerMetrics(models.Model):
         cr = self.env.cr
         params = {"company": company.id, "top": GAP_TOP, "partners": subset,
                   "until": fields.Date.to_string(as_of + datetime.timedelta(days=1))}
-        # a full run joins a million rows with a million; a few customers
-        # go through the indexes
-        settings = {"enable_nestloop": "off", "jit": "off"} if subset is None else {}
+        # a full run of a big company joins a million rows with a million; a
+        # few customers, or a small company's, go through the indexes
+        settings = {}
+        if subset is None:
+            cr.execute("SELECT count(*) FROM crm_customer_metrics WHERE company_id = %s",
+                       (company.id,))
+            if cr.fetchone()[0] >= BIG_RUN:
+                settings = {"enable_nestloop": "off", "jit": "off"}
         with planner_settings(cr, **settings):
             for table in ("crm_customer_metrics_categ_rel",
                           "crm_customer_metrics_gap_categ_rel"):
