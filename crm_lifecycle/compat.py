@@ -276,6 +276,15 @@ def query_parts(query):
     return from_sql.code, where_sql.code, list(from_sql.params) + list(where_sql.params)
 
 
+def xmlid_id(env, xmlid):
+    """The id of the record of `xmlid` from the registry's cache, without
+    the existence query of env.ref. 11-14: xmlid_to_res_id; 15+:
+    _xmlid_to_res_id."""
+    Data = env["ir.model.data"]
+    lookup = getattr(Data, "_xmlid_to_res_id", None) or Data.xmlid_to_res_id
+    return lookup(xmlid)
+
+
 def subtype(xmlid):
     """The keyword naming a message's subtype in `message_post`: 11
     `subtype`, 13+ `subtype_xmlid`."""

@@ -16,6 +16,10 @@ BASE_DB = "crm_lifecycle_bench_base"
 SAME_APPS_DB = "crm_lifecycle_bench_apps"
 ROUNDS = 7
 CREATES = 50
+# Odoo's own import (base_import's `load`), in its chunks
+LOADED = 600
+LOAD_CHUNK = 200
+LOAD_FIELDS = ["name", "street", "city", "zip", "country_id/id", "email", "phone"]
 CUSTOMERS_SQL = """
     SET synchronous_commit = off;
     INSERT INTO res_partner (name, display_name, ref, email, phone, customer, is_company,
@@ -82,6 +86,26 @@ def creates(odoo, registry, serial):
     return elapsed / CREATES
 
 
+def loads(odoo, registry, serial):
+    """Seconds per row of Odoo's `load` of LOADED partners, in chunks of
+    LOAD_CHUNK, rolled back."""
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        rows = []
+        for i in range(LOADED):
+            v = values(serial + i)
+            rows.append([v["name"], v["street"], v["city"], v["zip"], "base.uk", v["email"],
+                         v["phone"]])
+        t0 = time.perf_counter()
+        for start in range(0, LOADED, LOAD_CHUNK):
+            result = env["res.partner"].load(LOAD_FIELDS, rows[start:start + LOAD_CHUNK])
+            if result.get("messages"):
+                raise RuntimeError("load refused the rows: %s" % result["messages"][:3])
+        elapsed = time.perf_counter() - t0
+        cr.rollback()
+    return elapsed / LOADED
+
+
 def run(bench, lifecycle, say):
     apps = odoo_apps_of_the_suite(bench, lifecycle)
     bare = base_database(bench, lifecycle, say, BASE_DB)
@@ -97,6 +121,8 @@ def run(bench, lifecycle, say):
         for name in order:
             times[name].append(creates(odoo, registries[name], 1000 * round_))
     median = {name: statistics.median(values) for name, values in times.items()}
+    # the import: one round each, the suite's between the two others
+    load = {name: loads(odoo, registries[name], 900000) for name in ("bare", "suite", "same")}
     say("hooks: partner create (name, address, email, phone; %d creates x %d rounds, "
         "medians, %d customers in each database): %.1f ms with the suite; %.1f ms with "
         "the same Odoo apps without it (%s, which the suite's bridges bring): ratio %.2fx "
@@ -105,3 +131,8 @@ def run(bench, lifecycle, say):
             CREATES, ROUNDS, bench.CUSTOMERS, median["suite"] * 1000, median["same"] * 1000,
             ", ".join(apps), median["suite"] / median["same"], median["bare"] * 1000,
             median["suite"] / median["bare"]))
+    say("hooks: Odoo's import (load) of %d partners in chunks of %d: %.1f ms per row with "
+        "the suite, %.1f ms with the same Odoo apps without it: ratio %.2fx; %.1f ms with "
+        "the base apps only: ratio %.2fx" % (
+            LOADED, LOAD_CHUNK, load["suite"] * 1000, load["same"] * 1000,
+            load["suite"] / load["same"], load["bare"] * 1000, load["suite"] / load["bare"]))

@@ -16,7 +16,8 @@ class MailMessage(models.Model):
         # only a comment or a done activity is ever a touchpoint (see
         # _message_select): a note, a tracking or a creation log (every
         # record's first message) costs no capture
-        subtypes = {self.env.ref("mail.mt_comment").id, self.env.ref("mail.mt_activities").id}
+        subtypes = {compat.xmlid_id(self.env, "mail.mt_comment"),
+                    compat.xmlid_id(self.env, "mail.mt_activities")}
         by_model = {}
         for message, values in zip(messages, vals_list):
             model = values.get("model")
