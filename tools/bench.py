@@ -30,6 +30,8 @@ bench: prints figures measured in the same run, each with its ratio:
       bench_refresh.py);
   (i) a partner create with the suite against the same create on a database
       with Odoo's apps only, as many customers in each (see bench_hooks.py);
+  (j) 20 readers opening timelines and partner forms while 5 clients ingest,
+      p50 and p95 per kind of call (see bench_load.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -45,6 +47,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_campaign  # noqa: E402  pylint: disable=wrong-import-position
 import bench_hooks  # noqa: E402  pylint: disable=wrong-import-position
 import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
+import bench_load  # noqa: E402  pylint: disable=wrong-import-position
 import bench_metrics  # noqa: E402  pylint: disable=wrong-import-position
 import bench_refresh  # noqa: E402  pylint: disable=wrong-import-position
 import bench_staff  # noqa: E402  pylint: disable=wrong-import-position
@@ -528,6 +531,10 @@ def cmd_run(args):
         bench_hooks.run(sys.modules[__name__], lifecycle, say)
         if args.only == "hooks":
             return None
+    if args.only in (None, "load"):
+        bench_load.run(sys.modules[__name__], lifecycle, say)
+        if args.only == "load":
+            return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -548,7 +555,8 @@ def main(argv=None):
     parser.add_argument("--fresh", action="store_true",
                         help="data: start again from the addons template")
     parser.add_argument("--only", choices=["touchpoints", "identity", "febrl", "metrics",
-                                           "campaigns", "staff", "refresh", "hooks"],
+                                           "campaigns", "staff", "refresh", "hooks",
+                                           "load"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

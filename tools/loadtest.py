@@ -232,6 +232,9 @@ def percentile(values, fraction):
 class Load(object):
     """The clients of one run and what they were told."""
 
+    # seconds a reader pauses between two customers
+    think = 0.0
+
     def __init__(self, port, db, customers, seconds):
         self.port = port
         self.db = db
@@ -313,6 +316,8 @@ class Load(object):
                 {"fields": READ_FIELDS, "limit": 80, "order": "date desc"}), len)
             self.timed("partner form", lambda: client.execute(
                 "res.partner", "read", [[customer], form_fields]), len)
+            if self.think:
+                time.sleep(self.think)
         client.close()
 
     def recomputer(self):
@@ -323,11 +328,12 @@ class Load(object):
                 "crm.customer.metrics", "compute_metrics", []), len)
         client.close()
 
-    def run(self, writers, readers):
+    def run(self, writers, readers, recompute=True):
         """Run the clients; return the seconds the load lasted."""
         targets = [(self.writer, (i,)) for i in range(writers)]
         targets += [(self.reader, (i,)) for i in range(readers)]
-        targets.append((self.recomputer, ()))
+        if recompute:
+            targets.append((self.recomputer, ()))
         # the clients log in first (each worker loads the registry then): the
         # clock starts when they are all ready
         self.ready = threading.Barrier(len(targets) + 1, action=self.set_deadline)
