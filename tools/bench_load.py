@@ -55,9 +55,10 @@ def run(bench, lifecycle, say):
     for kind in ("ingest", "timeline read", "partner form"):
         stats = load.stats[kind]
         errors = sum(stats.server_errors.values()) + sum(stats.refused.values())
+        # loadtest's latencies are in milliseconds
         figures.append("%s %d calls, p50 %.0f ms, p95 %.0f ms, %d errors" % (
-            kind, stats.calls, loadtest.percentile(stats.latencies, 0.5) * 1000,
-            loadtest.percentile(stats.latencies, 0.95) * 1000, errors))
+            kind, stats.calls, loadtest.percentile(stats.latencies, 0.5),
+            loadtest.percentile(stats.latencies, 0.95), errors))
     say("load: %d readers (timeline page then form of random customers, %.1f s apart) and "
         "%d writers (%d-row batches of contacts) for %.0f s on %d workers, %d customers: %s "
         "(targets: timeline p95 <= 100 ms, form p95 <= 300 ms, 0 errors)" % (
