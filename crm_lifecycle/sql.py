@@ -60,3 +60,18 @@ def planner_settings(cr, **settings):
     yield
     for name, value in saved.items():
         cr.execute("SELECT set_config(%s, %s, true)", (name, value))
+
+
+def ensure_statement_triggers(cr, table, triggers, function):
+    """Create those of `triggers` ({name: timing clause, a constant of the
+    suite}) missing on `table`, each FOR EACH STATEMENT executing
+    `function` (a name of the suite); returns the names created."""
+    cr.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", (table,))
+    existing = {row[0] for row in cr.fetchall()}
+    missing = sorted(set(triggers) - existing)
+    for name in missing:
+        cr.execute(sql.SQL("CREATE TRIGGER {name} {when} FOR EACH STATEMENT "
+                           "EXECUTE PROCEDURE {function}()").format(
+            name=sql.Identifier(name), when=sql.SQL(triggers[name]),
+            function=sql.Identifier(function)))
+    return missing

@@ -19,12 +19,11 @@ answer before the rows written to the first one after them). One statement
 of a million rows costs one set-based update, a one-row ORM write a read of
 the customer's latest rows.
 """
-from psycopg2 import sql
 
 from odoo import api, fields, models
 
 from .. import compat
-from ..sql import planner_settings
+from ..sql import ensure_statement_triggers, planner_settings
 from .crm_touchpoint import NOT_CONTACT_KINDS, NOT_CONTACT_KINDS_SQL
 
 # the fields the triggers write, and the one computed from them
@@ -223,15 +222,8 @@ class CrmTouchpoint(models.Model):
         cr.execute("DROP FUNCTION IF EXISTS crm_lifecycle_answer_customers(int[])")
         cr.execute(ANSWER_RANGES)
         cr.execute(ANSWER_TRIGGER_FUNCTION)
-        cr.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'crm_touchpoint'::regclass")
-        existing = {row[0] for row in cr.fetchall()}
-        missing = sorted(set(ANSWER_TRIGGERS) - existing)
-        for name in missing:
-            # the name an identifier, the timing clause a constant of this module
-            cr.execute(sql.SQL(
-                "CREATE TRIGGER {name} {when} FOR EACH STATEMENT "
-                "EXECUTE PROCEDURE crm_lifecycle_touchpoint_answers()"
-            ).format(name=sql.Identifier(name), when=sql.SQL(ANSWER_TRIGGERS[name])))
+        missing = ensure_statement_triggers(cr, "crm_touchpoint", ANSWER_TRIGGERS,
+                                            "crm_lifecycle_touchpoint_answers")
         if missing:
             # first install, or the triggers are new: answer the history
             with planner_settings(cr, work_mem="256MB"):

@@ -28,6 +28,7 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import commit_retrying, try_job_lock
+from odoo.addons.crm_lifecycle.sql import ensure_statement_triggers
 
 _logger = logging.getLogger(__name__)
 
@@ -190,13 +191,8 @@ class CrmCustomerMetrics(models.Model):
         cr = self.env.cr
         cr.execute(QUEUE_TABLE)
         cr.execute(QUEUE_FUNCTION)
-        cr.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'crm_touchpoint'::regclass")
-        existing = {row[0] for row in cr.fetchall()}
-        for name in sorted(set(QUEUE_TRIGGERS) - existing):
-            # the name an identifier, the timing clause a constant of this module
-            cr.execute(sql.SQL("CREATE TRIGGER {name} {when} FOR EACH STATEMENT "
-                               "EXECUTE PROCEDURE crm_lifecycle_queue_metrics()").format(
-                name=sql.Identifier(name), when=sql.SQL(QUEUE_TRIGGERS[name])))
+        ensure_statement_triggers(cr, "crm_touchpoint", QUEUE_TRIGGERS,
+                                  "crm_lifecycle_queue_metrics")
 
     @api.model
     def _refresh_queue(self, seconds=None):

@@ -15,6 +15,7 @@ from psycopg2 import sql
 from odoo import fields, models, tools
 
 from odoo.addons.crm_lifecycle import compat
+from odoo.addons.crm_lifecycle.sql import ensure_statement_triggers
 
 from .crm_customer_metrics import LAPSE_BANDS, SEGMENT_SELECTION, VALUE_TIERS
 
@@ -145,14 +146,8 @@ class CrmStaffPortfolio(models.Model):
             sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
             for c in COLUMNS if c != "id"))
         cr.execute(sql.SQL(BASE_FUNCTION).format(upsert=upsert))
-        cr.execute("SELECT tgname FROM pg_trigger "
-                   "WHERE tgrelid = 'crm_customer_metrics'::regclass")
-        existing = {row[0] for row in cr.fetchall()}
-        for name in sorted(set(BASE_TRIGGERS) - existing):
-            # the name an identifier, the timing clause a constant of this module
-            cr.execute(sql.SQL("CREATE TRIGGER {name} {when} FOR EACH STATEMENT "
-                               "EXECUTE PROCEDURE crm_staff_portfolio_sync()").format(
-                name=sql.Identifier(name), when=sql.SQL(BASE_TRIGGERS[name])))
+        ensure_statement_triggers(cr, "crm_customer_metrics", BASE_TRIGGERS,
+                                  "crm_staff_portfolio_sync")
         tools.drop_view_if_exists(cr, self._table)
         cr.execute(VIEW.replace("{table}", self._table))
 

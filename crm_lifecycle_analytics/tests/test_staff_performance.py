@@ -5,9 +5,12 @@ week of contacts (response times across a weekend, a customer never
 heard from), and who sees which rows."""
 import datetime
 
+from psycopg2 import sql
+
 from odoo import fields
 
 from odoo.addons.crm_lifecycle import compat
+from odoo.addons.crm_lifecycle.sql import idents
 from odoo.addons.crm_lifecycle.tests.common import CUSTOMER, CrmLifecycleCase
 
 from ..models.crm_staff_portfolio import COLUMNS
@@ -385,14 +388,15 @@ class TestPortfolio(StaffCase):
         (an owner removed, a value changed, a row deleted), it holds the
         rows of the customers with a salesperson as the metrics say."""
         cr = self.env.cr
-        columns = ", ".join(COLUMNS)
+        columns = idents(COLUMNS)
 
         def assert_same():
             compat.flush(self.env)
-            cr.execute("SELECT %s FROM crm_staff_portfolio_base ORDER BY id" % columns)
+            cr.execute(sql.SQL("SELECT {} FROM crm_staff_portfolio_base ORDER BY id").format(
+                columns))
             copy = cr.fetchall()
-            cr.execute("SELECT %s FROM crm_customer_metrics WHERE salesperson_id IS NOT NULL "
-                       "ORDER BY id" % columns)
+            cr.execute(sql.SQL("SELECT {} FROM crm_customer_metrics "
+                               "WHERE salesperson_id IS NOT NULL ORDER BY id").format(columns))
             self.assertEqual(copy, cr.fetchall())
             return copy
         self.compute()
