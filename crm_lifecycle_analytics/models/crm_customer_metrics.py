@@ -289,9 +289,15 @@ class CrmCustomerMetrics(models.Model):
     _log_access = False
 
     # looked up by partner through the unique (partner, company) index
+    # auto_join: the salespeople's record rule reads the customer's owner
+    # (`partner_id.user_id`, `partner_id.team_id.user_id`); without it Odoo
+    # 11 turns each branch into the list of every matching partner's id (a
+    # million ids for "nobody owns it") on every read of a customer's
+    # figures. Joined, the rule is one indexed join. Rules run as the
+    # superuser, so nothing is read past a rule that was checked before.
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True,
-        ondelete="cascade")
+        ondelete="cascade", auto_join=True)
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(

@@ -60,3 +60,24 @@ class TestMetricsAccess(CrmLifecycleCase):
             [("lifecycle_metrics_ids.revenue", ">", 0)])
         self.assertIn(self.mine, champions)
         self.assertNotIn(self.theirs, champions)
+
+    def test_archived_customers_keep_their_owners_rule(self):
+        # the rule reads the customer's owner whether the customer is
+        # archived or not (as Odoo's path search does, active_test=False)
+        (self.mine | self.theirs).write({"active": False})
+        for model in ("crm.customer.metrics", "crm.customer.snapshot"):
+            self.assertEqual(self.visible(self.salesman, model),
+                             {self.mine.id, self.nobodys.id}, model)
+
+    def test_the_rule_is_a_join_whatever_the_number_of_partners(self):
+        # "nobody owns it" used to be the list of every unowned partner's id
+        # in the query (a million at a million customers); joined, the
+        # rule's SQL does not grow with the partners
+        for number in range(40):
+            self.env["res.partner"].create({"name": "Unowned %d" % number})
+        for model in ("crm.customer.metrics", "crm.customer.snapshot"):
+            records = self.env[model].with_user(self.salesman)
+            query = records._where_calc([])
+            records._apply_ir_rules(query, "read")
+            from_clause, where_clause, params = compat.query_parts(query)
+            self.assertLess(len(params), 10, "%s: %s" % (model, where_clause))
