@@ -5,8 +5,10 @@
 never test the version themselves. Each helper says which versions it
 bridges."""
 import contextlib
+import json
 
 import psycopg2
+import psycopg2.sql
 
 from odoo import api, release
 
@@ -68,6 +70,68 @@ def invalidate_all(env):
         env.invalidate_all()
     else:
         env.cache.invalidate()
+
+
+def compute_stored(records, fields):
+    """Compute the stored computed `fields` of `records` (rows just
+    INSERTed by SQL) with their own compute methods, over all the records
+    at once, and write them. 13+: the ORM's own queue of fields to compute,
+    flushed in batch; 11: the ORM would write each record with its own
+    UPDATE, so the values are computed into the cache and written with one
+    UPDATE of all the records."""
+    env = records.env
+    if VERSION >= 13:
+        for field in fields:
+            env.add_to_compute(field, records)
+        if VERSION >= 16:
+            records.flush_recordset([f.name for f in fields])
+        else:
+            records.recompute()
+            records.flush()
+        return
+    # by levels: a field that depends on another computed field (the
+    # commercial entity's country on the commercial entity) after it, as
+    # 11 computes some of them in another environment, which reads the
+    # columns
+    names = {f.name for f in fields}
+    remaining = list(fields)
+    while remaining:
+        waiting = {g.name for g in remaining}
+
+        def ready(field):
+            return not any(dep.split(".")[0] in (names & waiting) - {field.name}
+                           for dep in field.depends)
+        level = [f for f in remaining if ready(f)]
+        level = level or remaining
+        remaining = [f for f in remaining if f not in level]
+        _compute_level(records, level)
+
+
+def _compute_level(records, fields):
+    env = records.env
+    for field in fields:
+        env.add_todo(field, records)
+    rows = {record.id: {"id": record.id} for record in records}
+    for field in fields:
+        for record in records:
+            value = field.convert_to_write(record[field.name], record)
+            rows[record.id][field.name] = field.convert_to_column(value, record)
+        env.remove_todo(field, records)
+    # sql-write: the computed values of the records just created (the
+    # caller checks them as a create is checked)
+    env.cr.execute(psycopg2.sql.SQL(
+        "UPDATE {table} t SET {sets} FROM json_to_recordset(%s) AS r(id int, {types}) "
+        "WHERE t.id = r.id").format(
+        table=psycopg2.sql.Identifier(records._table),
+        sets=psycopg2.sql.SQL(", ").join(
+            psycopg2.sql.SQL("{col} = r.{col}").format(col=psycopg2.sql.Identifier(f.name))
+            for f in fields),
+        types=psycopg2.sql.SQL(", ").join(
+            psycopg2.sql.SQL("{} {}").format(psycopg2.sql.Identifier(f.name),
+                                             psycopg2.sql.SQL(f.column_type[1]))
+            for f in fields)),
+        (json.dumps(list(rows.values())),))
+    env.cache.invalidate([(f, records.ids) for f in fields])
 
 
 def invalidate_fields(records, fnames):

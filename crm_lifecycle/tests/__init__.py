@@ -24,3 +24,4 @@ from . import test_security_locks
 from . import test_phone_search
 from . import test_overview
 from . import test_currency
+from . import test_bulk
