@@ -107,16 +107,22 @@ def compute_stored(records, fields):
         _compute_level(records, level)
 
 
-def _compute_level(records, fields):
+def _compute_level(records, fields, batch=250):
     env = records.env
-    for field in fields:
-        env.add_todo(field, records)
     rows = {record.id: {"id": record.id} for record in records}
-    for field in fields:
-        for record in records:
-            value = field.convert_to_write(record[field.name], record)
-            rows[record.id][field.name] = field.convert_to_column(value, record)
-        env.remove_todo(field, records)
+    # computed a few hundred records at a time: 11's computes mark what
+    # their values invalidate over the whole batch at each assignment
+    # (5,000 records at once: 45 s, by 250: a few seconds)
+    for start in range(0, len(records), batch):
+        # browsed anew: a slice would prefetch the fields of all the records
+        part = records.browse(records.ids[start:start + batch])
+        for field in fields:
+            env.add_todo(field, part)
+        for field in fields:
+            for record in part:
+                value = field.convert_to_write(record[field.name], record)
+                rows[record.id][field.name] = field.convert_to_column(value, record)
+            env.remove_todo(field, part)
     # sql-write: the computed values of the records just created (the
     # caller checks them as a create is checked)
     env.cr.execute(psycopg2.sql.SQL(

@@ -32,6 +32,8 @@ bench: prints figures measured in the same run, each with its ratio:
       with Odoo's apps only, as many customers in each (see bench_hooks.py);
   (j) 20 readers opening timelines and partner forms while 5 clients ingest,
       p50 and p95 per kind of call (see bench_load.py);
+  (k) the import of a 100,000-row customer list (preview and apply) against
+      a bare INSERT of the rows and the per-row ORM way (see bench_import.py);
   and one sequential scan of the touchpoint table, the floor of any
   whole-table work.
 """
@@ -47,6 +49,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_campaign  # noqa: E402  pylint: disable=wrong-import-position
 import bench_hooks  # noqa: E402  pylint: disable=wrong-import-position
 import bench_identity  # noqa: E402  pylint: disable=wrong-import-position
+import bench_import  # noqa: E402  pylint: disable=wrong-import-position
 import bench_load  # noqa: E402  pylint: disable=wrong-import-position
 import bench_metrics  # noqa: E402  pylint: disable=wrong-import-position
 import bench_refresh  # noqa: E402  pylint: disable=wrong-import-position
@@ -535,6 +538,10 @@ def cmd_run(args):
         bench_load.run(sys.modules[__name__], lifecycle, say)
         if args.only == "load":
             return None
+    if args.only in (None, "import"):
+        bench_import.run(sys.modules[__name__], lifecycle, say)
+        if args.only == "import":
+            return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -556,7 +563,7 @@ def main(argv=None):
                         help="data: start again from the addons template")
     parser.add_argument("--only", choices=["touchpoints", "identity", "febrl", "metrics",
                                            "campaigns", "staff", "refresh", "hooks",
-                                           "load"],
+                                           "load", "import"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

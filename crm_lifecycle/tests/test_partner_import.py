@@ -5,7 +5,7 @@ import io
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .. import compat
 from .common import CUSTOMER, CrmLifecycleCase
@@ -255,3 +255,28 @@ class TestDuplicatesInOneFile(ImportCase):
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT in_file_example")
             compat.invalidate_all(self.env)
+
+
+class TestImportKeys(ImportCase):
+
+    def test_the_keys_of_another_company_stay_theirs(self):
+        # the row key S2 of the list belongs to another company's customer
+        other = self.env["res.company"].create({"name": "Other Import Company"})
+        theirs = self.env["res.partner"].create({"name": "Their Bakery",
+                                                 "company_id": other.id})
+        source = self.env["crm.partner.source"].create({
+            "source_system": "sales_be", "external_ref": "S2", "partner_id": theirs.id})
+        manager = self.sales_manager
+        # the ORM refuses the manager a write on it...
+        with self.assertRaises(AccessError):
+            compat.as_user(source, manager).write({"row_hash": "changed"})
+        # ... and so does the set-based apply, which changes nothing
+        wizard = compat.as_user(self.Import, manager).create({
+            "source_system": "sales_be", "filename": "customers.csv",
+            "file": base64.b64encode(HEADER + ROWS[1])})
+        wizard.action_preview()
+        before = self.env["res.partner"].search_count([])
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertEqual(source.partner_id, theirs)
+        self.assertEqual(self.env["res.partner"].search_count([]), before)

@@ -23,7 +23,7 @@ import zipfile
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .. import compat
+from .. import bulk, compat
 from ..identity import city_key, email_key, name_key, to_e164
 from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
 
@@ -47,7 +47,7 @@ MAX_CANDIDATES = 5
 # bounds of a file: checked before and while it is read, so that a small
 # file cannot make the server read, unpack or pad without end
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50000
+MAX_ROWS = 100000
 MAX_COLUMNS = 50
 MAX_CELL = 1000
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
@@ -331,9 +331,37 @@ class CrmPartnerImport(models.TransientModel):
         self._match(to_match)
         for line in lines:
             del line["company_known"]
-        self.write({"line_ids": [(5, 0, 0)] + [(0, 0, line) for line in lines],
-                    "state": "preview", "source_system": source})
+        self._write_lines(lines)
+        self.write({"state": "preview", "source_system": source})
         return self._reopen()
+
+    # sql-write: the preview rows of this wizard, which is the caller's
+    # (checked first)
+    def _write_lines(self, lines):
+        """Replace the preview's rows by `lines` (dicts of their values),
+        set-based: a list has up to MAX_ROWS rows, an ORM create each
+        would take minutes."""
+        self.check_access_rule("write")
+        cr = self.env.cr
+        Line = self.env["crm.partner.import.line"]
+        cr.execute("DELETE FROM crm_partner_import_line WHERE import_id = %s", (self.id,))
+        candidates = []
+        rows = []
+        for line in lines:
+            row = dict(line, import_id=self.id)
+            commands = row.pop("candidate_ids", None) or [(6, 0, [])]
+            candidates.append(commands[0][2])
+            row.setdefault("decision", "new")
+            rows.append(row)
+        names = sorted(set().union(*rows)) if rows else []
+        ids = bulk.insert_rows(Line, [Line._fields[name] for name in names], rows)
+        cr.execute("""
+            INSERT INTO crm_partner_import_line_candidate_rel (line_id, partner_id)
+            SELECT r.line, r.partner FROM json_to_recordset(%s) AS r(line int, partner int)
+        """, (json.dumps([{"line": line_id, "partner": partner_id}
+                          for line_id, partner_ids in zip(ids, candidates)
+                          for partner_id in partner_ids]),))
+        compat.invalidate_all(self.env)
 
     # sql-write: a work table of this transaction only
     def _match(self, lines):
@@ -492,73 +520,104 @@ class CrmPartnerImport(models.TransientModel):
                 "view_mode": "form", "target": "new", "name": _("Import a Customer List")}
 
     # ------------------------------------------------------------ applying
-    def action_apply(self):
-        """Create and update the customers, all or nothing."""
-        self._check_lifecycle_rights()
-        self.ensure_one()
+    def _apply_lines(self):
+        """The rows of the preview as dicts, in row order: one query, not a
+        record per row (a list has up to MAX_ROWS rows)."""
+        self.check_access_rule("write")
+        self.env.cr.execute("""
+            SELECT l.id, l.row_number, l.decision, l.partner_id, l.same_as_row, l.external_ref,
+                   l.row_hash, l.error, l.country_id, l.is_company, {values},
+                   (SELECT count(*) FROM crm_partner_import_line_candidate_rel c
+                     WHERE c.line_id = l.id) AS candidates
+              FROM crm_partner_import_line l
+             WHERE l.import_id = %s
+             ORDER BY l.row_number
+        """.format(values=", ".join("l.%s" % name for name in VALUE_FIELDS)),  # noqa: constants
+            (self.id,))
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _apply_problems(self, lines, skip_errors):
         problems = []
-        leads = {line.row_number: line.decision for line in self.line_ids}
-        for line in self.line_ids.sorted("row_number"):
-            if line.decision == "error" and not self.skip_errors:
+        leads = {line["row_number"]: line["decision"] for line in lines}
+        for line in lines:
+            if line["decision"] == "error" and not skip_errors:
                 problems.append(_("row %(row)d: %(error)s") % {
-                    "row": line.row_number, "error": line.error})
-            elif line.decision == "ambiguous":
+                    "row": line["row_number"], "error": line["error"]})
+            elif line["decision"] == "ambiguous":
                 problems.append(_("row %(row)d: %(count)d customers match %(name)r: choose "
                                   "one, or set the row to New or Skip") % {
-                    "row": line.row_number, "count": len(line.candidate_ids),
-                    "name": line.name})
-            elif line.decision == "match" and not line.partner_id:
-                problems.append(_("row %d: choose the customer it matches") % line.row_number)
-            elif line.decision == "same" and leads.get(line.same_as_row) not in (
+                    "row": line["row_number"], "count": line["candidates"],
+                    "name": line["name"]})
+            elif line["decision"] == "match" and not line["partner_id"]:
+                problems.append(_("row %d: choose the customer it matches")
+                                % line["row_number"])
+            elif line["decision"] == "same" and leads.get(line["same_as_row"]) not in (
                     "new", "match", "ambiguous", "update", "unchanged"):
                 problems.append(_("row %(row)d is the same customer as row %(lead)d, which is "
                                   "not imported: set it to New or Skip") % {
-                    "row": line.row_number, "lead": line.same_as_row})
+                    "row": line["row_number"], "lead": line["same_as_row"]})
+        return problems
+
+    @api.model
+    def _line_values(self, line):
+        """The customer's values of a row (as CrmPartnerImportLine's
+        `_partner_values`)."""
+        values = {k: line[k] or False for k in VALUE_FIELDS}
+        values["country_id"] = line["country_id"] or False
+        values["is_company"] = bool(line["is_company"])
+        return values
+
+    def action_apply(self):
+        """Create and update the customers, all or nothing. The new
+        customers are created set-based (`bulk.create_partners`); the
+        matched and updated ones are written by the ORM (only their empty
+        fields, or this list's own changed row)."""
+        self._check_lifecycle_rights()
+        self.ensure_one()
+        lines = self._apply_lines()
+        problems = self._apply_problems(lines, self.skip_errors)
         if problems:
             raise UserError(_("Nothing was imported:\n%s") % "\n".join(problems[:30]))
         counts = {"new": 0, "match": 0, "update": 0, "unchanged": 0, "skip": 0, "error": 0,
                   "same": 0}
+        for line in lines:
+            counts[line["decision"]] += 1
         Partner = self.env["res.partner"]
-        Source = self.env["crm.partner.source"]
-        now = fields.Datetime.now()
         customers = {}
         with self.env.cr.savepoint():
+            new = [line for line in lines if line["decision"] == "new"]
+            created = bulk.create_partners(self.env, [
+                dict(self._line_values(line), **compat.customer_vals()) for line in new])
+            for line, partner_id in zip(new, created.ids):
+                customers[line["row_number"]] = partner_id
             # the rows that are another row of the file come after it: they
             # are imported into its customer
-            for line in self.line_ids.sorted(lambda ln: (ln.decision == "same", ln.row_number)):
-                counts[line.decision] += 1
-                if line.decision in ("skip", "error"):
+            for line in sorted(lines, key=lambda ln: ln["decision"] == "same"):
+                decision = line["decision"]
+                if decision in ("skip", "error", "new"):
                     continue
-                if line.decision == "unchanged":
-                    customers[line.row_number] = line.partner_id
+                if decision == "unchanged":
+                    customers[line["row_number"]] = line["partner_id"]
                     continue
-                values = line._partner_values()
-                if line.decision == "same":
+                values = self._line_values(line)
+                if decision == "same":
                     # the same customer written again in the file: fill what
                     # the first row left empty
-                    partner = customers[line.same_as_row]
+                    partner = Partner.browse(customers[line["same_as_row"]])
                     partner.write({k: v for k, v in values.items()
                                    if v and not partner[k] and k != "is_company"})
-                elif line.decision == "new":
-                    partner = Partner.create(dict(values, **compat.customer_vals()))
-                elif line.decision == "match":
+                elif decision == "match":
                     # another department's record: fill what the customer lacks
-                    partner = line.partner_id
+                    partner = Partner.browse(line["partner_id"])
                     partner.write({k: v for k, v in values.items()
                                    if v and not partner[k] and k != "is_company"})
                 else:  # update: this list's own row changed
-                    partner = line.partner_id
+                    partner = Partner.browse(line["partner_id"])
                     partner.write({k: v for k, v in values.items() if k != "is_company"})
-                customers[line.row_number] = partner
-                source = Source.search([("source_system", "=", self.source_system),
-                                        ("external_ref", "=", line.external_ref)])
-                source_vals = {"partner_id": partner.id, "row_hash": line.row_hash,
-                               "last_import_date": now}
-                if source:
-                    source.write(source_vals)
-                else:
-                    Source.create(dict(source_vals, source_system=self.source_system,
-                                       external_ref=line.external_ref))
+                customers[line["row_number"]] = partner.id
+            self._write_sources([(line, customers[line["row_number"]]) for line in lines
+                                 if line["row_number"] in customers])
         self.summary = _("%(new)d customers created, %(match)d matched to existing customers, "
                          "%(update)d updated, %(unchanged)d unchanged, %(skip)d skipped, "
                          "%(error)d rows with errors left out.") % counts
@@ -567,6 +626,49 @@ class CrmPartnerImport(models.TransientModel):
                                     "the file and went into its customer.") % counts
         self.state = "done"
         return self._reopen()
+
+    # sql-write: the source keys of the rows just imported, held to the
+    # rights and record rules of crm.partner.source as the ORM's create and
+    # write would be
+    def _write_sources(self, pairs):
+        """Store the source and row key of each imported row, set-based:
+        [(line, customer id)]."""
+        Source = self.env["crm.partner.source"]
+        Source.check_access_rights("create")
+        Source.check_access_rights("write")
+        if not pairs:
+            return
+        cr = self.env.cr
+        rows = json.dumps([{"ref": line["external_ref"], "partner": partner_id,
+                            "hash": line["row_hash"]} for line, partner_id in pairs])
+        cr.execute("""
+            SELECT s.id FROM crm_partner_source s, json_to_recordset(%s) AS r(ref varchar)
+             WHERE s.source_system = %s AND s.external_ref = r.ref
+        """, (rows, self.source_system))
+        existing = [row[0] for row in cr.fetchall()]
+        # the rows it would write: the caller may write them
+        Source.browse(existing).check_access_rule("write")
+        cr.execute("""
+            INSERT INTO crm_partner_source AS s (source_system, external_ref, partner_id,
+                   row_hash, company_id, last_import_date, create_uid, write_uid,
+                   create_date, write_date)
+            SELECT %(source)s, r.ref, r.partner, r.hash, p.company_id,
+                   now() AT TIME ZONE 'UTC', %(uid)s, %(uid)s,
+                   now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM json_to_recordset(%(rows)s) AS r(ref varchar, partner int, hash varchar)
+              JOIN res_partner p ON p.id = r.partner
+            ON CONFLICT (source_system, external_ref) DO UPDATE
+               SET partner_id = excluded.partner_id, row_hash = excluded.row_hash,
+                   company_id = excluded.company_id,
+                   last_import_date = excluded.last_import_date,
+                   write_uid = excluded.write_uid, write_date = excluded.write_date
+            RETURNING id
+        """, {"source": self.source_system, "uid": self.env.uid, "rows": rows})
+        written = Source.browse([row[0] for row in cr.fetchall()])
+        compat.invalidate_fields(written, ["partner_id", "row_hash", "company_id",
+                                           "last_import_date"])
+        (written - Source.browse(existing)).check_access_rule("create")
+        Source.browse(existing).check_access_rule("write")
 
 
 class CrmPartnerImportLine(models.TransientModel):
