@@ -191,6 +191,8 @@ BLOCKS_SQL = """
         HAVING count(*) BETWEEN 2 AND CASE WHEN bool_or(loose) THEN %(loose_block)s
                                            ELSE %(max_block)s END
            AND (%(scope)s::int[] IS NULL OR bool_or(id = ANY(%(scope)s::int[])))
+           -- an import's rows (negative ids): the blocks holding one
+           AND (NOT %(imported)s OR min(id) < 0)
     )
     -- most blocks are two partners: their pair without unnesting (a
     -- partner whose two words sound alike gives one key twice: no pair)
@@ -201,8 +203,9 @@ BLOCKS_SQL = """
         SELECT a, b FROM blocks, unnest(ids) a, unnest(ids) b
          WHERE cardinality(ids) > 2 AND a < b
     ) q
-     WHERE %(scope)s::int[] IS NULL OR a_id = ANY(%(scope)s::int[])
-           OR b_id = ANY(%(scope)s::int[])
+     WHERE (%(scope)s::int[] IS NULL OR a_id = ANY(%(scope)s::int[])
+            OR b_id = ANY(%(scope)s::int[]))
+       AND (NOT %(imported)s OR a_id < 0)
      GROUP BY a_id, b_id;
 """
 
@@ -838,10 +841,11 @@ class CrmPartnerDuplicate(models.Model):
             "phones": exceptions["phones"]})
 
     @api.model
-    def _find_pairs(self, partner_ids, min_score, rules=None):
+    def _find_pairs(self, partner_ids, min_score, rules=None, imported=False):
         """Fill temp table lifecycle_dup_pairs with the candidate pairs of
         lifecycle_dup_p (of `partner_ids` only unless None) that may score
-        min_score or more."""
+        min_score or more. imported: only the pairs of the rows of an
+        import (negative ids in lifecycle_dup_p) with any row."""
         cr = self.env.cr
         rules = rules or self.env["crm.duplicate.rule"]._rules()
         # the name keys of records with an email and a phone are pruned
@@ -858,6 +862,7 @@ class CrmPartnerDuplicate(models.Model):
             cr.execute("ANALYZE lifecycle_dup_weak")
             cr.execute(sql.SQL(BLOCKS_SQL).format(partners=sql.SQL("TRUE")), {
                 "max_block": MAX_BLOCK, "loose_block": LOOSE_BLOCK, "scope": partner_ids,
+                "imported": imported,
                 "prune": prune})
 
     @api.model

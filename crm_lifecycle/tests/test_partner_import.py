@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from .. import compat
 from .common import CUSTOMER, CrmLifecycleCase
 from .test_partner_duplicate import CITIES, GIVEN, STREETS, SURNAMES, typo
+from .test_security_wizards import limit
 
 HEADER = b"ref,name,email,phone,street,city,zip,country\n"
 ROWS = [
@@ -186,6 +187,15 @@ class TestDuplicatesInOneFile(ImportCase):
         self.check_preview(wizard)
         self.check_apply(wizard)
 
+    def test_in_file_duplicates_of_a_long_list(self):
+        # a long list is matched by blocking with the customer base: the
+        # same groups, the same match
+        content = "\n".join(",".join(row) for row in [IN_FILE_HEADER] + IN_FILE_ROWS)
+        with limit("LOOKUP_ROWS", 0):
+            wizard = self.preview(content.encode("utf-8"))
+        self.check_preview(wizard)
+        self.check_apply(wizard)
+
     def test_in_file_duplicates_xlsx(self):
         import openpyxl
         book = openpyxl.Workbook()
@@ -258,6 +268,19 @@ class TestDuplicatesInOneFile(ImportCase):
 
 
 class TestImportKeys(ImportCase):
+
+    def test_long_and_short_lists_decide_alike(self):
+        content = HEADER + b"".join(ROWS)
+        looked_up = self.preview(content)
+        with limit("LOOKUP_ROWS", 0):
+            blocked = self.preview(content)
+
+        def decisions(wizard):
+            return [(ln.row_number, ln.decision, ln.partner_id.id, sorted(ln.candidate_ids.ids))
+                    for ln in wizard.line_ids.sorted("row_number")]
+        self.assertEqual(decisions(blocked), decisions(looked_up))
+        self.assertEqual(self.row(blocked, 2).partner_id, self.customer)
+        self.assertEqual(self.row(blocked, 4).decision, "ambiguous")
 
     def test_the_keys_of_another_company_stay_theirs(self):
         # the row key S2 of the list belongs to another company's customer

@@ -44,6 +44,10 @@ COLUMNS = {
 VALUE_FIELDS = ("name", "email", "phone", "mobile", "vat", "street", "city", "zip")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 MAX_CANDIDATES = 5
+# a list longer than this is matched by blocking with the whole customer
+# base (seconds at a million customers, whatever the list's length) rather
+# than by one indexed lookup per row
+LOOKUP_ROWS = 2000
 # bounds of a file: checked before and while it is read, so that a small
 # file cannot make the server read, unpack or pad without end
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -402,6 +406,35 @@ class CrmPartnerImport(models.TransientModel):
         # the emails and phones that prove nothing make no candidates
         rules = self.env["crm.duplicate.rule"]._rules()
         Duplicate._apply_exceptions("lifecycle_imp", rules)
+        if len(lines) > LOOKUP_ROWS:
+            found, same = self._match_blocked(rules, threshold)
+        else:
+            found, same = self._match_looked_up(rules, threshold)
+        Duplicate._drop_work_tables(extra=("lifecycle_imp",))
+        reason_names = Duplicate.new({})
+        for i, line in enumerate(lines, 1):
+            candidates = found.get(i, [])[:MAX_CANDIDATES]
+            if not candidates:
+                line["decision"] = "new"
+                continue
+            best_id, best_score, codes = candidates[0]
+            reason_names.reason_codes = codes
+            line.update(partner_id=best_id, score=float(best_score),
+                        reasons=reason_names.reasons,
+                        candidate_ids=[(6, 0, [c[0] for c in candidates])])
+            # two customers above the threshold and close: the user chooses
+            line["decision"] = ("ambiguous" if len(candidates) > 1
+                                and candidates[1][1] >= best_score - 0.05 else "match")
+        self._group_in_file(lines, same, reason_names)
+
+    # sql-write: the finder's work tables of this transaction only
+    def _match_looked_up(self, rules, threshold):
+        """The candidates of a short list (temp table lifecycle_imp): one
+        indexed lookup of res_partner per row and value (email, tax ID,
+        phones, trigram of the name), scored by the finder's scoring.
+        ({row index: [(partner, score, reasons)]}, in-file pairs)."""
+        cr = self.env.cr
+        Duplicate = self.env["crm.partner.duplicate"]
         cr.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
         # candidates: each lookup uses an index of res_partner
         cr.execute("""
@@ -439,23 +472,42 @@ class CrmPartnerImport(models.TransientModel):
         for a_id, b_id, score, codes in cr.fetchall():
             found.setdefault(-a_id, []).append((b_id, score, codes))
         Duplicate._drop_work_tables()
-        same = self._match_in_file(rules, threshold)
-        Duplicate._drop_work_tables(extra=("lifecycle_imp",))
-        reason_names = Duplicate.new({})
-        for i, line in enumerate(lines, 1):
-            candidates = found.get(i, [])[:MAX_CANDIDATES]
-            if not candidates:
-                line["decision"] = "new"
-                continue
-            best_id, best_score, codes = candidates[0]
-            reason_names.reason_codes = codes
-            line.update(partner_id=best_id, score=float(best_score),
-                        reasons=reason_names.reasons,
-                        candidate_ids=[(6, 0, [c[0] for c in candidates])])
-            # two customers above the threshold and close: the user chooses
-            line["decision"] = ("ambiguous" if len(candidates) > 1
-                                and candidates[1][1] >= best_score - 0.05 else "match")
-        self._group_in_file(lines, same, reason_names)
+        return found, self._match_in_file(rules, threshold)
+
+    # sql-write: the finder's work tables of this transaction only
+    def _match_blocked(self, rules, threshold):
+        """The candidates of a long list (temp table lifecycle_imp): its rows
+        and the company's customers blocked together by the finder's own
+        keys (one sort of the keys, not a lookup per row: at a million
+        customers a trigram lookup costs tens of milliseconds, hours for
+        100,000 rows), only the blocks holding a row of the list; then the
+        finder's scoring. Pairs of two rows of the list are the in-file
+        pairs. Same result shape as `_match_looked_up`."""
+        cr = self.env.cr
+        Duplicate = self.env["crm.partner.duplicate"]
+        cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
+                   + PARTNER_VALUES_SQL + CANDIDATES_WHERE  # noqa: constants of the finder
+                   + " AND (p.company_id IS NULL OR p.company_id = %s)",
+                   (self.env.user.company_id.id,))
+        Duplicate._apply_exceptions("lifecycle_dup_p", rules)
+        cr.execute("INSERT INTO lifecycle_dup_p SELECT * FROM lifecycle_imp")
+        cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
+        Duplicate._find_pairs(None, threshold, rules, imported=True)
+        Duplicate._score_pairs(min_score=threshold, rules=rules)
+        cr.execute("""
+            SELECT a_id, b_id, score, reason_codes FROM lifecycle_dup_scored
+             WHERE score >= %s ORDER BY a_id, score DESC, b_id
+        """, (threshold,))
+        found, same = {}, []
+        for a_id, b_id, score, codes in cr.fetchall():
+            if b_id > 0:
+                found.setdefault(-a_id, []).append((b_id, score, codes))
+            else:
+                same.append((-a_id, -b_id, score, codes))
+        # as _match_in_file orders them
+        same.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
+        Duplicate._drop_work_tables()
+        return found, same
 
     # sql-write: the finder's work tables of this transaction only
     def _match_in_file(self, rules, threshold):
