@@ -72,6 +72,33 @@ def invalidate_all(env):
         env.cache.invalidate()
 
 
+def recompute_written(records, fnames):
+    """After `fnames` of `records` were written by SQL: recompute what the
+    ORM recomputes after a write of them (the stored fields computed from
+    them, on these records and on others). 13+: the ORM's own `modified`,
+    then a flush; 11: `modified` marks them, the records' own fields are
+    computed in batches (`compute_stored`: one UPDATE), the other models'
+    by the ORM's `recompute`."""
+    env = records.env
+    records.modified(fnames)
+    if VERSION >= 13:
+        flush(env)
+        return
+    own = {}
+    for field, recs_list in list(env.all.todo.items()):
+        if field.model_name != records._name:
+            continue
+        for recs in list(recs_list):
+            own[field] = own.get(field, records.browse()) | recs
+            env.remove_todo(field, recs)
+    if own:
+        targets = records.browse()
+        for recs in own.values():
+            targets |= recs
+        compute_stored(targets.exists(), list(own))
+    records.recompute()
+
+
 def compute_stored(records, fields):
     """Compute the stored computed `fields` of `records` (rows just
     INSERTed by SQL) with their own compute methods, over all the records

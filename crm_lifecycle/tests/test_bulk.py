@@ -110,3 +110,73 @@ class TestBulkCreate(CrmLifecycleCase):
                 self.rows()[1], parent_id=self.customer.id)])
         with self.assertRaises(ValueError):
             bulk.create_partners(self.env, [{"name": "x"}, {"name": "y", "child_ids": []}])
+
+
+class TestBulkWrite(CrmLifecycleCase):
+
+    def partners(self):
+        be = self.env.ref("base.be").id
+        Partner = self.env["res.partner"]
+        plain = Partner.create({"name": "Plain Customer", **CUSTOMER})
+        company = Partner.create({"name": "Company With Contact", "is_company": True,
+                                  **CUSTOMER})
+        Partner.create({"name": "The Contact", "parent_id": company.id, "type": "contact"})
+        phone = Partner.create({"name": "Has A Phone", "phone": "0475 11 22 33",
+                                "country_id": be, **CUSTOMER})
+        return plain | company | phone
+
+    def writes(self, partners):
+        ro = self.env.ref("base.ro").id
+        plain, company, phone = partners
+        return {plain.id: {"city": "Cluj-Napoca", "zip": "400001", "country_id": ro,
+                           "mobile": "0744 123 456", "email": "plain@example.ro"},
+                company.id: {"street": "Strada Lunga 7", "city": "Brasov", "zip": "500001"},
+                phone.id: {"country_id": ro, "vat": "RO1234567"}}
+
+    def picture(self, partners):
+        cr = self.env.cr
+        compat.flush(self.env)
+        result = []
+        for partner in partners | partners.mapped("child_ids"):
+            cr.execute("SELECT * FROM res_partner WHERE id = %s", (partner.id,))
+            row = cr.dictfetchall()[0]
+            for own in OWN | {"parent_id", "write_uid"}:
+                row.pop(own, None)
+            result.append(row)
+        return result
+
+    def test_the_same_columns_as_the_orms_write(self):
+        manager = self.sales_manager
+        orm = compat.as_user(self.partners(), manager)
+        for partner in orm:
+            partner.write(self.writes(orm)[partner.id])
+        written = self.partners()
+        bulk.write_partners(compat.as_user(written, manager).env, self.writes(written))
+        mine, theirs = self.picture(written), self.picture(orm)
+        self.assertEqual(len(mine), len(theirs))
+        for a, b in zip(mine, theirs):
+            for key in set(a) | set(b):
+                self.assertEqual(a.get(key), b.get(key), key)
+        # the computed fields followed: the phone read in its new country
+        self.assertEqual(written[2].phone_e164, "+40475112233")
+        self.assertEqual(written[0].identity_city_key, orm[0].identity_city_key)
+        self.assertTrue(written[0].identity_city_key)
+        # the contact of the company got its address (the ORM's sync)
+        self.assertEqual(written[1].child_ids.city, "Brasov")
+
+    def test_same_refusals_as_the_orm(self):
+        self.env["ir.rule"].create({
+            "name": "No writing the locked customers", "perm_read": False,
+            "perm_write": True, "perm_unlink": False, "perm_create": False,
+            "model_id": self.env.ref("base.model_res_partner").id,
+            "groups": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
+            "domain_force": "[('name', 'not like', 'Plain')]"})
+        partners = self.partners()
+        writes = self.writes(partners)
+        as_salesman = compat.as_user(partners, self.salesman)
+        with self.assertRaises(AccessError):
+            as_salesman[0].write(writes[partners[0].id])
+        with self.assertRaises(AccessError):
+            bulk.write_partners(as_salesman.env, writes)
+        with self.assertRaises(ValueError):
+            bulk.write_partners(self.env, {partners[0].id: {"parent_id": partners[1].id}})

@@ -643,30 +643,39 @@ class CrmPartnerImport(models.TransientModel):
                 dict(self._line_values(line), **compat.customer_vals()) for line in new])
             for line, partner_id in zip(new, created.ids):
                 customers[line["row_number"]] = partner_id
-            # the rows that are another row of the file come after it: they
-            # are imported into its customer
-            for line in sorted(lines, key=lambda ln: ln["decision"] == "same"):
-                decision = line["decision"]
-                if decision in ("skip", "error", "new"):
-                    continue
-                if decision == "unchanged":
+            # the existing customers, in row order: another department's
+            # record gets what it lacks, this list's own changed row its
+            # values; one set-based write of them all
+            writes = {}
+            known = [line for line in lines if line["decision"] in ("match", "update")]
+            existing = Partner.browse(list({line["partner_id"] for line in known}))
+            empty = {partner.id: {k for k in VALUE_FIELDS + ("country_id",) if not partner[k]}
+                     for partner in existing}
+            for line in known:
+                partner_id = line["partner_id"]
+                values = self._line_values(line)
+                del values["is_company"]
+                target = writes.setdefault(partner_id, {})
+                if line["decision"] == "update":
+                    target.update(values)
+                else:
+                    for key, value in values.items():
+                        if value and key in empty[partner_id] and key not in target:
+                            target[key] = value
+                customers[line["row_number"]] = partner_id
+            bulk.write_partners(self.env, {k: v for k, v in writes.items() if v})
+            for line in lines:
+                if line["decision"] == "unchanged":
                     customers[line["row_number"]] = line["partner_id"]
+            # the rows that are another row of the file come after it: they
+            # are imported into its customer (filling what it left empty)
+            for line in lines:
+                if line["decision"] != "same":
                     continue
                 values = self._line_values(line)
-                if decision == "same":
-                    # the same customer written again in the file: fill what
-                    # the first row left empty
-                    partner = Partner.browse(customers[line["same_as_row"]])
-                    partner.write({k: v for k, v in values.items()
-                                   if v and not partner[k] and k != "is_company"})
-                elif decision == "match":
-                    # another department's record: fill what the customer lacks
-                    partner = Partner.browse(line["partner_id"])
-                    partner.write({k: v for k, v in values.items()
-                                   if v and not partner[k] and k != "is_company"})
-                else:  # update: this list's own row changed
-                    partner = Partner.browse(line["partner_id"])
-                    partner.write({k: v for k, v in values.items() if k != "is_company"})
+                partner = Partner.browse(customers[line["same_as_row"]])
+                partner.write({k: v for k, v in values.items()
+                               if v and not partner[k] and k != "is_company"})
                 customers[line["row_number"]] = partner.id
             self._write_sources([(line, customers[line["row_number"]]) for line in lines
                                  if line["row_number"] in customers])
