@@ -209,9 +209,52 @@ def write_partners(env, writes):
         return
     compat.invalidate_all(env)
     records = Partner.browse(rest)
-    compat.recompute_written(records, sorted(names))
+    known = _write_known(Partner, rest)
+    compat.recompute_written(records, sorted(names), done=known)
     records._validate_fields(sorted(names))
     compat.invalidate_all(env)
+
+
+# the stored computed fields of a customer without parent company, contacts
+# or users that follow from its own columns whatever else it has (unlike
+# KNOWN's "no activity"): written by write_partners for the partners it
+# wrote, instead of their computes
+WRITE_KNOWN = ("identity_name_key", "identity_city_key", "phone_e164", "mobile_e164",
+               "commercial_partner_country_id")
+
+
+# sql-write: the computed values of partners write_partners just wrote
+# (checked there)
+def _write_known(Partner, ids):
+    """Write the WRITE_KNOWN fields of the partners `ids` from their
+    columns; return those fields."""
+    fields = [Partner._fields[name] for name in WRITE_KNOWN if name in Partner._fields
+              and Partner._fields[name].store and Partner._fields[name].compute]
+    if not fields:
+        return []
+    cr = Partner.env.cr
+    regions = dict(Partner.env["res.country"].search([]).mapped(lambda c: (c.id, c.code)))
+    default_region = Partner.env.user.company_id.country_id.code
+    cr.execute("SELECT id, name, city, phone, mobile, country_id FROM res_partner "
+               "WHERE id = ANY(%s)", (list(ids),))
+    payload = []
+    for partner_id, name, city, phone, mobile, country_id in cr.fetchall():
+        row = {"id": partner_id, "name": name, "city": city, "phone": phone, "mobile": mobile,
+               "country_id": country_id,
+               "_region": regions.get(country_id) or default_region}
+        payload.append(dict({"id": partner_id}, **{
+            f.name: KNOWN[f.name](row) for f in fields}))
+    query = sql.SQL("""
+        UPDATE res_partner t SET {sets}
+          FROM json_to_recordset(%s) AS r(id int, {types})
+         WHERE t.id = r.id
+    """).format(
+        sets=sql.SQL(", ").join(sql.SQL("{col} = r.{col}").format(col=sql.Identifier(f.name))
+                                for f in fields),
+        types=sql.SQL(", ").join(sql.SQL("{} {}").format(
+            sql.Identifier(f.name), sql.SQL(f.column_type[1])) for f in fields))
+    cr.execute(query, (json.dumps(payload),))
+    return fields
 
 
 # sql-write: the caller holds the rows to the model's rules (the customers

@@ -72,18 +72,24 @@ def invalidate_all(env):
         env.cache.invalidate()
 
 
-def recompute_written(records, fnames):
+def recompute_written(records, fnames, done=()):
     """After `fnames` of `records` were written by SQL: recompute what the
     ORM recomputes after a write of them (the stored fields computed from
-    them, on these records and on others). 13+: the ORM's own `modified`,
-    then a flush; 11: `modified` marks them, the records' own fields are
+    them, on these records and on others), except the fields `done` of
+    `records` (the caller wrote them). 13+: the ORM's own `modified`, then
+    a flush; 11: `modified` marks them, the records' own fields are
     computed in batches (`compute_stored`: one UPDATE), the other models'
     by the ORM's `recompute`."""
     env = records.env
     records.modified(fnames)
     if VERSION >= 13:
+        for field in done:
+            if hasattr(env, "remove_to_compute"):
+                env.remove_to_compute(field, records)
         flush(env)
         return
+    for field in done:
+        env.remove_todo(field, records)
     own = {}
     for field, recs_list in list(env.all.todo.items()):
         if field.model_name != records._name:
