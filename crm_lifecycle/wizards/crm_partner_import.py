@@ -14,6 +14,7 @@ nothing.
 import base64
 import binascii
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -56,6 +57,13 @@ MAX_COLUMNS = 50
 MAX_CELL = 1000
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 MAX_SHEET_ROWS = 1048576  # a spreadsheet's own limit
+
+
+@functools.lru_cache(maxsize=65536)
+def e164(number, region):
+    """to_e164, each number of a list read once (the preview checks a row's
+    phones, then matches them)."""
+    return to_e164(number, region)
 
 
 class CrmPartnerImport(models.TransientModel):
@@ -271,16 +279,28 @@ class CrmPartnerImport(models.TransientModel):
                 problems.append(_("column country: unknown country %r (give its ISO code, "
                                   "e.g. BE, or its English name)") % values["country"])
         for col in ("phone", "mobile"):
-            if values.get(col) and not to_e164(values[col], self._region(country_id)):
+            if values.get(col) and not e164(values[col], self._region(country_id)):
                 problems.append(_("column %(col)s: %(value)r is not a phone number") % {
                     "col": col, "value": values[col]})
         return "; ".join(problems) or None, country_id
 
     @api.model
     def _region(self, country_id):
-        if country_id:
-            return self.env["res.country"].browse(country_id).code
-        return self.env.user.company_id.country_id.code
+        """The region a row's phone numbers are read in: its country's, else
+        the company's (the codes read once per call of the wizard: a list
+        has up to MAX_ROWS rows)."""
+        regions = self.env.context.get("lifecycle_regions")
+        if regions is None:
+            if country_id:
+                return self.env["res.country"].browse(country_id).code
+            return self.env.user.company_id.country_id.code
+        return regions.get(country_id) or regions.get(None)
+
+    @api.model
+    def _with_regions(self):
+        regions = dict(self.env["res.country"].search([]).mapped(lambda c: (c.id, c.code)))
+        regions[None] = self.env.user.company_id.country_id.code
+        return self.with_context(lifecycle_regions=regions)
 
     @api.model
     def _row_hash(self, values):
@@ -297,6 +317,8 @@ class CrmPartnerImport(models.TransientModel):
         if not source:
             raise UserError(_("Give the source of the list."))
         rows = self._read_rows(self._decode_file(self.file), self.filename)
+        # the countries' codes read once for the rows' phone numbers
+        wizard = self._with_regions()
         countries = {}
         for country in self.env["res.country"].search([]):
             countries[country.code.lower()] = country.id
@@ -307,7 +329,7 @@ class CrmPartnerImport(models.TransientModel):
             ("external_ref", "in", [r[1].get("external_ref") for r in rows])])}
         lines, seen_refs, to_match = [], {}, []
         for number, values, encoding_error in rows:
-            error, country_id = self._check_row(values, countries, seen_refs)
+            error, country_id = wizard._check_row(values, countries, seen_refs)
             if encoding_error:
                 error = "; ".join(e for e in (encoding_error, error) if e)
             if values.get("external_ref"):
@@ -332,7 +354,7 @@ class CrmPartnerImport(models.TransientModel):
             else:
                 to_match.append(line)
             lines.append(line)
-        self._match(to_match)
+        wizard._match(to_match)
         for line in lines:
             del line["company_known"]
         self._write_lines(lines)
@@ -381,8 +403,8 @@ class CrmPartnerImport(models.TransientModel):
         rows = []
         for i, line in enumerate(lines, 1):
             region = self._region(line["country_id"])
-            phones = [p for p in (to_e164(line["phone"], region),
-                                  to_e164(line["mobile"], region)) if p]
+            phones = [p for p in (e164(line["phone"], region),
+                                  e164(line["mobile"], region)) if p]
             rows.append((-i, name_key(line["name"]), city_key(line["city"]),
                          # as the finder compares them (PARTNER_VALUES_SQL)
                          email_key(line["email"]), (line["vat"] or "").replace(" ", "").upper(),
@@ -412,15 +434,19 @@ class CrmPartnerImport(models.TransientModel):
             found, same = self._match_looked_up(rules, threshold)
         Duplicate._drop_work_tables(extra=("lifecycle_imp",))
         reason_names = Duplicate.new({})
+        # the reasons' sentence per set of reasons, translated once
+        sentences = {}
         for i, line in enumerate(lines, 1):
             candidates = found.get(i, [])[:MAX_CANDIDATES]
             if not candidates:
                 line["decision"] = "new"
                 continue
             best_id, best_score, codes = candidates[0]
-            reason_names.reason_codes = codes
+            if codes not in sentences:
+                reason_names.reason_codes = codes
+                sentences[codes] = reason_names.reasons
             line.update(partner_id=best_id, score=float(best_score),
-                        reasons=reason_names.reasons,
+                        reasons=sentences[codes],
                         candidate_ids=[(6, 0, [c[0] for c in candidates])])
             # two customers above the threshold and close: the user chooses
             line["decision"] = ("ambiguous" if len(candidates) > 1
