@@ -24,7 +24,7 @@ import json
 
 from psycopg2 import sql
 
-from odoo import tools
+from odoo.tools.mail import generate_tracking_message_id
 
 from . import compat
 from .identity import city_key, name_key, to_e164
@@ -85,6 +85,8 @@ def create_partners(env, vals_list, chunk=CHUNK):
                          % ", ".join(refused))
     # a copy: 11's create adds the default image to the dict it is given
     model = Partner.create(dict(vals_list[0]))
+    # what the ORM holds back reaches the tables the statements below read
+    compat.flush(env)
     ids = [model.id]
     if not template_is_plain(model):
         # the ORM wrote more than this module knows how to copy: the ORM
@@ -169,6 +171,8 @@ def write_partners(env, writes):
     cr = env.cr
     ids = sorted(writes)
     Partner.browse(ids).check_access_rule("write")
+    # pending ORM writes first: they would be flushed over these values
+    compat.flush(env)
     cr.execute("""
         SELECT p.id FROM res_partner p
          WHERE p.id = ANY(%s)
@@ -332,7 +336,7 @@ def _copy_chatter(cr, model, records, names):
                (model._name, model.id))
     for (message_id,) in cr.fetchall():
         targets = [{"id": record_id, "name": name,
-                    "mid": tools.generate_tracking_message_id("%d-%s" % (
+                    "mid": generate_tracking_message_id("%d-%s" % (
                         record_id, model._name))} for record_id, name in zip(ids, names)]
         query = sql.SQL("""
             INSERT INTO mail_message (res_id, message_id, {record_name} {cols})

@@ -368,6 +368,7 @@ class CrmPartnerImport(models.TransientModel):
         set-based: a list has up to MAX_ROWS rows, an ORM create each
         would take minutes."""
         self.check_access_rule("write")
+        compat.flush(self.env)
         cr = self.env.cr
         Line = self.env["crm.partner.import.line"]
         cr.execute("DELETE FROM crm_partner_import_line WHERE import_id = %s", (self.id,))
@@ -602,6 +603,8 @@ class CrmPartnerImport(models.TransientModel):
         """The rows of the preview as dicts, in row order: one query, not a
         record per row (a list has up to MAX_ROWS rows)."""
         self.check_access_rule("write")
+        # the choices the user made in the preview reach the table first
+        compat.flush(self.env)
         self.env.cr.execute("""
             SELECT l.id, l.row_number, l.decision, l.partner_id, l.same_as_row, l.external_ref,
                    l.row_hash, l.error, l.country_id, l.is_company, {values},
@@ -725,6 +728,7 @@ class CrmPartnerImport(models.TransientModel):
         Source.check_access_rights("write")
         if not pairs:
             return
+        compat.flush(self.env)
         cr = self.env.cr
         rows = json.dumps([{"ref": line["external_ref"], "partner": partner_id,
                             "hash": line["row_hash"]} for line, partner_id in pairs])
