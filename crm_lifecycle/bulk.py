@@ -107,9 +107,10 @@ def _create_chunk(Partner, model, vals_list):
     cr = Partner.env.cr
     defaults = Partner._add_missing_default_values({})
     keys = set(defaults)
-    # the ORM writes False into every boolean column it is given no value for
-    keys.update(name for name, field in Partner._fields.items()
-                if field.type == "boolean" and field.store and not field.compute)
+    # 11's ORM writes False into every boolean column it is given no value for
+    if compat.CREATE_FILLS_BOOLEANS:
+        keys.update(name for name, field in Partner._fields.items()
+                    if field.type == "boolean" and field.store and not field.compute)
     for vals in vals_list:
         keys.update(vals)
     fields = _plain_columns(Partner, sorted(keys))

@@ -13,6 +13,9 @@ import psycopg2.sql
 from odoo import api, release
 
 VERSION = release.version_info[0]
+# 11's create writes False into every boolean column it is given no value
+# for; 18's leaves them NULL
+CREATE_FILLS_BOOLEANS = VERSION < 13
 # the list view's type: "tree" up to 17, "list" from 18
 LIST_VIEW = "list" if VERSION >= 18 else "tree"
 
