@@ -21,6 +21,7 @@ Rows that need them (a parent company, a website, an image) are refused:
 they are for the ORM.
 """
 import json
+import re
 
 from psycopg2 import sql
 
@@ -333,12 +334,26 @@ def _copy_chatter(cr, model, records, names):
     message_columns = _columns(cr, "mail_message", ("id", "res_id", "message_id",
                                                     "record_name"))
     has_record_name = "record_name" in _columns(cr, "mail_message", ())
-    cr.execute("SELECT id FROM mail_message WHERE model = %s AND res_id = %s",
-               (model._name, model.id))
-    for (message_id,) in cr.fetchall():
-        targets = [{"id": record_id, "name": name,
-                    "mid": generate_tracking_message_id("%d-%s" % (
-                        record_id, model._name))} for record_id, name in zip(ids, names)]
+    cr.execute(sql.SQL("SELECT id, message_id, {} FROM mail_message "
+                       "WHERE model = %s AND res_id = %s").format(
+        sql.SQL("record_name" if has_record_name else "NULL")), (model._name, model.id))
+    for message_id, model_mid, model_record_name in cr.fetchall():
+        # each copy's message id and record name made as the model's are
+        # (11: "<...-openerp-<id>-res.partner@host>" and the customer's
+        # name; 18 leaves the record name empty)
+        middle = re.search(r"-openerp-(.*)@", model_mid or "")
+        middle = middle.group(1) if middle else None
+        own = "%d-" % model.id
+        targets = []
+        for record_id, name in zip(ids, names):
+            if middle is None:
+                mid = model_mid
+            elif middle.startswith(own):
+                mid = generate_tracking_message_id("%d-%s" % (record_id, middle[len(own):]))
+            else:
+                mid = generate_tracking_message_id(middle)
+            targets.append({"id": record_id, "mid": mid,
+                            "name": name if model_record_name else model_record_name})
         query = sql.SQL("""
             INSERT INTO mail_message (res_id, message_id, {record_name} {cols})
             SELECT r.id, r.mid, {record_value} {src}
