@@ -21,6 +21,8 @@ import json
 import re
 import zipfile
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -605,7 +607,7 @@ class CrmPartnerImport(models.TransientModel):
         self.check_access_rule("write")
         # the choices the user made in the preview reach the table first
         compat.flush(self.env)
-        self.env.cr.execute("""
+        self.env.cr.execute(sql.SQL("""
             SELECT l.id, l.row_number, l.decision, l.partner_id, l.same_as_row, l.external_ref,
                    l.row_hash, l.error, l.country_id, l.is_company, {values},
                    (SELECT count(*) FROM crm_partner_import_line_candidate_rel c
@@ -613,7 +615,8 @@ class CrmPartnerImport(models.TransientModel):
               FROM crm_partner_import_line l
              WHERE l.import_id = %s
              ORDER BY l.row_number
-        """.format(values=", ".join("l.%s" % name for name in VALUE_FIELDS)),  # noqa: constants
+        """).format(values=sql.SQL(", ").join(
+            sql.SQL("l.{}").format(sql.Identifier(name)) for name in VALUE_FIELDS)),
             (self.id,))
         return self.env.cr.dictfetchall()
 
@@ -677,9 +680,14 @@ class CrmPartnerImport(models.TransientModel):
             # values; one set-based write of them all
             writes = {}
             known = [line for line in lines if line["decision"] in ("match", "update")]
-            existing = Partner.browse(list({line["partner_id"] for line in known}))
-            empty = {partner.id: {k for k in VALUE_FIELDS + ("country_id",) if not partner[k]}
-                     for partner in existing}
+            # which of their fields are empty, read in one query (write_partners
+            # holds the writes to the write rules)
+            columns = VALUE_FIELDS + ("country_id",)
+            self.env.cr.execute(sql.SQL("SELECT id, {} FROM res_partner WHERE id = ANY(%s)").format(
+                sql.SQL(", ").join(map(sql.Identifier, columns))),
+                (list({line["partner_id"] for line in known}),))
+            empty = {row[0]: {k for k, v in zip(columns, row[1:]) if not v}
+                     for row in self.env.cr.fetchall()}
             for line in known:
                 partner_id = line["partner_id"]
                 values = self._line_values(line)
