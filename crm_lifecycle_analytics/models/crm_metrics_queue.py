@@ -245,9 +245,15 @@ class CrmCustomerMetrics(models.Model):
                 [("company_id", "=", company_id)], order="date desc, id desc", limit=1)
             if not partner_ids or not company or not model:
                 continue
+            # never before the day of the company's model: this process's
+            # today is the server's (UTC), the nightly run's is its user's
+            # time zone's, a day ahead around midnight; computed as of an
+            # earlier day than its model, a customer whose last purchase is
+            # on the model's day would read as gone
+            day = max(as_of, fields.Date.from_string(model.date))
             try:
                 with cr.savepoint():
-                    self._recompute_company(company, as_of, partner_ids=partner_ids,
+                    self._recompute_company(company, day, partner_ids=partner_ids,
                                             model=model)
                     self.env["crm.segment"]._refresh_members_of(company, partner_ids)
             except psycopg2.extensions.TransactionRollbackError:

@@ -6,6 +6,7 @@ run over every customer gives them with the same model."""
 import datetime
 import random
 
+from odoo import fields
 from odoo.exceptions import AccessError
 
 from odoo.addons.crm_lifecycle import compat
@@ -134,6 +135,18 @@ class TestMetricsQueue(CrmLifecycleCase):
         self.assertEqual(set(full), set(after))
         for pid in touched & set(full):
             self.assertEqual(after[pid], full[pid], "customer %s" % pid)
+
+    def test_a_refresh_is_never_as_of_a_day_before_the_model(self):
+        # the nightly run (in its user's time zone, a day ahead of the
+        # server around midnight) fitted the model as of tomorrow: the
+        # refresh computes as of that day, not the server's today
+        # (two days ahead: whatever the time zones of this test's run)
+        ahead = datetime.date.today() + datetime.timedelta(days=2)
+        self.model.date = ahead
+        self.purchase(self.partners[3], 1, 40.0)
+        self.Metrics.sudo()._refresh_queued()
+        row = self.rows()[self.partners[3].id]
+        self.assertEqual(fields.Date.from_string(row["computed_on"]), ahead)
 
     def test_memberships_follow_the_refresh(self):
         segment = self.env["crm.segment"].create({
