@@ -27,7 +27,7 @@ from psycopg2 import sql
 
 from odoo.tools.mail import generate_tracking_message_id
 
-from . import compat
+from . import compat, sql as lifecycle_sql
 from .identity import city_key, name_key, to_e164
 
 CHUNK = 5000
@@ -56,6 +56,16 @@ KNOWN = {
     "phone_e164": lambda row: to_e164(row.get("phone"), row["_region"]) or None,
     "mobile_e164": lambda row: to_e164(row.get("mobile"), row["_region"]) or None,
 }
+
+
+def _column_value(model, field, value):
+    """A value as its column takes it: booleans never NULL, False and None
+    NULL, the rest as the field converts it."""
+    if field.type == "boolean":
+        return bool(value)
+    if value is None or value is False:
+        return None
+    return field.convert_to_column(value, model)
 
 
 def _plain_columns(model, names):
@@ -191,26 +201,10 @@ def write_partners(env, writes):
         groups.setdefault(tuple(sorted(writes[partner_id])), []).append(partner_id)
     for group, partner_ids in groups.items():
         group_fields = [Partner._fields[name] for name in group]
-        payload = []
-        for partner_id in partner_ids:
-            row = {"id": partner_id}
-            for field in group_fields:
-                value = writes[partner_id][field.name]
-                row[field.name] = (bool(value) if field.type == "boolean" else
-                                   None if value is None or value is False else
-                                   field.convert_to_column(value, Partner))
-            payload.append(row)
-        query = sql.SQL("""
-            UPDATE res_partner t SET {sets}, write_uid = %(uid)s,
-                   write_date = now() AT TIME ZONE 'UTC'
-              FROM json_to_recordset(%(rows)s) AS r(id int, {types})
-             WHERE t.id = r.id
-        """).format(
-            sets=sql.SQL(", ").join(sql.SQL("{col} = r.{col}").format(col=sql.Identifier(
-                f.name)) for f in group_fields),
-            types=sql.SQL(", ").join(sql.SQL("{} {}").format(
-                sql.Identifier(f.name), sql.SQL(f.column_type[1])) for f in group_fields))
-        cr.execute(query, {"uid": env.uid, "rows": json.dumps(payload)})
+        payload = [dict({"id": partner_id}, **{
+            f.name: _column_value(Partner, f, writes[partner_id][f.name])
+            for f in group_fields}) for partner_id in partner_ids]
+        lifecycle_sql.update_by_id(cr, "res_partner", group_fields, payload, uid=env.uid)
     if not rest:
         return
     compat.invalidate_all(env)
@@ -250,16 +244,7 @@ def _write_known(Partner, ids):
                "_region": regions.get(country_id) or default_region}
         payload.append(dict({"id": partner_id}, **{
             f.name: KNOWN[f.name](row) for f in fields}))
-    query = sql.SQL("""
-        UPDATE res_partner t SET {sets}
-          FROM json_to_recordset(%s) AS r(id int, {types})
-         WHERE t.id = r.id
-    """).format(
-        sets=sql.SQL(", ").join(sql.SQL("{col} = r.{col}").format(col=sql.Identifier(f.name))
-                                for f in fields),
-        types=sql.SQL(", ").join(sql.SQL("{} {}").format(
-            sql.Identifier(f.name), sql.SQL(f.column_type[1])) for f in fields))
-    cr.execute(query, (json.dumps(payload),))
+    lifecycle_sql.update_by_id(cr, "res_partner", fields, payload)
     return fields
 
 
@@ -279,18 +264,9 @@ def insert_rows(model, fields, rows):
         cr.execute(sql.SQL("SELECT nextval({}) FROM generate_series(1, %s)").format(
             sql.Literal("%s_id_seq" % model._table)), (len(rows),))
         ids = [row[0] for row in cr.fetchall()]
-    payload = []
-    for new_id, vals in zip(ids, rows):
-        row = {"id": new_id}
-        for field in fields:
-            value = vals.get(field.name)
-            if field.type == "boolean":
-                row[field.name] = bool(value)
-            elif value is None or value is False:
-                row[field.name] = None
-            else:
-                row[field.name] = field.convert_to_column(value, model)
-        payload.append(row)
+    payload = [dict({"id": new_id}, **{f.name: _column_value(model, f, vals.get(f.name))
+                                       for f in fields})
+               for new_id, vals in zip(ids, rows)]
     names = [sql.Identifier(f.name) for f in fields]
     query = sql.SQL("""
         INSERT INTO {table} (id, create_uid, write_uid, create_date, write_date, {names})
@@ -299,9 +275,7 @@ def insert_rows(model, fields, rows):
           FROM json_to_recordset(%(rows)s) AS r(id int, {types})
     """).format(table=sql.Identifier(model._table), names=sql.SQL(", ").join(names),
                 values=sql.SQL(", ").join(sql.SQL("r.{}").format(n) for n in names),
-                types=sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(f.column_type[1]))
-                    for f in fields))
+                types=lifecycle_sql.column_types(fields))
     cr.execute(query, {"uid": model.env.uid, "rows": json.dumps(payload)})
     return ids
 

@@ -5,12 +5,12 @@
 never test the version themselves. Each helper says which versions it
 bridges."""
 import contextlib
-import json
 
 import psycopg2
-import psycopg2.sql
 
 from odoo import api, release
+
+from . import sql as lifecycle_sql
 
 VERSION = release.version_info[0]
 # 11's create writes False into every boolean column it is given no value
@@ -159,20 +159,9 @@ def _compute_level(records, fields, batch=250):
                 value = field.convert_to_write(record[field.name], record)
                 rows[record.id][field.name] = field.convert_to_column(value, record)
             env.remove_todo(field, part)
-    # sql-write: the computed values of the records just created (the
-    # caller checks them as a create is checked)
-    env.cr.execute(psycopg2.sql.SQL(
-        "UPDATE {table} t SET {sets} FROM json_to_recordset(%s) AS r(id int, {types}) "
-        "WHERE t.id = r.id").format(
-        table=psycopg2.sql.Identifier(records._table),
-        sets=psycopg2.sql.SQL(", ").join(
-            psycopg2.sql.SQL("{col} = r.{col}").format(col=psycopg2.sql.Identifier(f.name))
-            for f in fields),
-        types=psycopg2.sql.SQL(", ").join(
-            psycopg2.sql.SQL("{} {}").format(psycopg2.sql.Identifier(f.name),
-                                             psycopg2.sql.SQL(f.column_type[1]))
-            for f in fields)),
-        (json.dumps(list(rows.values())),))
+    # the computed values of the records just created (the caller checks
+    # them as a create is checked)
+    lifecycle_sql.update_by_id(env.cr, records._table, fields, list(rows.values()))
     env.cache.invalidate([(f, records.ids) for f in fields])
 
 

@@ -18,6 +18,7 @@
   rules (``# sql-write:``; `make lint` checks it, tools/sql_audit.py).
 """
 import contextlib
+import json
 
 from psycopg2 import sql
 
@@ -75,3 +76,26 @@ def ensure_statement_triggers(cr, table, triggers, function):
             name=sql.Identifier(name), when=sql.SQL(triggers[name]),
             function=sql.Identifier(function)))
     return missing
+
+
+def column_types(fields):
+    """`name type, ...` of ORM fields, for json_to_recordset's row type."""
+    return sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(f.name),
+                                                      sql.SQL(f.column_type[1]))
+                              for f in fields)
+
+
+# sql-write: the callers hold the rows to the ORM's rules (bulk, compat)
+def update_by_id(cr, table, fields, rows, uid=None):
+    """UPDATE `table` from `rows` (dicts of an "id" and the column values of
+    `fields`, ORM fields) in one statement; with `uid`, the rows' writer and
+    write date as the ORM stamps them."""
+    stamp = sql.SQL(", write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'"
+                    if uid else "")
+    query = sql.SQL(
+        "UPDATE {table} t SET {sets}{stamp} "
+        "FROM json_to_recordset(%(rows)s) AS r(id int, {types}) WHERE t.id = r.id").format(
+        table=sql.Identifier(table), stamp=stamp, types=column_types(fields),
+        sets=sql.SQL(", ").join(sql.SQL("{col} = r.{col}").format(col=sql.Identifier(f.name))
+                                for f in fields))
+    cr.execute(query, {"uid": uid, "rows": json.dumps(rows)})
