@@ -156,7 +156,8 @@ def cmd_data(args):
                    y.answered, (crm_lifecycle_weekday_seconds(y.answered)
                                 - crm_lifecycle_weekday_seconds(y.date)) / 3600.0
               FROM (SELECT x.*, CASE WHEN x.direction = 'inbound' AND x.kind <> 'purchase'
-                           THEN min(CASE WHEN x.direction = 'outbound' THEN x.date END)
+                           THEN min(CASE WHEN x.direction = 'outbound'
+                                              AND x.kind <> 'purchase' THEN x.date END)
                                 OVER (PARTITION BY x.pid ORDER BY x.date DESC) END AS answered
                       FROM (SELECT s.g, s.pid,
                                    timestamp '2021-12-01' + (random() * interval '1825 days')
@@ -542,6 +543,11 @@ def cmd_run(args):
         bench_import.run(sys.modules[__name__], lifecycle, say)
         if args.only == "import":
             return None
+    if args.only == "answers":
+        with odoo.api.Environment.manage(), registry.cursor() as cr:
+            bench_answers(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
+            cr.rollback()
+        return None
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench_scan(env)
@@ -563,7 +569,7 @@ def main(argv=None):
                         help="data: start again from the addons template")
     parser.add_argument("--only", choices=["touchpoints", "identity", "febrl", "metrics",
                                            "campaigns", "staff", "refresh", "hooks",
-                                           "load", "import"],
+                                           "load", "import", "answers"],
                         help="only this part of the data or of the figures")
     args = parser.parse_args(argv)
     try:

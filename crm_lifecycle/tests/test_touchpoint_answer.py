@@ -4,6 +4,7 @@
 time in weekday hours, kept on the touchpoint by the database on every path
 that writes touchpoints."""
 import datetime
+import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -126,6 +127,97 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         self.assertEqual(calls.mapped("response_hours"), [5.0, 0.0])
         self.assertTrue(calls[1].awaiting_answer)
 
+    def test_a_contact_moved_past_others_answers_the_calls_in_between(self):
+        """The rows read around a moved row span its old and new dates: the
+        calls between them, beyond the next answer after the old date, are
+        answered anew."""
+        moved = self.tp(self.person, at(1, 9), "outbound")
+        self.tp(self.person, at(2, 9), "outbound")
+        call = self.tp(self.person, at(3, 9))
+        self.tp(self.person, at(4, 9), "outbound")
+        self.assertAlmostEqual(call.response_hours, 24)
+        moved.date = at(3, 11)
+        self.assertEqual(call.answered_date, moved.date)
+        self.assertAlmostEqual(call.response_hours, 2)
+        moved.date = at(0, 9)
+        self.assertAlmostEqual(call.response_hours, 24, msg="moved back, it answers nothing")
+        # its answer gone, a call waits for the next one
+        self.Touchpoint.search([("commercial_partner_id", "=", self.person.id),
+                                ("date", "=", at(4, 9))]).date = at(3, 10)
+        self.assertAlmostEqual(call.response_hours, 1)
+        self.Touchpoint.search([("commercial_partner_id", "=", self.person.id),
+                                ("date", "=", at(3, 10))]).unlink()
+        self.assertFalse(call.answered_date)
+        later = self.tp(self.person, at(5, 9), "outbound")
+        self.tp(self.person, at(3, 12), "outbound").unlink()
+        self.assertEqual(call.answered_date, later.date)
+        # a call that turns out to be a purchase waits for nothing
+        call.write({"kind": "purchase", "amount": 5})
+        self.assertFalse(call.answered_date)
+        self.assertFalse(call.response_hours)
+
+    def test_one_statement_of_contacts_far_apart(self):
+        """Contacts of one customer weeks apart, written by one statement:
+        each is answered from the rows around it (the stretches between them
+        are not read, and their answers stay)."""
+        quiet = self.tp(self.person, at(14, 9))
+        self.tp(self.person, at(15, 9), "outbound")
+        self.assertAlmostEqual(quiet.response_hours, 24)
+        # a mark on the row between: it stays if that stretch is not read
+        self.env.cr.execute("UPDATE crm_touchpoint SET response_hours = 99 WHERE id = %s",
+                            (quiet.id,))
+        self.env.cr.execute("""
+            INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, company_id, date,
+                                        channel_id, direction, kind)
+            SELECT %(p)s, %(p)s, %(co)s, d.date::timestamp, %(ch)s, d.direction, 'contact'
+              FROM (VALUES (%(a)s, 'inbound'), (%(b)s, 'outbound'),
+                           (%(c)s, 'inbound'), (%(d)s, 'outbound'), (%(e)s, 'inbound'))
+                   AS d(date, direction)""", {
+            "p": self.person.id, "co": self.env.user.company_id.id,
+            "ch": self.channel["phone"].id, "a": at(0, 9), "b": at(0, 13),
+            "c": at(28, 9), "d": at(29, 9), "e": at(35, 9)})
+        compat.invalidate_all(self.Touchpoint.env)
+        rows = self.Touchpoint.search([("commercial_partner_id", "=", self.person.id),
+                                       ("direction", "=", "inbound")], order="date")
+        self.assertEqual(rows.mapped("response_hours"), [4.0, 99.0, 24.0, 0.0])
+        self.assertEqual(rows[3].awaiting_answer, True)
+        # the call of the third week, which lies between the rows written:
+        # one in front of its answer now answers it
+        self.env.cr.execute("""
+            INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, company_id, date,
+                                        channel_id, direction, kind)
+            VALUES (%(p)s, %(p)s, %(co)s, %(a)s, %(ch)s, 'outbound', 'contact'),
+                   (%(p)s, %(p)s, %(co)s, %(b)s, %(ch)s, 'outbound', 'contact')""", {
+            "p": self.person.id, "co": self.env.user.company_id.id,
+            "ch": self.channel["phone"].id, "a": at(0, 10), "b": at(14, 12)})
+        compat.invalidate_all(self.Touchpoint.env)
+        self.assertEqual(rows.mapped("response_hours"), [1.0, 3.0, 24.0, 0.0])
+
+    def test_one_statement_answers_its_own_rows(self):
+        """Rows inserted by one statement: answered by the rows already there
+        (at the same instant too) and by each other, in whatever order the
+        statement writes them."""
+        self.tp(self.person, at(1, 9), "outbound")
+        self.tp(self.person, at(8, 9), "outbound")
+        self.env.cr.execute("""
+            INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, company_id, date,
+                                        channel_id, direction, kind)
+            SELECT %(p)s, %(p)s, %(co)s, d.date::timestamp, %(ch)s, d.direction, 'contact'
+              FROM (VALUES (%(a)s, 'inbound'), (%(b)s, 'inbound'), (%(c)s, 'outbound'),
+                           (%(d)s, 'outbound'), (%(e)s, 'inbound'), (%(f)s, 'inbound'),
+                           (%(g)s, 'inbound'), (%(h)s, 'inbound'))
+                   AS d(date, direction)""", {
+            "p": self.person.id, "co": self.env.user.company_id.id,
+            "ch": self.channel["phone"].id, "a": at(1, 9), "b": at(2, 9), "c": at(2, 11),
+            "d": at(3, 10), "e": at(3, 9), "f": at(3, 10), "g": at(7, 9), "h": at(8, 9)})
+        compat.invalidate_all(self.Touchpoint.env)
+        rows = self.Touchpoint.search([("commercial_partner_id", "=", self.person.id),
+                                       ("direction", "=", "inbound")], order="date, id")
+        # the last two: answered by a contact already there, after every
+        # contact of the statement (at the same instant for the last)
+        self.assertEqual(rows.mapped("response_hours"), [0.0, 2.0, 1.0, 0.0, 24.0, 0.0])
+        self.assertEqual(rows.mapped("awaiting_answer"), [False] * 6)
+
     def test_merge_brings_the_answer(self):
         twin = self.env["res.partner"].create({"name": "Linus P.", **CUSTOMER})
         call = self.tp(self.person, at(1, 9))
@@ -156,28 +248,46 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         cr.execute(query, (ids,))
         self.assertEqual(cr.fetchall(), expected)
 
-    @settings(max_examples=60, deadline=None,
+    ROW = st.tuples(st.integers(min_value=0, max_value=1),          # customer
+                    st.integers(min_value=0, max_value=6 * 24 - 1),  # hour of the week
+                    st.sampled_from(["inbound", "outbound"]),
+                    st.sampled_from(["contact", "contact", "contact", "purchase",
+                                     "campaign"]))
+
+    @settings(max_examples=150, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
-    @given(st.lists(st.tuples(
-        st.sampled_from(["create", "create", "create", "move", "turn", "delete", "shift",
-                         "company"]),
-        st.integers(min_value=0, max_value=1),     # customer
-        st.integers(min_value=0, max_value=13 * 24 - 1),  # hour of the fortnight
-        st.sampled_from(["inbound", "outbound"]),
-        st.sampled_from(["contact", "contact", "purchase", "campaign"]),
-        st.integers(min_value=0, max_value=1000)), min_size=1, max_size=15))
-    def test_answers_property(self, ops):
-        """Whatever sequence of creates, moves, direction changes, deletes,
-        statements moving several rows at once and rows moved to another
-        company: the stored answers are those of a day-by-day reference (per
-        customer and company)."""
+    @given(st.lists(ROW, min_size=2, max_size=14), st.booleans(), st.lists(st.tuples(
+        st.sampled_from(["create", "move", "turn", "delete", "shift", "company", "kind"]),
+        ROW, st.integers(min_value=0, max_value=1000)), max_size=8))
+    def test_answers_property(self, history, one_statement, ops):
+        """Whatever history (written row by row, or by one statement), then
+        whatever sequence of creates, moves, direction and kind changes,
+        deletes, statements moving several rows at once and rows moved to
+        another company: the stored answers are those of a day-by-day
+        reference (per customer and company)."""
         customers = [self.person, self.customer]
         self.env.cr.execute("SAVEPOINT hypothesis_example")
         try:
             other = self.env["res.company"].create({"name": "Answer Property Ltd"})
             made = self.Touchpoint.browse()
-            for op, who, hour, direction, kind, pick in ops:
+            if one_statement:
+                self.env.cr.execute("""
+                    INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, company_id,
+                                                date, channel_id, direction, kind)
+                    SELECT h.p, h.p, %s, h.date::timestamp, %s, h.direction, h.kind
+                      FROM json_to_recordset(%s) AS h(p int, date text, direction text,
+                                                      kind text)
+                    RETURNING id""", (
+                    self.env.user.company_id.id, self.channel["phone"].id, json.dumps([
+                        {"p": customers[who].id, "date": at(0, hour), "direction": direction,
+                         "kind": kind} for who, hour, direction, kind in history])))
+                made = self.Touchpoint.browse([row[0] for row in self.env.cr.fetchall()])
+            else:
+                for who, hour, direction, kind in history:
+                    made |= self.tp(customers[who], at(0, hour), direction, kind,
+                                    amount=kind == "purchase" and 5 or 0)
+            for op, (who, hour, direction, kind), pick in ops:
                 existing = made.exists()
                 if op == "create" or not existing:
                     made |= self.tp(customers[who], at(0, hour), direction, kind,
@@ -186,6 +296,8 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                     existing[pick % len(existing)].date = at(0, hour)
                 elif op == "turn":
                     existing[pick % len(existing)].direction = direction
+                elif op == "kind":
+                    existing[pick % len(existing)].kind = kind
                 elif op == "shift":
                     # one statement moving every other row, by up to 4 days
                     # either way: the range of dates written spans them all

@@ -53,8 +53,7 @@ QUEUE_TABLE = """
 READ_COLUMNS = ("commercial_partner_id", "company_id", "date", "company_amount",
                 "company_cost_amount", "cost_amount", "channel_id", "kind", "direction",
                 "nps_score", "csat_score", "resolved_date")
-_OLD = ", ".join("o.%s" % c for c in READ_COLUMNS)
-_NEW = ", ".join("n.%s" % c for c in READ_COLUMNS)
+_COLUMNS = ", ".join(("id",) + READ_COLUMNS)
 # Plain inserts, no uniqueness: a writer never waits for the drain (which
 # deletes the rows it takes) nor for another writer of the same customer;
 # the drain reads each customer once however often it was queued.
@@ -73,21 +72,27 @@ BEGIN
         SELECT DISTINCT company_id, commercial_partner_id FROM crm_lifecycle_metrics_old
          WHERE company_id IS NOT NULL AND commercial_partner_id IS NOT NULL;
     ELSE
+        -- the rows whose read columns changed, old and new versions: the two
+        -- set differences (hashed or sorted, linear), not a join of the
+        -- transition tables on id, which have no index and no statistics (a
+        -- nested loop there costs the square of the rows updated: 90 ms for
+        -- the answers of a batch of 1,000 touchpoints)
         INSERT INTO crm_lifecycle_metrics_queue (company_id, partner_id)
-        SELECT DISTINCT c.company_id, c.partner_id
-          FROM crm_lifecycle_metrics_old o
-          JOIN crm_lifecycle_metrics_new n ON n.id = o.id
-         CROSS JOIN LATERAL (VALUES (o.company_id, o.commercial_partner_id),
-                                    (n.company_id, n.commercial_partner_id))
-               AS c(company_id, partner_id)
-         WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
-           AND c.company_id IS NOT NULL AND c.partner_id IS NOT NULL;
+        SELECT DISTINCT c.company_id, c.commercial_partner_id
+          FROM ((SELECT %(columns)s FROM crm_lifecycle_metrics_new
+                 EXCEPT
+                 SELECT %(columns)s FROM crm_lifecycle_metrics_old)
+                UNION ALL
+                (SELECT %(columns)s FROM crm_lifecycle_metrics_old
+                 EXCEPT
+                 SELECT %(columns)s FROM crm_lifecycle_metrics_new)) c
+         WHERE c.company_id IS NOT NULL AND c.commercial_partner_id IS NOT NULL;
     END IF;
     PERFORM pg_notify('%(channel)s', '');
     RETURN NULL;
 END
 $$
-""" % {"old": _OLD, "new": _NEW, "channel": CHANNEL}
+""" % {"columns": _COLUMNS, "channel": CHANNEL}
 QUEUE_TRIGGERS = {
     "crm_touchpoint_metrics_ins": "AFTER INSERT ON crm_touchpoint "
                                   "REFERENCING NEW TABLE AS crm_lifecycle_metrics_new",
