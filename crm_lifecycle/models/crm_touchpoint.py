@@ -53,12 +53,12 @@ FEEDBACK_COLUMNS = [
 # sql-write: run only by _upsert and _sync_insert (see there)
 UPSERT_SQL = """
     INSERT INTO crm_touchpoint AS t ({cols}, commercial_partner_id,
-                                     create_uid, write_uid, create_date, write_date)
+                                     create_uid, write_uid, create_date, write_date{new_cols})
     SELECT {scols}, p.commercial_partner_id, {uid}, {uid},
-           now() at time zone 'UTC', now() at time zone 'UTC'
+           now() at time zone 'UTC', now() at time zone 'UTC'{new_vals}
       FROM {source}
       JOIN res_partner p ON p.id = s.partner_id
-      {company_join}
+      {company_join}{new_from}
      WHERE s.channel_id IS NOT NULL
     ON CONFLICT ON CONSTRAINT crm_touchpoint_external_ref_uniq DO UPDATE
        SET ({upd}, commercial_partner_id, write_uid, write_date)
@@ -471,11 +471,24 @@ class CrmTouchpoint(models.Model):
             [idents(columns, "s")] + [sql.SQL(company_amount_sql("s", base))
                                       for _c, base in derived])
         updatable = [c for c in targets if c not in ("source_system", "external_ref")]
+        new_cols, new_vals, new_from = self._upsert_new_columns(columns)
         return sql.SQL(UPSERT_SQL).format(
+            new_cols=sql.SQL("").join(sql.SQL(", {}").format(sql.Identifier(c))
+                                      for c in new_cols),
+            new_vals=sql.SQL("").join(sql.SQL(", ") + v for v in new_vals),
+            new_from=new_from,
             cols=idents(targets), scols=values, source=source, uid=uid,
             company_join=sql.SQL(COMPANY_JOIN.format(row="s") if derived else ""),
             upd=idents(updatable), ex_upd=idents(updatable, "excluded"),
             t_upd=idents(updatable, "t"))
+
+    @api.model
+    def _upsert_new_columns(self, columns):
+        """Hook: columns a new row of _upsert_sql gets from the statement
+        itself (an update of an existing row leaves them alone): their
+        names, their SQL values over the source row `s` and its customer `p`,
+        and the SQL of the FROM items they need."""
+        return [], [], sql.SQL("")
 
     @api.model
     def _touchpoints_written(self, ids):

@@ -100,6 +100,37 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         call = self.Touchpoint.search([("external_ref", "=", "in-1")])
         self.assertAlmostEqual(call.response_hours, 1)
 
+    def test_bulk_rows_come_with_their_answer(self):
+        """A new inbound contact written in bulk is answered by the insert
+        itself (the triggers, off here, need not write it again); with the
+        triggers on, rows of the same batch answer each other."""
+        self.tp(self.person, at(3, 9), "outbound")
+
+        def ingest(ref, when, direction):
+            res = self.Touchpoint.ingest([{
+                "source_system": "answers", "external_ref": ref, "email": self.person.email,
+                "channel": "email", "date": when, "direction": direction}])
+            self.assertEqual(res[0]["status"], "created", res)
+            return self.Touchpoint.search([("external_ref", "=", ref)])
+        self.env.cr.execute("ALTER TABLE crm_touchpoint DISABLE TRIGGER USER")
+        try:
+            call = ingest("in-0", at(3, 7), "inbound")
+            reply = ingest("out-0", at(3, 8), "outbound")
+        finally:
+            self.env.cr.execute("ALTER TABLE crm_touchpoint ENABLE TRIGGER USER")
+        self.assertAlmostEqual(call.response_hours, 2)
+        self.assertFalse(reply.answered_date)
+        res = self.Touchpoint.ingest([
+            {"source_system": "answers", "external_ref": "in-%d" % n,
+             "email": self.person.email, "channel": "email", "date": at(1, 8 + 2 * n),
+             "direction": "inbound"} for n in (1, 2)] + [
+            {"source_system": "answers", "external_ref": "out-1", "email": self.person.email,
+             "channel": "email", "date": at(1, 11), "direction": "outbound"}])
+        self.assertEqual({r["status"] for r in res}, {"created"})
+        calls = self.Touchpoint.search([("external_ref", "in", ["in-1", "in-2"])],
+                                       order="date")
+        self.assertEqual(calls.mapped("response_hours"), [1.0, 44.0])
+
     def test_one_statement_updating_many_rows(self):
         """One UPDATE of many rows, some changing what answers, some not (a
         salesperson reassigned), answers like row-by-row writes."""
