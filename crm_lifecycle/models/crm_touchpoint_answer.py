@@ -65,7 +65,8 @@ $$
 # - an inbound contact written: its own answer, the next outbound contact
 #   (u): [d, u];
 # - anything else written (a purchase, a campaign send): itself, which has
-#   no answer: [d, d]; an inbound contact gone changes nothing.
+#   no answer, and the calls of the same instant, whose answer is the next
+#   outbound contact: [d, u]; an inbound contact gone changes nothing.
 # l and u are two probes of the timeline index. Every inbound row whose
 # answer a statement changes lies in one of these stretches, and its answer
 # too (their own l or u bound them), so the rows outside them are not read.
@@ -108,7 +109,7 @@ UPDATE crm_touchpoint t
                                                        CASE WHEN w.what IN ('out', 'gone')
                                                             THEN coalesce(l.after, '-infinity')
                                                             ELSE w.d END AS lo,
-                                                       CASE WHEN w.what IN ('in', 'gone')
+                                                       CASE WHEN w.what IN ('in', 'gone', 'row')
                                                             THEN coalesce(u.until, w.d)
                                                             ELSE w.d END AS hi
                                                   FROM unnest(partners, companies, dates, whats)
@@ -125,7 +126,7 @@ UPDATE crm_touchpoint t
                                                  CROSS JOIN LATERAL (
                                                        SELECT min(o.date) AS until
                                                          FROM crm_touchpoint o
-                                                        WHERE w.what IN ('in', 'gone')
+                                                        WHERE w.what IN ('in', 'gone', 'row')
                                                           AND o.commercial_partner_id = w.p
                                                           AND o.company_id IS NOT DISTINCT FROM w.co
                                                           AND o.direction = 'outbound'

@@ -65,6 +65,10 @@ class TestTouchpointAnswer(CrmLifecycleCase):
         self.assertAlmostEqual(call.response_hours, 24, msg="an earlier contact answers nothing")
         earlier.date = at(1, 12)
         self.assertAlmostEqual(call.response_hours, 3, msg="moved after the call, it answers")
+        # a purchase at the instant of the call: the rows read around it
+        # reach the call's answer
+        self.tp(self.person, at(1, 9), kind="purchase", amount=5)
+        self.assertAlmostEqual(call.response_hours, 3)
 
     def test_unanswered_and_answers_undone(self):
         call = self.tp(self.person, at(1, 9))
