@@ -28,7 +28,7 @@ from psycopg2 import sql
 from odoo.tools.mail import generate_tracking_message_id
 
 from . import compat, sql as lifecycle_sql
-from .identity import city_key, name_key, to_e164
+from .identity import city_key, company_region, name_key, to_e164
 
 CHUNK = 5000
 # values a plain INSERT cannot stand for: `create` derives other rows or
@@ -139,7 +139,7 @@ def _create_chunk(Partner, model, vals_list):
     known = [Partner._fields[name] for name in KNOWN if name in Partner._fields
              and Partner._fields[name].store and Partner._fields[name].compute]
     regions = dict(Partner.env["res.country"].search([]).mapped(lambda c: (c.id, c.code)))
-    default_region = Partner.env.user.company_id.country_id.code
+    default_region = company_region(Partner.env)
     cr.execute("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)",
                (len(rows),))
     for row, (new_id,) in zip(rows, cr.fetchall()):
@@ -234,7 +234,7 @@ def _write_known(Partner, ids):
         return []
     cr = Partner.env.cr
     regions = dict(Partner.env["res.country"].search([]).mapped(lambda c: (c.id, c.code)))
-    default_region = Partner.env.user.company_id.country_id.code
+    default_region = company_region(Partner.env)
     cr.execute("SELECT id, name, city, phone, mobile, country_id FROM res_partner "
                "WHERE id = ANY(%s)", (list(ids),))
     payload = []

@@ -2,8 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Normalised keys that recognise one customer written in several ways.
 
-Pure functions (no Odoo import), used by the duplicate finder, the
-merge-aware import and customer matching:
+Pure functions (no Odoo import; company_region reads the database it is
+given), used by the duplicate finder, the merge-aware import and customer
+matching:
 
 >>> name_key("Ştefan  IONESCU S.R.L.")
 'ionescu stefan'
@@ -100,6 +101,21 @@ def email_key(email):
 def vat_key(vat):
     """'be 0477.472.701' -> 'BE0477472701'."""
     return re.sub(r"[^0-9A-Za-z]", "", vat or "").upper()
+
+
+def company_region(env):
+    """The country code of the user's company, the region of national phone
+    numbers: one query, not the ORM's reads of the user, its company and the
+    company's partner (every stored field of each, and the company's address
+    computed: 9 ms of a 50 ms partner form)."""
+    env.cr.execute("""
+        SELECT c.code FROM res_users u
+          JOIN res_company co ON co.id = u.company_id
+          JOIN res_partner p ON p.id = co.partner_id
+          JOIN res_country c ON c.id = p.country_id
+         WHERE u.id = %s""", (env.uid,))
+    row = env.cr.fetchone()
+    return row[0] if row else None
 
 
 def to_e164(number, region=None):

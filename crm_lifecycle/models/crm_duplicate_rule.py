@@ -8,7 +8,7 @@ does, is the wizard crm.duplicate.rule.wizard."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..identity import email_key, to_e164
+from ..identity import company_region, email_key, to_e164
 
 RULE_FIELDS = [
     ("email", "Email"),
@@ -64,7 +64,7 @@ def exception_values(env, text):
     """[(kind, value)] of the exceptions written one per line: an address
     (info@example.com), the start of one (info@), or a phone number.
     Raises a ValidationError naming the line of a value that is none."""
-    region = (env.user.company_id.country_id.code or "").upper() or None
+    region = (company_region(env) or "").upper() or None
     values = []
     for number, line in enumerate((text or "").splitlines(), 1):
         value = line.strip()

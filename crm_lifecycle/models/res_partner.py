@@ -7,7 +7,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 
 from .. import compat
-from ..identity import city_key, name_key, to_e164
+from ..identity import city_key, company_region, name_key, to_e164
 
 _logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class ResPartner(models.Model):
         """Compute phone_e164 and mobile_e164 of the partners `ids` (None:
         all) in batches (data loaded by SQL)."""
         cr = self.env.cr
-        default_region = self.env.user.company_id.country_id.code
+        default_region = company_region(self.env)
         # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
         cr.execute("""
@@ -149,7 +149,7 @@ class ResPartner(models.Model):
         phone number is looked for in the numbers as typed."""
         if not value or not isinstance(value, str):
             return [("id", "=", 0)]
-        region = self.env.user.company_id.country_id.code
+        region = company_region(self.env)
         typed = value.strip()
         if typed.startswith("00"):  # the international prefix of most countries
             typed = "+" + typed[2:]
@@ -182,7 +182,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         if not self.name and not self.email:
             return []
-        region = self.country_id.code or self.env.user.company_id.country_id.code
+        region = self.country_id.code or company_region(self.env)
         phones = [p for p in (to_e164(self.phone, region), to_e164(self.mobile, region)) if p]
         own_id = self.id if isinstance(self.id, int) else 0
         related = [own_id]
@@ -246,7 +246,7 @@ class ResPartner(models.Model):
 
     @api.depends("phone", "mobile", "country_id")
     def _compute_phones_e164(self):
-        default_region = self.env.user.company_id.country_id.code
+        default_region = company_region(self.env)
         for partner in self:
             region = partner.country_id.code or default_region
             partner.phone_e164 = to_e164(partner.phone, region)

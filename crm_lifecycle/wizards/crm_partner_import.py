@@ -27,7 +27,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import bulk, compat
-from ..identity import city_key, email_key, name_key, to_e164
+from ..identity import city_key, company_region, email_key, name_key, to_e164
 from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
 
 # header names accepted for each value (lower case)
@@ -295,13 +295,13 @@ class CrmPartnerImport(models.TransientModel):
         if regions is None:
             if country_id:
                 return self.env["res.country"].browse(country_id).code
-            return self.env.user.company_id.country_id.code
+            return company_region(self.env)
         return regions.get(country_id) or regions.get(None)
 
     @api.model
     def _with_regions(self):
         regions = dict(self.env["res.country"].search([]).mapped(lambda c: (c.id, c.code)))
-        regions[None] = self.env.user.company_id.country_id.code
+        regions[None] = company_region(self.env)
         return self.with_context(lifecycle_regions=regions)
 
     @api.model
