@@ -181,6 +181,43 @@ class TestDuplicatesInOneFile(ImportCase):
         self.assertEqual(self.person.phone, "+32 470 99 88 77")
         self.assertIn("4 rows were the same customer", wizard.summary)
 
+    def test_later_rows_fill_the_new_customer_in_row_order(self):
+        """Rows that are a new row of the file again fill what it left empty,
+        the first of them first, in the customer's one create."""
+        wizard = self.preview("\n".join([
+            "ref,name,email,phone,street,city,zip,country",
+            "E1,Ioana Marin,ioana@marin.example,,,Sibiu,,RO",
+            "E2,Ioana Marin,ioana@marin.example,+40 722 333 444,Strada Mare 1,Sibiu,,RO",
+            "E3,Ioana Marin,ioana@marin.example,+40 722 999 999,Strada Mica 2,Sibiu,550001,RO",
+        ]).encode("utf-8"))
+        self.assertEqual([(self.row(wizard, n).decision, self.row(wizard, n).same_as_row)
+                          for n in (2, 3, 4)], [("new", 0), ("same", 2), ("same", 2)])
+        wizard.action_apply()
+        customer = self.env["crm.partner.source"].search(
+            [("source_system", "=", "sales_be"), ("external_ref", "=", "E3")]).partner_id
+        self.assertEqual((customer.name, customer.phone, customer.street, customer.zip),
+                         ("Ioana Marin", "+40 722 333 444", "Strada Mare 1", "550001"))
+        self.assertEqual(self.env["res.partner"].search_count(
+            [("email", "=", "ioana@marin.example")]), 1)
+
+    def test_later_rows_fill_the_matched_customer(self):
+        """Rows that are a matched row of the file again fill what the
+        customer still lacks once the matched row filled it."""
+        petra = self.env["res.partner"].create(dict(
+            name="Petra Novak", email="petra@novak.example", city="Bratislava",
+            **compat.customer_vals()))
+        wizard = self.preview("\n".join([
+            "ref,name,email,phone,street,city,zip,country",
+            "F1,Petra Novak,petra@novak.example,+421 905 111 222,Hlavna 5,Bratislava,,SK",
+            "F2,Petra Novak,,0905 111 222,,,81101,SK",
+        ]).encode("utf-8"))
+        self.assertEqual([(self.row(wizard, n).decision, self.row(wizard, n).same_as_row)
+                          for n in (2, 3)], [("match", 0), ("same", 2)])
+        self.assertEqual(self.row(wizard, 2).partner_id, petra)
+        wizard.action_apply()
+        self.assertEqual((petra.phone, petra.street, petra.city, petra.zip),
+                         ("+421 905 111 222", "Hlavna 5", "Bratislava", "81101"))
+
     def test_in_file_duplicates_csv(self):
         content = "\n".join(",".join(row) for row in [IN_FILE_HEADER] + IN_FILE_ROWS)
         wizard = self.preview(content.encode("utf-8"))

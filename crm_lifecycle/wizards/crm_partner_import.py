@@ -652,11 +652,23 @@ class CrmPartnerImport(models.TransientModel):
         values["is_company"] = bool(line["is_company"])
         return values
 
+    def _fill(self, values, line):
+        """Fill the empty ones of `values` (a customer's, changed in place)
+        with those of the row `line`; return what was filled."""
+        filled = {}
+        if values is None:
+            return filled
+        for key, value in self._line_values(line).items():
+            if value and not values.get(key) and key != "is_company":
+                values[key] = filled[key] = value
+        return filled
+
     def action_apply(self):
-        """Create and update the customers, all or nothing. The new
-        customers are created set-based (`bulk.create_partners`); the
-        matched and updated ones are written by the ORM (only their empty
-        fields, or this list's own changed row)."""
+        """Create and update the customers, all or nothing, set-based: the
+        new customers by `bulk.create_partners`, the matched and updated
+        ones by `bulk.write_partners` (only their empty fields, or this
+        list's own changed row); the rows that are another row of the file
+        go into its customer's create or write."""
         self._check_lifecycle_rights()
         self.ensure_one()
         lines = self._apply_lines()
@@ -667,12 +679,20 @@ class CrmPartnerImport(models.TransientModel):
                   "same": 0}
         for line in lines:
             counts[line["decision"]] += 1
-        Partner = self.env["res.partner"]
         customers = {}
+        leads = {line["row_number"]: line for line in lines}
+        # the rows that are another row of the file come after it and go
+        # into its customer, filling what it leaves empty, in row order:
+        # folded into that customer's one create or write
+        same = [line for line in lines if line["decision"] == "same"]
         with self.env.cr.savepoint():
             new = [line for line in lines if line["decision"] == "new"]
-            created = bulk.create_partners(self.env, [
-                dict(self._line_values(line), **compat.customer_vals()) for line in new])
+            creates = {line["row_number"]: dict(self._line_values(line),
+                                                **compat.customer_vals()) for line in new}
+            for line in same:
+                self._fill(creates.get(line["same_as_row"]), line)
+            created = bulk.create_partners(self.env, [creates[line["row_number"]]
+                                                      for line in new])
             for line, partner_id in zip(new, created.ids):
                 customers[line["row_number"]] = partner_id
             # the existing customers, in row order: another department's
@@ -680,14 +700,15 @@ class CrmPartnerImport(models.TransientModel):
             # values; one set-based write of them all
             writes = {}
             known = [line for line in lines if line["decision"] in ("match", "update")]
-            # which of their fields are empty, read in one query (write_partners
-            # holds the writes to the write rules)
+            # their stored values, read in one query (write_partners holds
+            # the writes to the write rules)
             columns = VALUE_FIELDS + ("country_id",)
+            existing = {line["partner_id"] for line in known} | {
+                leads[line["same_as_row"]]["partner_id"] for line in same
+                if leads[line["same_as_row"]]["decision"] in ("match", "update", "unchanged")}
             self.env.cr.execute(sql.SQL("SELECT id, {} FROM res_partner WHERE id = ANY(%s)").format(
-                sql.SQL(", ").join(map(sql.Identifier, columns))),
-                (list({line["partner_id"] for line in known}),))
-            empty = {row[0]: {k for k, v in zip(columns, row[1:]) if not v}
-                     for row in self.env.cr.fetchall()}
+                sql.SQL(", ").join(map(sql.Identifier, columns))), (list(existing),))
+            stored = {row[0]: dict(zip(columns, row[1:])) for row in self.env.cr.fetchall()}
             for line in known:
                 partner_id = line["partner_id"]
                 values = self._line_values(line)
@@ -697,23 +718,22 @@ class CrmPartnerImport(models.TransientModel):
                     target.update(values)
                 else:
                     for key, value in values.items():
-                        if value and key in empty[partner_id] and key not in target:
+                        if value and not stored[partner_id][key] and key not in target:
                             target[key] = value
                 customers[line["row_number"]] = partner_id
-            bulk.write_partners(self.env, {k: v for k, v in writes.items() if v})
             for line in lines:
                 if line["decision"] == "unchanged":
                     customers[line["row_number"]] = line["partner_id"]
-            # the rows that are another row of the file come after it: they
-            # are imported into its customer (filling what it left empty)
-            for line in lines:
-                if line["decision"] != "same":
-                    continue
-                values = self._line_values(line)
-                partner = Partner.browse(customers[line["same_as_row"]])
-                partner.write({k: v for k, v in values.items()
-                               if v and not partner[k] and k != "is_company"})
-                customers[line["row_number"]] = partner.id
+            for line in same:
+                lead = leads[line["same_as_row"]]
+                if lead["decision"] != "new":
+                    partner_id = lead["partner_id"]
+                    # what the customer holds once written
+                    values = dict(stored[partner_id], **writes.get(partner_id, {}))
+                    filled = self._fill(values, line)
+                    writes.setdefault(partner_id, {}).update(filled)
+                customers[line["row_number"]] = customers[line["same_as_row"]]
+            bulk.write_partners(self.env, {k: v for k, v in writes.items() if v})
             self._write_sources([(line, customers[line["row_number"]]) for line in lines
                                  if line["row_number"] in customers])
         self.summary = _("%(new)d customers created, %(match)d matched to existing customers, "
