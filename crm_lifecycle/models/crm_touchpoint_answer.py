@@ -221,7 +221,10 @@ END
 $$
 """
 
-# the answer of a new row `s` of customer `p`, for _upsert_new_columns
+# the answer of a new row `s` of customer `p`, for _upsert_new_columns:
+# derived data (the value the triggers store, which they check), read of the
+# customer's rows whoever may read them, as the triggers do; the caller
+# gives no answer of its own
 NEW_ANSWER_JOIN = """
       LEFT JOIN LATERAL (
            SELECT min(o.date) AS date FROM crm_touchpoint o
