@@ -392,11 +392,11 @@ def bench_answers(env):
             fn()
             elapsed = time.perf_counter() - t0
         finally:
-            if own is None:
-                vars(model_class).get("_upsert_new_columns") and delattr(
-                    model_class, "_upsert_new_columns")
-            else:
+            # the model's own method back
+            if own is not None:
                 model_class._upsert_new_columns = own
+            elif "_upsert_new_columns" in vars(model_class):
+                del model_class._upsert_new_columns
         cr.execute("ROLLBACK TO SAVEPOINT bench_answers")
         env.clear()
         return elapsed
