@@ -47,6 +47,10 @@ RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
            + CASE WHEN {weekday} < 5 THEN {epoch} - {day} * 86400 ELSE 0 END
 $$
 """.format(epoch=_EPOCH, day=_DAY, weekday=_WEEKDAY)
+# the response time, in weekday hours, of a contact at {date} answered at
+# {answer} (the one expression every writer of response_hours uses)
+RESPONSE_HOURS = ("(crm_lifecycle_weekday_seconds({answer})"
+                  " - crm_lifecycle_weekday_seconds({date})) / 3600.0")
 
 # The answers of the touchpoints of some customers (stretches of each one's
 # rows), written only where they changed: one pass of a window function over
@@ -85,8 +89,7 @@ RETURNS void LANGUAGE sql AS $$
 UPDATE crm_touchpoint t
    SET answered_date = a.answered, response_hours = a.hours
   FROM (SELECT r.id, r.answered,
-               (crm_lifecycle_weekday_seconds(r.answered)
-                - crm_lifecycle_weekday_seconds(r.date)) / 3600.0 AS hours,
+               {hours} AS hours,
                r.answered_date, r.response_hours
           FROM (SELECT t2.id, t2.date, t2.answered_date, t2.response_hours,
                        CASE WHEN t2.direction = 'inbound' AND t2.kind NOT IN {not_contact} THEN
@@ -141,7 +144,8 @@ UPDATE crm_touchpoint t
  WHERE (a.answered_date, a.response_hours) IS DISTINCT FROM (a.answered, a.hours)
    AND t.id = a.id
 $$
-""".format(not_contact=NOT_CONTACT_KINDS_SQL)
+""".format(not_contact=NOT_CONTACT_KINDS_SQL,
+           hours=RESPONSE_HOURS.format(answer="r.answered", date="r.date"))
 
 # the whole history at once (install): the same window, written where no
 # answer is stored yet
@@ -149,8 +153,7 @@ $$
 ANSWER_BACKFILL = """
 UPDATE crm_touchpoint t
    SET answered_date = a.answered,
-       response_hours = (crm_lifecycle_weekday_seconds(a.answered)
-                         - crm_lifecycle_weekday_seconds(t.date)) / 3600.0
+       response_hours = {hours}
   FROM (SELECT id, direction, kind,
                min(CASE WHEN direction = 'outbound' AND kind NOT IN {not_contact}
                         THEN date END) OVER (
@@ -159,7 +162,8 @@ UPDATE crm_touchpoint t
           FROM crm_touchpoint) a
  WHERE t.id = a.id AND a.direction = 'inbound' AND a.kind NOT IN {not_contact}
    AND a.answered IS NOT NULL AND t.answered_date IS NULL
-""".format(not_contact=NOT_CONTACT_KINDS_SQL)
+""".format(not_contact=NOT_CONTACT_KINDS_SQL,
+           hours=RESPONSE_HOURS.format(answer="a.answered", date="t.date"))
 
 # the triggers: the rows inserted (new), deleted (old), or whose customer,
 # company, date, direction or kind an update changed (both versions); the
@@ -311,8 +315,7 @@ class CrmTouchpoint(models.Model):
             return names, values, joins
         return (names + ["answered_date", "response_hours"],
                 values + [sql.SQL("crm_lifecycle_answer.date"), sql.SQL(
-                    "(crm_lifecycle_weekday_seconds(crm_lifecycle_answer.date)"
-                    " - crm_lifecycle_weekday_seconds(s.date)) / 3600.0")],
+                    RESPONSE_HOURS.format(answer="crm_lifecycle_answer.date", date="s.date"))],
                 joins + sql.SQL(NEW_ANSWER_JOIN))
 
     # the triggers write other rows than the ones written: the rows reach
