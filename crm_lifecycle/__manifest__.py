@@ -36,6 +36,7 @@
         "data/crm_segment_cron.xml",
         "views/crm_campaign_views.xml",
         "views/crm_lifecycle_tile_views.xml",
+        "views/assets.xml",
     ],
     "demo": ["demo/crm_team_demo.xml", "demo/crm_segment_demo.xml"],
     "external_dependencies": {"python": ["phonenumbers", "anyascii"]},

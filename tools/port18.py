@@ -40,6 +40,9 @@ DROPPED_FIELDS = {"ir.cron": {"numbercall", "doall"}, "res.users": {"customer"}}
 # modules an 18 addon needs beyond its 11 dependencies: the partner's
 # customer rank (11: the `customer` flag of base) is the accounting module's
 EXTRA_DEPENDS = {"crm_lifecycle": ["account"]}
+# the web client's files of an addon: 11 adds them to its assets by a view
+# (views/assets.xml, an empty file in odoo18/), 18 by its manifest
+ASSETS = {"crm_lifecycle": {"web.assets_backend": ["crm_lifecycle/static/src/odoo18/*.js"]}}
 # fields renamed since 11, by model: {old: new}
 RENAMED_FIELDS = {"mail.activity.type": {"days": "delay_count"}}
 # fields of Odoo's views renamed since 11, by model: an inherited view's
@@ -273,6 +276,8 @@ def manifest(addon):
         values = ast.literal_eval(handle.read())
     values["version"] = "18.0." + values["version"].split(".", 2)[2]
     values["depends"] = values["depends"] + EXTRA_DEPENDS.get(addon, [])
+    if addon in ASSETS:
+        values["assets"] = ASSETS[addon]
     return values
 
 

@@ -340,3 +340,111 @@ class TestImportKeys(ImportCase):
             wizard.action_apply()
         self.assertEqual(source.partner_id, theirs)
         self.assertEqual(self.env["res.partner"].search_count([]), before)
+
+
+STEPS_FILE = "\n".join([
+    "ref,name,email,phone,street,city,zip,country",
+    "A1,Nouvelle Boulangerie SPRL,pain@boulangerie.example,+32 4 222 33 44,Rue Neuve 3,Namur,"
+    "5000,BE",
+    "E1,Ioana Marin,ioana@marin.example,,,Sibiu,,RO",
+    "A2,ADA CUSTOMER,Hello@Ada-Customer.example,,,,,BE",
+    "E2,Ioana Marin,ioana@marin.example,+40 722 333 444,Strada Mare 1,Sibiu,,RO",
+    "E3,Ioana Marin,ioana@marin.example,+40 722 999 999,Strada Mica 2,Sibiu,550001,RO",
+    "A3,Jan Peeters,jan@peeters.example,,,Gent,9000,BE",
+    "A4,Marta Kowalska,marta@kowalska.example,,,Krakow,,PL",
+]).encode("utf-8")
+
+
+class TestPartnerImportSteps(ImportCase):
+    """An import applied from its window goes in steps, each saved on its
+    own: the same customers as one call, groups of rows that are one
+    customer never split, and an import cut off continues."""
+
+    def setUp(self):
+        super(TestPartnerImportSteps, self).setUp()
+        self.env["ir.config_parameter"].set_param("crm_lifecycle.import_step_rows", "2")
+
+    def imported(self):
+        """What the import wrote: per customer, the row keys that went into
+        it and its values."""
+        sources = self.env["crm.partner.source"].search([("source_system", "=", "sales_be")])
+        by_partner = {}
+        for source in sources:
+            by_partner.setdefault(source.partner_id, set()).add(source.external_ref)
+        return sorted((sorted(refs), partner.name, partner.email, partner.phone, partner.street,
+                       partner.city, partner.zip, partner.country_id.code)
+                      for partner, refs in by_partner.items())
+
+    def one_call(self):
+        """The customers the file makes in one call, rolled back."""
+        self.env.cr.execute("SAVEPOINT one_call")
+        self.preview(STEPS_FILE).action_apply()
+        result = self.imported()
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT one_call")
+        compat.invalidate_all(self.env)
+        self.assertFalse(self.imported())
+        return result
+
+    def split_groups(self, wizard):
+        self.env.cr.execute("""
+            SELECT group_row FROM crm_partner_import_line WHERE import_id = %s
+             GROUP BY group_row HAVING bool_or(applied) <> bool_and(applied)
+        """, (wizard.id,))
+        return self.env.cr.fetchall()
+
+    def test_steps_import_what_one_call_imports(self):
+        expected = self.one_call()
+        self.assertIn((["E1", "E2", "E3"], "Ioana Marin", "ioana@marin.example",
+                       "+40 722 333 444", "Strada Mare 1", "Sibiu", "550001", "RO"), expected)
+        wizard = self.preview(STEPS_FILE)
+        wizard.with_context(lifecycle_import_steps=1).action_apply()
+        self.assertEqual((wizard.state, wizard.count_applied, wizard.count_total),
+                         ("applying", 0, 7))
+        progress = []
+        while wizard.state == "applying":
+            progress.append(wizard.action_apply_step())
+            self.assertFalse(self.split_groups(wizard))
+        # step 1: A1 and the group of E1 (E1, E2, E3) whole; then A2 and
+        # A3; then A4
+        self.assertEqual([(p["applied"], p["total"], p["done"]) for p in progress],
+                         [(4, 7, False), (6, 7, False), (7, 7, True)])
+        self.assertEqual(self.imported(), expected)
+        self.assertIn("4 customers created", wizard.summary)
+        self.assertIn("2 rows were the same customer", wizard.summary)
+
+    def test_an_import_cut_off_continues(self):
+        expected = self.one_call()
+        wizard = self.preview(STEPS_FILE)
+        wizard.with_context(lifecycle_import_steps=1).action_apply()
+        wizard.action_apply_step()
+        # the window closed: the same file again, the rows imported are
+        # known and unchanged, the others are imported
+        again = self.preview(STEPS_FILE)
+        self.assertEqual([self.row(again, n).decision for n in range(2, 9)],
+                         ["unchanged", "unchanged", "match", "unchanged", "unchanged", "new",
+                          "new"])
+        again.action_apply()
+        self.assertEqual(self.imported(), expected)
+        # the first window, continued: its rows left were imported since,
+        # and are not imported twice
+        count = self.env["res.partner"].search_count([])
+        with self.assertRaises(UserError) as err:
+            wizard.action_apply_step()
+        self.assertIn("Rows 4, 7 were imported by another import of sales_be",
+                      compat.error_message(err.exception))
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+        self.assertEqual(self.imported(), expected)
+
+    def test_a_stopped_import_continues_in_its_window(self):
+        expected = self.one_call()
+        wizard = self.preview(STEPS_FILE)
+        wizard.with_context(lifecycle_import_steps=1).action_apply()
+        wizard.action_apply_step()
+        # Continue, then the remaining steps in one call
+        wizard.with_context(lifecycle_import_steps=1).action_apply()
+        self.assertEqual(wizard.state, "applying")
+        wizard.action_apply()
+        self.assertEqual(wizard.state, "done")
+        self.assertEqual(self.imported(), expected)
+        with self.assertRaises(UserError):
+            wizard.action_apply()

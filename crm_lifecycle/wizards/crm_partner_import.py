@@ -59,6 +59,12 @@ MAX_COLUMNS = 50
 MAX_CELL = 1000
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 MAX_SHEET_ROWS = 1048576  # a spreadsheet's own limit
+# rows applied per step when the import is applied from its window (each
+# step its own transaction: the window shows the progress between steps, and
+# an import cut off continues where it stopped); system parameter
+# crm_lifecycle.import_step_rows
+STEP_ROWS = 5000
+MAX_STEP_ROWS = 50000
 
 
 @functools.lru_cache(maxsize=65536)
@@ -81,7 +87,8 @@ class CrmPartnerImport(models.TransientModel):
         help="Name of the list, e.g. 'sales_be'. Re-importing a list under the same source "
              "updates the customers it created or matched.")
     source_label = fields.Char(related="source_system", string="Source", readonly=True)
-    state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
+    state = fields.Selection([("upload", "Upload"), ("preview", "Preview"),
+                              ("applying", "Importing"), ("done", "Done")],
                              default="upload", required=True)
     line_ids = fields.One2many("crm.partner.import.line", "import_id", string="Rows")
     skip_errors = fields.Boolean(
@@ -99,16 +106,44 @@ class CrmPartnerImport(models.TransientModel):
         help="Rows that are another row of the same file written again: they are imported "
              "into that row's customer.")
 
-    @api.depends("line_ids.decision")
+    count_total = fields.Integer(compute="_compute_counts", string="Rows")
+    count_applied = fields.Integer(
+        compute="_compute_counts", string="Rows Imported",
+        help="Rows of the list already imported: an import goes in steps, each saved as it "
+             "is done.")
+
+    @api.depends("line_ids.decision", "line_ids.applied")
     def _compute_counts(self):
+        """One query for the counts of all the wizards (a list has up to
+        MAX_ROWS rows: not a record read per row)."""
+        counts = {}
+        stored = [wizard.id for wizard in self if isinstance(wizard.id, int)]
+        if stored:
+            compat.flush(self.env)
+            self.env.cr.execute("""
+                SELECT import_id, decision, count(*), count(*) FILTER (WHERE applied)
+                  FROM crm_partner_import_line WHERE import_id = ANY(%s)
+                 GROUP BY import_id, decision
+            """, (stored,))
+            for import_id, decision, count, applied in self.env.cr.fetchall():
+                by_decision = counts.setdefault(import_id, {})
+                by_decision[decision] = count
+                by_decision["applied"] = by_decision.get("applied", 0) + applied
         for wizard in self:
-            decisions = wizard.line_ids.mapped("decision")
-            wizard.count_new = decisions.count("new")
-            wizard.count_match = decisions.count("match")
-            wizard.count_ambiguous = decisions.count("ambiguous")
-            wizard.count_error = decisions.count("error")
-            wizard.count_known = decisions.count("unchanged") + decisions.count("update")
-            wizard.count_same = decisions.count("same")
+            by_decision = counts.get(wizard.id)
+            if by_decision is None:
+                # a window's changes not saved yet (onchange): its rows
+                by_decision = {"applied": len(wizard.line_ids.filtered("applied"))}
+                for decision in wizard.line_ids.mapped("decision"):
+                    by_decision[decision] = by_decision.get(decision, 0) + 1
+            wizard.count_new = by_decision.get("new", 0)
+            wizard.count_match = by_decision.get("match", 0)
+            wizard.count_ambiguous = by_decision.get("ambiguous", 0)
+            wizard.count_error = by_decision.get("error", 0)
+            wizard.count_known = by_decision.get("unchanged", 0) + by_decision.get("update", 0)
+            wizard.count_same = by_decision.get("same", 0)
+            wizard.count_applied = by_decision.get("applied", 0)
+            wizard.count_total = sum(n for key, n in by_decision.items() if key != "applied")
 
     # ------------------------------------------------------------ reading
     @api.model
@@ -601,23 +636,35 @@ class CrmPartnerImport(models.TransientModel):
                 "view_mode": "form", "target": "new", "name": _("Import a Customer List")}
 
     # ------------------------------------------------------------ applying
-    def _apply_lines(self):
-        """The rows of the preview as dicts, in row order: one query, not a
-        record per row (a list has up to MAX_ROWS rows)."""
+    def _apply_lines(self, step=None):
+        """The rows of the preview not imported yet, as dicts, in row order:
+        one query, not a record per row (a list has up to MAX_ROWS rows).
+        step: at most about that many rows, whole groups of rows that are one
+        customer (a group is never split between two steps), in the order
+        of the groups."""
         self.check_access_rule("write")
         # the choices the user made in the preview reach the table first
         compat.flush(self.env)
         self.env.cr.execute(sql.SQL("""
+            WITH pending AS (
+                SELECT * FROM crm_partner_import_line
+                 WHERE import_id = %(import)s AND applied IS NOT TRUE
+            ), last_group AS (
+                -- the group of the step's last row: its step takes it whole
+                SELECT group_row FROM pending ORDER BY group_row, row_number
+                OFFSET greatest(coalesce(%(step)s, 1), 1) - 1 LIMIT 1
+            )
             SELECT l.id, l.row_number, l.decision, l.partner_id, l.same_as_row, l.external_ref,
                    l.row_hash, l.error, l.country_id, l.is_company, {values},
                    (SELECT count(*) FROM crm_partner_import_line_candidate_rel c
                      WHERE c.line_id = l.id) AS candidates
-              FROM crm_partner_import_line l
-             WHERE l.import_id = %s
+              FROM pending l
+             WHERE %(step)s::int IS NULL
+                OR l.group_row <= coalesce((SELECT group_row FROM last_group), l.group_row)
              ORDER BY l.row_number
         """).format(values=sql.SQL(", ").join(
             sql.SQL("l.{}").format(sql.Identifier(name)) for name in VALUE_FIELDS)),
-            (self.id,))
+            {"import": self.id, "step": step})
         return self.env.cr.dictfetchall()
 
     @api.model
@@ -664,78 +711,108 @@ class CrmPartnerImport(models.TransientModel):
         return filled
 
     def action_apply(self):
-        """Create and update the customers, all or nothing, set-based: the
-        new customers by `bulk.create_partners`, the matched and updated
-        ones by `bulk.write_partners` (only their empty fields, or this
-        list's own changed row); the rows that are another row of the file
-        go into its customer's create or write."""
+        """Import the rows of the preview: all of them in this call, one
+        transaction (all or nothing), unless the window asks for steps
+        (context `lifecycle_import_steps`): then the import only starts,
+        and the window applies it a step at a time (`action_apply_step`),
+        showing its progress."""
         self._check_lifecycle_rights()
         self.ensure_one()
-        lines = self._apply_lines()
-        problems = self._apply_problems(lines, self.skip_errors)
+        if self.state == "preview":
+            self._start_apply()
+        elif self.state != "applying":
+            raise UserError(_("This list is already imported."))
+        if not self.env.context.get("lifecycle_import_steps"):
+            self._apply_step(None)
+            self._finish_apply()
+        return self._reopen()
+
+    def action_apply_step(self):
+        """Import the next step of rows (see `_step_rows`) and save it: called
+        by the window again and again while the import is applying. An
+        import cut off (window closed, server stopped, an error) continues
+        from the first row not imported. Returns the progress: {applied,
+        total, done}."""
+        self._check_lifecycle_rights()
+        self.ensure_one()
+        if self.state == "applying":
+            self._apply_step(self._step_rows())
+            # done once no row is left
+            self._finish_apply()
+        self.invalidate_cache()
+        return {"applied": self.count_applied, "total": self.count_total,
+                "done": self.state == "done"}
+
+    @api.model
+    def _step_rows(self):
+        # sudo: a setting of the suite, read-only (an administrator's, the
+        # rights to read system parameters being the administrator's)
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "crm_lifecycle.import_step_rows")
+        try:
+            return min(max(int(value), 1), MAX_STEP_ROWS) if value else STEP_ROWS
+        except ValueError:
+            return STEP_ROWS
+
+    def _start_apply(self):
+        """Check every row before the first is imported: any problem
+        (errors, rows to choose...) and nothing is imported."""
+        problems = self._apply_problems(self._apply_lines(), self.skip_errors)
         if problems:
             raise UserError(_("Nothing was imported:\n%s") % "\n".join(problems[:30]))
-        counts = {"new": 0, "match": 0, "update": 0, "unchanged": 0, "skip": 0, "error": 0,
-                  "same": 0}
-        for line in lines:
-            counts[line["decision"]] += 1
-        customers = {}
-        leads = {line["row_number"]: line for line in lines}
-        # the rows that are another row of the file come after it and go
-        # into its customer, filling what it leaves empty, in row order:
-        # folded into that customer's one create or write
-        same = [line for line in lines if line["decision"] == "same"]
+        self.state = "applying"
+
+    # sql-write: the rows of this wizard (the caller's, checked by
+    # _apply_lines) marked imported
+    def _apply_step(self, step):
+        """Import the next `step` rows (all of them if None) and mark them
+        imported; False when no row was left."""
+        lines = self._apply_lines(step)
+        if not lines:
+            return False
+        self._check_not_imported_since(lines)
         with self.env.cr.savepoint():
-            new = [line for line in lines if line["decision"] == "new"]
-            creates = {line["row_number"]: dict(self._line_values(line),
-                                                **compat.customer_vals()) for line in new}
-            for line in same:
-                self._fill(creates.get(line["same_as_row"]), line)
-            created = bulk.create_partners(self.env, [creates[line["row_number"]]
-                                                      for line in new])
-            for line, partner_id in zip(new, created.ids):
-                customers[line["row_number"]] = partner_id
-            # the existing customers, in row order: another department's
-            # record gets what it lacks, this list's own changed row its
-            # values; one set-based write of them all
-            writes = {}
-            known = [line for line in lines if line["decision"] in ("match", "update")]
-            # their stored values, read in one query (write_partners holds
-            # the writes to the write rules)
-            columns = VALUE_FIELDS + ("country_id",)
-            existing = {line["partner_id"] for line in known} | {
-                leads[line["same_as_row"]]["partner_id"] for line in same
-                if leads[line["same_as_row"]]["decision"] in ("match", "update", "unchanged")}
-            self.env.cr.execute(sql.SQL("SELECT id, {} FROM res_partner WHERE id = ANY(%s)").format(
-                sql.SQL(", ").join(map(sql.Identifier, columns))), (list(existing),))
-            stored = {row[0]: dict(zip(columns, row[1:])) for row in self.env.cr.fetchall()}
-            for line in known:
-                partner_id = line["partner_id"]
-                values = self._line_values(line)
-                del values["is_company"]
-                target = writes.setdefault(partner_id, {})
-                if line["decision"] == "update":
-                    target.update(values)
-                else:
-                    for key, value in values.items():
-                        if value and not stored[partner_id][key] and key not in target:
-                            target[key] = value
-                customers[line["row_number"]] = partner_id
-            for line in lines:
-                if line["decision"] == "unchanged":
-                    customers[line["row_number"]] = line["partner_id"]
-            for line in same:
-                lead = leads[line["same_as_row"]]
-                if lead["decision"] != "new":
-                    partner_id = lead["partner_id"]
-                    # what the customer holds once written
-                    values = dict(stored[partner_id], **writes.get(partner_id, {}))
-                    filled = self._fill(values, line)
-                    writes.setdefault(partner_id, {}).update(filled)
-                customers[line["row_number"]] = customers[line["same_as_row"]]
-            bulk.write_partners(self.env, {k: v for k, v in writes.items() if v})
-            self._write_sources([(line, customers[line["row_number"]]) for line in lines
-                                 if line["row_number"] in customers])
+            self._apply_rows(lines)
+            self.env.cr.execute("UPDATE crm_partner_import_line SET applied = TRUE "
+                                "WHERE id = ANY(%s)", ([line["id"] for line in lines],))
+        compat.invalidate_all(self.env)
+        return True
+
+    def _check_not_imported_since(self, lines):
+        """Refuse rows that the preview found without a customer of this
+        source and that have one now: another import of the same list
+        (another window, or this one continued after the list was imported
+        again) imported them since; importing them again would make their
+        customers twice."""
+        fresh = [line["external_ref"] for line in lines
+                 if line["decision"] in ("new", "match", "ambiguous", "same")]
+        if not fresh:
+            return
+        # the keys the caller sees, as the preview read them
+        Source = self.env["crm.partner.source"]
+        taken = set(Source.search([("source_system", "=", self.source_system),
+                                   ("external_ref", "in", fresh),
+                                   ("partner_id.active", "=", True)]).mapped("external_ref"))
+        rows = [line["row_number"] for line in lines if line["external_ref"] in taken
+                and line["decision"] in ("new", "match", "ambiguous", "same")]
+        if rows:
+            raise UserError(_(
+                "Rows %(rows)s were imported by another import of %(source)s since this "
+                "preview: nothing more was imported. Open the import again with the file: "
+                "its preview shows what is left to import.") % {
+                "rows": ", ".join(map(str, rows[:20])) + ("..." if len(rows) > 20 else ""),
+                "source": self.source_system})
+
+    def _finish_apply(self):
+        if self._apply_lines(1):
+            return
+        self.invalidate_cache()
+        counts = {"new": self.count_new, "match": self.count_match, "unchanged": 0, "skip": 0,
+                  "update": 0, "error": self.count_error, "same": self.count_same}
+        self.env.cr.execute("SELECT decision, count(*) FROM crm_partner_import_line "
+                            "WHERE import_id = %s AND decision IN ('update', 'unchanged', "
+                            "'skip') GROUP BY decision", (self.id,))
+        counts.update(self.env.cr.fetchall())
         self.summary = _("%(new)d customers created, %(match)d matched to existing customers, "
                          "%(update)d updated, %(unchanged)d unchanged, %(skip)d skipped, "
                          "%(error)d rows with errors left out.") % counts
@@ -743,7 +820,70 @@ class CrmPartnerImport(models.TransientModel):
             self.summary += " " + _("%(same)d rows were the same customer as another row of "
                                     "the file and went into its customer.") % counts
         self.state = "done"
-        return self._reopen()
+
+    def _apply_rows(self, lines):
+        """Create and update the customers of `lines` (whole groups of rows
+        that are one customer), set-based: the new customers by
+        `bulk.create_partners`, the matched and updated ones by
+        `bulk.write_partners` (only their empty fields, or this list's own
+        changed row); the rows that are another row of the file go into its
+        customer's create or write."""
+        customers = {}
+        leads = {line["row_number"]: line for line in lines}
+        # the rows that are another row of the file come after it and go
+        # into its customer, filling what it leaves empty, in row order:
+        # folded into that customer's one create or write
+        same = [line for line in lines if line["decision"] == "same"]
+        new = [line for line in lines if line["decision"] == "new"]
+        creates = {line["row_number"]: dict(self._line_values(line),
+                                            **compat.customer_vals()) for line in new}
+        for line in same:
+            self._fill(creates.get(line["same_as_row"]), line)
+        created = bulk.create_partners(self.env, [creates[line["row_number"]]
+                                                  for line in new])
+        for line, partner_id in zip(new, created.ids):
+            customers[line["row_number"]] = partner_id
+        # the existing customers, in row order: another department's
+        # record gets what it lacks, this list's own changed row its
+        # values; one set-based write of them all
+        writes = {}
+        known = [line for line in lines if line["decision"] in ("match", "update")]
+        # their stored values, read in one query (write_partners holds
+        # the writes to the write rules)
+        columns = VALUE_FIELDS + ("country_id",)
+        existing = {line["partner_id"] for line in known} | {
+            leads[line["same_as_row"]]["partner_id"] for line in same
+            if leads[line["same_as_row"]]["decision"] in ("match", "update", "unchanged")}
+        self.env.cr.execute(sql.SQL("SELECT id, {} FROM res_partner WHERE id = ANY(%s)").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns))), (list(existing),))
+        stored = {row[0]: dict(zip(columns, row[1:])) for row in self.env.cr.fetchall()}
+        for line in known:
+            partner_id = line["partner_id"]
+            values = self._line_values(line)
+            del values["is_company"]
+            target = writes.setdefault(partner_id, {})
+            if line["decision"] == "update":
+                target.update(values)
+            else:
+                for key, value in values.items():
+                    if value and not stored[partner_id][key] and key not in target:
+                        target[key] = value
+            customers[line["row_number"]] = partner_id
+        for line in lines:
+            if line["decision"] == "unchanged":
+                customers[line["row_number"]] = line["partner_id"]
+        for line in same:
+            lead = leads[line["same_as_row"]]
+            if lead["decision"] != "new":
+                partner_id = lead["partner_id"]
+                # what the customer holds once written
+                values = dict(stored[partner_id], **writes.get(partner_id, {}))
+                filled = self._fill(values, line)
+                writes.setdefault(partner_id, {}).update(filled)
+            customers[line["row_number"]] = customers[line["same_as_row"]]
+        bulk.write_partners(self.env, {k: v for k, v in writes.items() if v})
+        self._write_sources([(line, customers[line["row_number"]]) for line in lines
+                             if line["row_number"] in customers])
 
     # sql-write: the source keys of the rows just imported, held to the
     # rights and record rules of crm.partner.source as the ORM's create and
@@ -839,6 +979,8 @@ class CrmPartnerImportLine(models.TransientModel):
         readonly=True, help="Technical: the first row of the group of rows that are one "
                             "customer (the rows of a group are listed together).")
     score = fields.Float(string="Score", digits=(4, 3), readonly=True)
+    applied = fields.Boolean(string="Imported", readonly=True,
+                             help="The row is imported (an import goes in steps).")
     reasons = fields.Char(string="Reasons", readonly=True)
     error = fields.Char(string="Errors", readonly=True)
 

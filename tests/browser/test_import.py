@@ -1,6 +1,7 @@
 """Import a departmental customer list from the browser, as a manager
 (admin) would on their first day: choose the file, name the source,
-preview the decisions, import, and import the same file again."""
+preview the decisions, import (a step of rows at a time, the window showing
+the progress), and import the same file again."""
 import time
 
 from test_smoke import assert_healthy, login, open_app, open_menu, shot
@@ -36,6 +37,9 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     rpc = odoo_server.rpc
     path = tmp_path / "bakers.csv"
     path.write_bytes(LIST)
+    # a step per row: the window applies the list in three steps (the
+    # bakery's two rows are one customer, one step)
+    rpc("ir.config_parameter", "set_param", "crm_lifecycle.import_step_rows", "1")
     login(page, odoo_server.url)
     dialog = open_import(page)
     dialog.locator("input[name=source_system]").fill("browser_be")
@@ -64,8 +68,13 @@ def test_import_a_list_from_the_browser(page, odoo_server, artifacts_dir, tmp_pa
     shot(page, artifacts_dir, "31_import_preview")
     page.locator(".modal footer button:has-text('Import'), "
                  ".modal .modal-footer button:has-text('Import')").first.click()
-    page.locator(".modal .o_field_widget[name=summary]").wait_for()
+    page.locator(".modal .o_field_widget[name=summary]").wait_for(timeout=120000)
     assert_healthy(page, "import done")
+    # every row imported, by the steps the window asked for
+    lines = rpc("crm.partner.import.line", "search_read",
+                [("import_id.source_system", "=", "browser_be")], ["applied"])
+    assert len(lines) == 4 and all(line["applied"] for line in lines), lines
+    rpc("ir.config_parameter", "set_param", "crm_lifecycle.import_step_rows", "")
     shot(page, artifacts_dir, "32_import_done")
     created = rpc("res.partner", "search_read",
                   [("email", "like", "@browser-import.example")], ["name", "city"])
