@@ -739,7 +739,7 @@ class CrmPartnerImport(models.TransientModel):
             self._apply_step(self._step_rows())
             # done once no row is left
             self._finish_apply()
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         return {"applied": self.count_applied, "total": self.count_total,
                 "done": self.state == "done"}
 
@@ -806,7 +806,7 @@ class CrmPartnerImport(models.TransientModel):
     def _finish_apply(self):
         if self._apply_lines(1):
             return
-        self.invalidate_cache()
+        compat.invalidate_all(self.env)
         counts = {"new": self.count_new, "match": self.count_match, "unchanged": 0, "skip": 0,
                   "update": 0, "error": self.count_error, "same": self.count_same}
         self.env.cr.execute("SELECT decision, count(*) FROM crm_partner_import_line "
