@@ -14,7 +14,6 @@ nothing.
 import base64
 import binascii
 import csv
-import functools
 import hashlib
 import io
 import json
@@ -67,13 +66,6 @@ STEP_ROWS = 5000
 MAX_STEP_ROWS = 50000
 
 
-@functools.lru_cache(maxsize=65536)
-def e164(number, region):
-    """to_e164, each number of a list read once (the preview checks a row's
-    phones, then matches them)."""
-    return to_e164(number, region)
-
-
 class CrmPartnerImport(models.TransientModel):
     _name = "crm.partner.import"
     _inherit = ["crm.lifecycle.wizard"]
@@ -112,7 +104,11 @@ class CrmPartnerImport(models.TransientModel):
         help="Rows of the list already imported: an import goes in steps, each saved as it "
              "is done.")
 
-    @api.depends("line_ids.decision", "line_ids.applied")
+    applied_group_row = fields.Integer(
+        readonly=True, help="Technical: the steps of the import so far took the groups of "
+                            "rows up to this one (rows in the order of their groups).")
+
+    @api.depends("line_ids.decision", "applied_group_row")
     def _compute_counts(self):
         """One query for the counts of all the wizards (a list has up to
         MAX_ROWS rows: not a record read per row)."""
@@ -121,9 +117,12 @@ class CrmPartnerImport(models.TransientModel):
         if stored:
             compat.flush(self.env)
             self.env.cr.execute("""
-                SELECT import_id, decision, count(*), count(*) FILTER (WHERE applied)
-                  FROM crm_partner_import_line WHERE import_id = ANY(%s)
-                 GROUP BY import_id, decision
+                SELECT l.import_id, l.decision, count(*),
+                       count(*) FILTER (WHERE l.group_row <= i.applied_group_row)
+                  FROM crm_partner_import_line l
+                  JOIN crm_partner_import i ON i.id = l.import_id
+                 WHERE l.import_id = ANY(%s)
+                 GROUP BY l.import_id, l.decision
             """, (stored,))
             for import_id, decision, count, applied in self.env.cr.fetchall():
                 by_decision = counts.setdefault(import_id, {})
@@ -315,10 +314,16 @@ class CrmPartnerImport(models.TransientModel):
             if not country_id:
                 problems.append(_("column country: unknown country %r (give its ISO code, "
                                   "e.g. BE, or its English name)") % values["country"])
+        # the numbers in E.164, kept for the matching
+        values["_phones"] = []
         for col in ("phone", "mobile"):
-            if values.get(col) and not e164(values[col], self._region(country_id)):
-                problems.append(_("column %(col)s: %(value)r is not a phone number") % {
-                    "col": col, "value": values[col]})
+            if values.get(col):
+                number = to_e164(values[col], self._region(country_id))
+                if number:
+                    values["_phones"].append(number)
+                else:
+                    problems.append(_("column %(col)s: %(value)r is not a phone number") % {
+                        "col": col, "value": values[col]})
         return "; ".join(problems) or None, country_id
 
     @api.model
@@ -378,7 +383,7 @@ class CrmPartnerImport(models.TransientModel):
                         is_company=values.get("is_company", "").lower() in (
                             "1", "true", "yes", "y", "company", "x"),
                         row_hash=self._row_hash(values), error=error,
-                        company_known="is_company" in values)
+                        company_known="is_company" in values, phones=values["_phones"])
             source_rec = known.get(values.get("external_ref"))
             if error:
                 line["decision"] = "error"
@@ -393,7 +398,7 @@ class CrmPartnerImport(models.TransientModel):
             lines.append(line)
         wizard._match(to_match)
         for line in lines:
-            del line["company_known"]
+            del line["company_known"], line["phones"]
         self._write_lines(lines)
         self.write({"state": "preview", "source_system": source})
         return self._reopen()
@@ -440,9 +445,7 @@ class CrmPartnerImport(models.TransientModel):
         threshold = Duplicate._threshold()
         rows = []
         for i, line in enumerate(lines, 1):
-            region = self._region(line["country_id"])
-            phones = [p for p in (e164(line["phone"], region),
-                                  e164(line["mobile"], region)) if p]
+            phones = line["phones"]
             rows.append((-i, name_key(line["name"]), city_key(line["city"]),
                          # as the finder compares them (PARTNER_VALUES_SQL)
                          email_key(line["email"]), (line["vat"] or "").replace(" ", "").upper(),
@@ -647,14 +650,17 @@ class CrmPartnerImport(models.TransientModel):
         compat.flush(self.env)
         self.env.cr.execute(sql.SQL("""
             WITH pending AS (
-                SELECT * FROM crm_partner_import_line
-                 WHERE import_id = %(import)s AND applied IS NOT TRUE
+                SELECT l.* FROM crm_partner_import_line l
+                  JOIN crm_partner_import i ON i.id = l.import_id
+                 WHERE l.import_id = %(import)s
+                   AND l.group_row > coalesce(i.applied_group_row, 0)
             ), last_group AS (
                 -- the group of the step's last row: its step takes it whole
                 SELECT group_row FROM pending ORDER BY group_row, row_number
                 OFFSET greatest(coalesce(%(step)s, 1), 1) - 1 LIMIT 1
             )
-            SELECT l.id, l.row_number, l.decision, l.partner_id, l.same_as_row, l.external_ref,
+            SELECT l.id, l.row_number, l.group_row, l.decision, l.partner_id, l.same_as_row,
+                   l.external_ref,
                    l.row_hash, l.error, l.country_id, l.is_company, {values},
                    (SELECT count(*) FROM crm_partner_import_line_candidate_rel c
                      WHERE c.line_id = l.id) AS candidates
@@ -762,19 +768,19 @@ class CrmPartnerImport(models.TransientModel):
             raise UserError(_("Nothing was imported:\n%s") % "\n".join(problems[:30]))
         self.state = "applying"
 
-    # sql-write: the rows of this wizard (the caller's, checked by
-    # _apply_lines) marked imported
     def _apply_step(self, step):
         """Import the next `step` rows (all of them if None) and mark them
-        imported; False when no row was left."""
+        imported; False when no row was left. The steps take the rows in
+        the order of their groups: the rows imported are those up to the
+        last group a step took (`applied_group_row`), not a flag written on
+        every row."""
         lines = self._apply_lines(step)
         if not lines:
             return False
         self._check_not_imported_since(lines)
         with self.env.cr.savepoint():
             self._apply_rows(lines)
-            self.env.cr.execute("UPDATE crm_partner_import_line SET applied = TRUE "
-                                "WHERE id = ANY(%s)", ([line["id"] for line in lines],))
+            self.applied_group_row = max(line["group_row"] for line in lines)
         compat.invalidate_all(self.env)
         return True
 
@@ -788,11 +794,18 @@ class CrmPartnerImport(models.TransientModel):
                  if line["decision"] in ("new", "match", "ambiguous", "same")]
         if not fresh:
             return
-        # the keys the caller sees, as the preview read them
-        Source = self.env["crm.partner.source"]
-        taken = set(Source.search([("source_system", "=", self.source_system),
-                                   ("external_ref", "in", fresh),
-                                   ("partner_id.active", "=", True)]).mapped("external_ref"))
+        # the keys of active customers, in one indexed query; then those of
+        # them the caller sees, as the preview read them (usually none)
+        self.env.cr.execute("""
+            SELECT s.id FROM crm_partner_source s
+              JOIN res_partner p ON p.id = s.partner_id AND p.active
+             WHERE s.source_system = %s AND s.external_ref = ANY(%s)
+        """, (self.source_system, fresh))
+        found = [row[0] for row in self.env.cr.fetchall()]
+        if not found:
+            return
+        taken = set(self.env["crm.partner.source"].search([("id", "in", found)])
+                    .mapped("external_ref"))
         rows = [line["row_number"] for line in lines if line["external_ref"] in taken
                 and line["decision"] in ("new", "match", "ambiguous", "same")]
         if rows:
@@ -979,10 +992,15 @@ class CrmPartnerImportLine(models.TransientModel):
         readonly=True, help="Technical: the first row of the group of rows that are one "
                             "customer (the rows of a group are listed together).")
     score = fields.Float(string="Score", digits=(4, 3), readonly=True)
-    applied = fields.Boolean(string="Imported", readonly=True,
+    applied = fields.Boolean(string="Imported", compute="_compute_applied",
                              help="The row is imported (an import goes in steps).")
     reasons = fields.Char(string="Reasons", readonly=True)
     error = fields.Char(string="Errors", readonly=True)
+
+    @api.depends("group_row", "import_id.applied_group_row")
+    def _compute_applied(self):
+        for line in self:
+            line.applied = line.group_row <= line.import_id.applied_group_row
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
