@@ -1,13 +1,16 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import hashlib
 import io
+import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from odoo.exceptions import AccessError, UserError
 
 from .. import compat
+from ..wizards.crm_partner_import import COLUMNS
 from .common import CUSTOMER, CrmLifecycleCase
 from .test_partner_duplicate import CITIES, GIVEN, STREETS, SURNAMES, typo
 from .test_security_wizards import limit
@@ -449,3 +452,20 @@ class TestPartnerImportSteps(ImportCase):
         self.assertEqual(self.imported(), expected)
         with self.assertRaises(UserError):
             wizard.action_apply()
+
+
+class TestRowHash(ImportCase):
+
+    @settings(max_examples=200, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(st.sampled_from(sorted(COLUMNS) + ["other"]),
+                           st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+                           | st.sampled_from(['"', "\\", "\n", "\u00e9", "\u4e2d", "\x00",
+                                              "\ud83d\ude00", "</a>"])))
+    def test_the_hash_of_a_row_is_the_json_one(self, values):
+        """The row hash the source keys keep is the SHA-1 of the row's values
+        as json.dumps writes them (sorted keys, ASCII): the same for any
+        text, so that rows imported before are still found unchanged."""
+        data = json.dumps({k: values.get(k, "") for k in sorted(COLUMNS)}, sort_keys=True)
+        self.assertEqual(self.Import._row_hash(values),
+                         hashlib.sha1(data.encode("utf-8")).hexdigest())

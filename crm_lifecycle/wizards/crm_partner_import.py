@@ -19,6 +19,7 @@ import io
 import json
 import re
 import zipfile
+from json.encoder import encode_basestring_ascii
 
 from psycopg2 import sql
 
@@ -43,6 +44,8 @@ COLUMNS = {
     "country": ("country", "country_code"),
     "is_company": ("is_company", "company", "type"),
 }
+# the keys of a row's hash, in order
+HASH_KEYS = sorted(COLUMNS)
 VALUE_FIELDS = ("name", "email", "phone", "mobile", "vat", "street", "city", "zip")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 MAX_CANDIDATES = 5
@@ -346,7 +349,12 @@ class CrmPartnerImport(models.TransientModel):
 
     @api.model
     def _row_hash(self, values):
-        data = json.dumps({k: values.get(k, "") for k in sorted(COLUMNS)}, sort_keys=True)
+        """The SHA-1 of the row's values as JSON (keys sorted, ASCII), the
+        form the source keys keep: written out with the JSON encoder's own
+        escaping of each text rather than by json.dumps (a list's 100,000
+        rows: seconds less; the tests check the two are equal)."""
+        data = "{%s}" % ", ".join('"%s": %s' % (key, encode_basestring_ascii(values.get(key, "")))
+                                  for key in HASH_KEYS)
         return hashlib.sha1(data.encode("utf-8")).hexdigest()
 
     # ------------------------------------------------------------ preview
@@ -950,7 +958,8 @@ class CrmPartnerImportLine(models.TransientModel):
     # the rows that are one customer together, each group at its first row
     _order = "group_row, row_number"
 
-    import_id = fields.Many2one("crm.partner.import", required=True, ondelete="cascade")
+    import_id = fields.Many2one("crm.partner.import", required=True, ondelete="cascade",
+                                index=True)
     row_number = fields.Integer(string="Row", readonly=True)
     external_ref = fields.Char(string="Key", readonly=True)
     name = fields.Char(string="Name", readonly=True)
