@@ -108,8 +108,9 @@ class CrmPartnerImport(models.TransientModel):
              "is done.")
 
     applied_group_row = fields.Integer(
-        readonly=True, help="Technical: the steps of the import so far took the groups of "
-                            "rows up to this one (rows in the order of their groups).")
+        string="Imported up to Group", readonly=True,
+        help="Technical: the steps of the import so far took the groups of rows up to this "
+             "one (rows in the order of their groups).")
 
     @api.depends("line_ids.decision", "applied_group_row")
     def _compute_counts(self):
