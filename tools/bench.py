@@ -401,7 +401,7 @@ def bench_answers(env):
         env.clear()
         return elapsed
     times = {}
-    for _i in range(2):
+    for _i in range(3):
         for name, fn in (("ingest", ingest), ("statement", statement)):
             for triggers in (True, False):
                 times.setdefault((name, triggers), []).append(measure(fn, triggers))

@@ -39,6 +39,8 @@ def parse_score(value, low, high):
 
 
 # a UTC offset at the end of a date: Z, +05:00, -0530, +05
+# the first two DATE_FORMATS with every field of two digits (four the year)
+FULL_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})\Z")
 OFFSET_RE = re.compile(r"(Z|[+-]\d{2}(?::?\d{2})?)$")
 
 
@@ -63,14 +65,19 @@ def parse_date(value):
             offset, tail = match.group(1), tail[:match.start()]
         text = head + tail
     text = text.split(".")[0]
-    for fmt in DATE_FORMATS:
-        try:
-            date = datetime.datetime.strptime(text, fmt)
-            break
-        except ValueError:
-            continue
+    full = FULL_DATE_RE.match(text)
+    if full:
+        # the usual shape, without strptime (a third of a batch's checks)
+        date = datetime.datetime(*map(int, full.groups()))
     else:
-        raise ValueError
+        for fmt in DATE_FORMATS:
+            try:
+                date = datetime.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError
     if offset and offset != "Z":
         digits = offset[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
@@ -231,18 +238,32 @@ class CrmTouchpoint(models.Model):
             errors.setdefault(index, _("row %(row)d, field %(field)r: %(reason)s") % {
                 "row": index + 1, "field": field, "reason": reason})
 
-        channels = {c.code: c for c in self.env["crm.touchpoint.channel"].with_context(
-            active_test=False).search([])}
-        currencies = {c.name: c.id for c in self.env["res.currency"].with_context(
-            active_test=False).search([])}
+        # only the columns used (a read of every field of 170 currencies
+        # costs 50 ms a batch)
+        channels = {c["code"]: c["id"] for c in self.env["crm.touchpoint.channel"].with_context(
+            active_test=False).search_read([], ["code"])}
+        currencies = {c["name"]: c["id"] for c in self.env["res.currency"].with_context(
+            active_test=False).search_read([], ["name"])}
         logins = {r.get("user_login") for r in rows
                   if isinstance(r, dict) and r.get("user_login")}
         users = {u.login: u for u in self.env["res.users"].search(
             [("login", "in", list(logins))])} if logins else {}
         directions = {d for d, _label in DIRECTIONS}
         kinds = {k for k, _label in KINDS}
-        company = self.env.user.company_id
-        default_team = self.env["crm.team"]._get_default_team_id()
+        # read once for the batch, not per row: each self.env.user is a new
+        # record, each of its fields a cache lookup (a third of the batch's
+        # time in Python)
+        me = self.env.user
+        my_id = me.id
+        company_id = me.company_id.id
+        company_currency = me.company_id.currency_id.id
+        default_team_id = self.env["crm.team"]._get_default_team_id().id or None
+        teams = {}
+
+        def team_of(user):
+            if user.id not in teams:
+                teams[user.id] = user.sale_team_id.id or default_team_id
+            return teams[user.id]
         seen = {}
         prepared, customer_keys = [], []
         for index, row in enumerate(rows):
@@ -285,12 +306,12 @@ class CrmTouchpoint(models.Model):
             except (ValueError, TypeError):
                 fail(index, "date", _("bad date %(value)r (expected YYYY-MM-DD HH:MM:SS, UTC)")
                      % {"value": row.get("date")})
-            channel = channels.get(row.get("channel"))
-            if not channel:
+            channel_id = channels.get(row.get("channel"))
+            if not channel_id:
                 fail(index, "channel", _("unknown channel %(value)r (known: %(codes)s)") % {
                     "value": row.get("channel"), "codes": ", ".join(sorted(channels))})
             else:
-                out["channel_id"] = channel.id
+                out["channel_id"] = channel_id
             direction = row.get("direction") or "inbound"
             if direction not in directions:
                 fail(index, "direction", _("must be 'inbound' or 'outbound', not %(value)r")
@@ -341,18 +362,18 @@ class CrmTouchpoint(models.Model):
                     fail(index, "currency", _("unknown currency %(value)r") % {"value": currency})
                 out["currency_id"] = currencies.get(currency)
             else:
-                out["currency_id"] = company.currency_id.id
+                out["currency_id"] = company_currency
             login = row.get("user_login")
-            user = users.get(login) if login else self.env.user
+            user = users.get(login) if login else me
             if login and not user:
                 fail(index, "user_login", _("no user with login %(value)r") % {"value": login})
-            elif user and user != self.env.user and not may_credit_others:
+            elif user and user.id != my_id and not may_credit_others:
                 fail(index, "user_login", _(
                     "only a Customer Lifecycle manager may credit a touchpoint to another "
                     "salesperson (%(value)r)") % {"value": login})
-            out["user_id"] = user.id if user else self.env.uid
-            out["team_id"] = (user.sale_team_id.id if user else None) or default_team.id or None
-            out["company_id"] = company.id
+            out["user_id"] = user.id if user else my_id
+            out["team_id"] = team_of(user) if user else default_team_id
+            out["company_id"] = company_id
             key = {k: row.get(k) for k in CUSTOMER_KEYS if row.get(k) not in (None, False, "")}
             if "partner_id" in key and (isinstance(key["partner_id"], bool) or
                                         not isinstance(key["partner_id"], int)):
@@ -385,9 +406,10 @@ class CrmTouchpoint(models.Model):
         that currency on or before the row's day (the rule of the
         conversion, TO_COMPANY_SQL): one query for the batch."""
         company = self.env.user.company_id
+        company_currency = company.currency_id.id
         rows = [(index, row) for index, row in enumerate(prepared)
                 if row and row.get("currency_id") and row.get("date")
-                and row["currency_id"] != company.currency_id.id
+                and row["currency_id"] != company_currency
                 and (row.get("amount") is not None or row.get("cost_amount") is not None)]
         if not rows:
             return

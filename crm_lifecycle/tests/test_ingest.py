@@ -1,8 +1,12 @@
 # Copyright 2026 crm_lifecycle contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from hypothesis import HealthCheck, given, settings, strategies as st
+import datetime
+import unittest
+
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from .. import compat
+from ..models.crm_touchpoint_ingest import DATE_FORMATS, parse_date
 from .common import CrmLifecycleCase
 
 
@@ -143,6 +147,41 @@ class TestImport(CrmLifecycleCase):
         self.assertTrue(res["messages"])
         self.assertIn("unknown@example.org", res["messages"][0]["message"])
         self.assertEqual(self.Touchpoint.search_count([("source_system", "=", "import")]), 0)
+
+
+class TestParseDate(unittest.TestCase):
+
+    @staticmethod
+    def strptime(text):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        raise ValueError
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from("0123456789"), min_size=14, max_size=14),
+           st.sampled_from([" ", "T", "  ", "x"]), st.sampled_from(["", "0", "7"]))
+    @example(list("20261231235959"), " ", "")
+    @example(list("20260229120000"), "T", "")
+    def test_same_date_as_strptime(self, digits, separator, extra):
+        """A full date (YYYY-MM-DD HH:MM:SS) is read without strptime: the
+        same datetime as strptime for any digits, and the same refusal of a
+        day or an hour that does not exist (Feb 30, 24:00) or of a shape
+        it does not read."""
+        d = "".join(digits)
+        text = "%s-%s-%s%s%s:%s:%s%s" % (d[:4], d[4:6], d[6:8], separator, d[8:10],
+                                         d[10:12], d[12:14], extra)
+        try:
+            expected = self.strptime(text)
+        except ValueError:
+            expected = ValueError
+        try:
+            got = parse_date(text)
+        except ValueError:
+            got = ValueError
+        self.assertEqual(got, expected, text)
 
 
 class TestMatchPhone(CrmLifecycleCase):

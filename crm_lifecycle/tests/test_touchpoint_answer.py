@@ -231,9 +231,11 @@ class TestTouchpointAnswer(CrmLifecycleCase):
     def test_one_statement_answers_its_own_rows(self):
         """Rows inserted by one statement: answered by the rows already there
         (at the same instant too) and by each other, in whatever order the
-        statement writes them."""
+        statement writes them; a bulk insert earlier in the transaction (which
+        gave the answers of its own rows) does not pass that on to it."""
         self.tp(self.person, at(1, 9), "outbound")
         self.tp(self.person, at(8, 9), "outbound")
+        self.bulk([(self.customer, at(0, 9), "inbound", "contact")], "before")
         self.env.cr.execute("""
             INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, company_id, date,
                                         channel_id, direction, kind)
@@ -289,24 +291,45 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                     st.sampled_from(["contact", "contact", "contact", "purchase",
                                      "campaign"]))
 
+    def bulk(self, rows, tag):
+        """Touchpoints (customer, date, direction, kind) written by the bulk
+        upsert of ingestion and capture (the insert gives the answers of its
+        new inbound contacts, GIVEN_SETTING), one statement."""
+        self.Touchpoint._upsert([{
+            "partner_id": partner.id, "date": when, "channel_id": self.channel["phone"].id,
+            "direction": direction, "kind": kind, "company_id": self.env.user.company_id.id,
+            "user_id": self.env.uid, "amount": 5 if kind == "purchase" else None,
+            "currency_id": self.env.user.company_id.currency_id.id,
+            "source_system": "answer-property", "external_ref": "%s-%d" % (tag, n)}
+            for n, (partner, when, direction, kind) in enumerate(rows)])
+        return self.Touchpoint.search([("source_system", "=", "answer-property"),
+                                       ("external_ref", "=like", tag + "-%")])
+
     @settings(max_examples=150, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
-    @given(st.lists(ROW, min_size=2, max_size=14), st.booleans(), st.lists(st.tuples(
-        st.sampled_from(["create", "move", "turn", "delete", "shift", "company", "kind"]),
-        ROW, st.integers(min_value=0, max_value=1000)), max_size=8))
+    @given(st.lists(ROW, min_size=2, max_size=14), st.sampled_from(["orm", "insert", "bulk"]),
+           st.lists(st.tuples(
+               st.sampled_from(["create", "move", "turn", "delete", "shift", "company", "kind",
+                                "bulk"]),
+               ROW, st.integers(min_value=0, max_value=1000)), max_size=8))
     def test_answers_property(self, history, one_statement, ops):
-        """Whatever history (written row by row, or by one statement), then
-        whatever sequence of creates, moves, direction and kind changes,
-        deletes, statements moving several rows at once and rows moved to
-        another company: the stored answers are those of a day-by-day
-        reference (per customer and company)."""
+        """Whatever history (written row by row, by one statement, or by the
+        bulk upsert that answers its own inbound rows), then whatever
+        sequence of creates, bulk writes of two rows on top of the history,
+        moves, direction and kind changes, deletes, statements moving
+        several rows at once and rows moved to another company: the stored
+        answers are those of a day-by-day reference (per customer and
+        company)."""
         customers = [self.person, self.customer]
         self.env.cr.execute("SAVEPOINT hypothesis_example")
         try:
             other = self.env["res.company"].create({"name": "Answer Property Ltd"})
             made = self.Touchpoint.browse()
-            if one_statement:
+            if one_statement == "bulk":
+                made = self.bulk([(customers[who], at(0, hour), direction, kind)
+                                  for who, hour, direction, kind in history], "history")
+            elif one_statement == "insert":
                 self.env.cr.execute("""
                     INSERT INTO crm_touchpoint (partner_id, commercial_partner_id, company_id,
                                                 date, channel_id, direction, kind)
@@ -327,6 +350,14 @@ class TestTouchpointAnswer(CrmLifecycleCase):
                 if op == "create" or not existing:
                     made |= self.tp(customers[who], at(0, hour), direction, kind,
                                     amount=kind == "purchase" and 5 or 0)
+                elif op == "bulk":
+                    # a contact and, for the same customer, one the other
+                    # way up to two days later, in one statement
+                    made |= self.bulk([
+                        (customers[who], at(0, hour), direction, kind),
+                        (customers[who], at(0, hour + pick % 48),
+                         "inbound" if direction == "outbound" else "outbound", "contact")],
+                        "op%d" % len(made))
                 elif op == "move":
                     existing[pick % len(existing)].date = at(0, hour)
                 elif op == "turn":
