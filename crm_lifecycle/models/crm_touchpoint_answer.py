@@ -306,7 +306,8 @@ class CrmTouchpoint(models.Model):
         # from now on; an existing history gets it from a VACUUM FULL.
         cr.execute("SELECT reloptions FROM pg_class WHERE oid = 'crm_touchpoint'::regclass")
         if "fillfactor=%d" % FILLFACTOR not in (cr.fetchone()[0] or []):
-            cr.execute("ALTER TABLE crm_touchpoint SET (fillfactor = %d)" % FILLFACTOR)
+            cr.execute(sql.SQL("ALTER TABLE crm_touchpoint SET (fillfactor = {})").format(
+                sql.Literal(FILLFACTOR)))
         cr.execute(WEEKDAY_SECONDS)
         # the answers read a customer's rows through the timeline index; the
         # partial index of the outbound rows served the former lookup of the
