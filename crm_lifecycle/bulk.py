@@ -28,6 +28,7 @@ from psycopg2 import sql
 from odoo.tools.mail import generate_tracking_message_id
 
 from . import compat, sql as lifecycle_sql
+from .guard import check_rules
 from .identity import city_key, company_region, name_key, to_e164
 
 CHUNK = 5000
@@ -174,7 +175,7 @@ def _create_chunk(Partner, model, vals_list):
     if computed:
         compat.compute_stored(records, computed)
     records._validate_fields([f.name for f in fields + known + computed])
-    records.check_access_rule("create")
+    check_rules(records, "create")
     # the record name of a customer without parent is its name (KNOWN)
     _copy_chatter(cr, model, records, [row["name"] for row in rows])
     return ids
@@ -202,7 +203,7 @@ def write_partners(env, writes):
                          % ", ".join(sorted(refused)))
     cr = env.cr
     ids = sorted(writes)
-    Partner.browse(ids).check_access_rule("write")
+    check_rules(Partner.browse(ids), "write")
     # pending ORM writes first: they would be flushed over these values
     compat.flush(env)
     cr.execute("""

@@ -72,6 +72,21 @@ def permitted_ids(records, operation):
     return set(found.ids)
 
 
+def check_rules(records, operation):
+    """The ORM's check_access_rule (AccessError when the record rules
+    refuse `operation` on any of `records`), asked in one query: the ORM
+    asks per thousand ids (a hundred queries for an import of 100,000
+    rows)."""
+    refused = set(records.ids) - permitted_ids(records, operation)
+    if refused:
+        context = records.env.context  # noqa: F841 (_() finds the language here)
+        raise AccessError(_(
+            "The requested operation (%(operation)s) cannot be completed due to security "
+            "restrictions: %(model)s records %(ids)s.") % {
+            "operation": operation, "model": records._description,
+            "ids": ", ".join(str(i) for i in sorted(refused)[:10])})
+
+
 def text_problem(value, env):
     """Why the text `value` cannot be stored (PostgreSQL refuses NUL
     characters, and a lone surrogate is not Unicode), or None; said in the

@@ -27,6 +27,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import bulk, compat
+from ..guard import check_rules
 from ..identity import city_key, company_region, email_key, name_key, to_e164
 from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
 
@@ -928,7 +929,7 @@ class CrmPartnerImport(models.TransientModel):
         """, (rows, self.source_system))
         existing = [row[0] for row in cr.fetchall()]
         # the rows it would write: the caller may write them
-        Source.browse(existing).check_access_rule("write")
+        check_rules(Source.browse(existing), "write")
         cr.execute("""
             INSERT INTO crm_partner_source AS s (source_system, external_ref, partner_id,
                    row_hash, company_id, last_import_date, create_uid, write_uid,
@@ -948,8 +949,8 @@ class CrmPartnerImport(models.TransientModel):
         written = Source.browse([row[0] for row in cr.fetchall()])
         compat.invalidate_fields(written, ["partner_id", "row_hash", "company_id",
                                            "last_import_date"])
-        (written - Source.browse(existing)).check_access_rule("create")
-        Source.browse(existing).check_access_rule("write")
+        check_rules(written - Source.browse(existing), "create")
+        check_rules(Source.browse(existing), "write")
 
 
 class CrmPartnerImportLine(models.TransientModel):
