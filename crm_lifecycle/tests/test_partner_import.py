@@ -4,6 +4,7 @@ import base64
 import hashlib
 import io
 import json
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -321,6 +322,72 @@ class TestImportKeys(ImportCase):
         self.assertEqual(decisions(blocked), decisions(looked_up))
         self.assertEqual(self.row(blocked, 2).partner_id, self.customer)
         self.assertEqual(self.row(blocked, 4).decision, "ambiguous")
+
+    # a customer or a row of a list: name, email (none, one another has, an
+    # exception, its own), phone (none, one another has, its own), house
+    # number (0: no street), street, city (0: none), zip without a city
+    PERSON = st.tuples(st.sampled_from(GIVEN[:4]), st.sampled_from(SURNAMES[:4]),
+                       st.sampled_from(["", "shared", "info", "own"]),
+                       st.sampled_from(["", "shared", "own"]), st.integers(0, 2),
+                       st.sampled_from(STREETS[:2]), st.integers(0, 2), st.booleans())
+
+    @staticmethod
+    def person_values(person, n):
+        given_name, surname, email, phone, number, street, city, zip_only = person
+        return {
+            "name": "%s %s" % (given_name.title(), surname.title()),
+            "email": {"": "", "shared": "shared@mail.example", "info": "info@shop.example",
+                      "own": "%s.%d@mail.example" % (surname, n)}[email],
+            "phone": {"": "", "shared": "+32 470 11 22 33",
+                      "own": "+32 470 55 %02d %02d" % (n // 100, n % 100)}[phone],
+            "street": "%d %s" % (number, street) if number else "",
+            "city": CITIES[city - 1].title() if city and not zip_only else "",
+            "zip": "%04d" % (3000 + city) if city and zip_only else ""}
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(st.lists(PERSON, min_size=1, max_size=10), st.lists(PERSON, min_size=1, max_size=8))
+    def test_a_long_list_blocks_only_the_customers_that_may_share_a_key(self, base, rows):
+        """A long list is blocked with only the customers that may share a
+        key with one of its rows (BASE_MAY_SHARE_A_KEY): whatever the base
+        and the list (customers without a city, zip, street, email or
+        phone, emails that are exceptions), the same candidates as blocking
+        it with the whole base (every pair of the blocking kept: threshold
+        0)."""
+        self.env.cr.execute("SAVEPOINT blocking_example")
+        try:
+            self.env["crm.duplicate.exception"].create({"kind": "email", "value": "info@"})
+            for n, person in enumerate(base):
+                self.env["res.partner"].create(dict(self.person_values(person, n), **CUSTOMER))
+            content = "\n".join(
+                ["ref,name,email,phone,street,city,zip"] + [",".join(
+                    ["L%d" % n] + [self.person_values(person, 100 + n)[k] for k in (
+                        "name", "email", "phone", "street", "city", "zip")])
+                    for n, person in enumerate(rows)]).encode("utf-8")
+
+            Import = type(self.Import)
+            original = Import._match_blocked
+            blocked = []
+
+            def match_blocked(wizard, rules, threshold):
+                # every pair of the blocking, with its score, before the
+                # preview keeps the best candidates of each row
+                found, same = original(wizard, rules, threshold)
+                blocked.append((sorted((row, sorted(pairs)) for row, pairs in found.items()),
+                                sorted(same)))
+                return found, same
+            Duplicate = type(self.env["crm.partner.duplicate"])
+            with mock.patch.object(Duplicate, "_threshold", lambda self: 0.0), \
+                    mock.patch.object(Import, "_match_blocked", match_blocked), \
+                    limit("LOOKUP_ROWS", 0):
+                self.preview(content)
+                with limit("BASE_MAY_SHARE_A_KEY", "TRUE"):
+                    self.preview(content)
+            self.assertEqual(blocked[0], blocked[1])
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT blocking_example")
+            compat.invalidate_all(self.env)
 
     def test_the_keys_of_another_company_stay_theirs(self):
         # the row key S2 of the list belongs to another company's customer

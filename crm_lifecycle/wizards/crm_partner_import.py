@@ -54,6 +54,40 @@ MAX_CANDIDATES = 5
 # base (seconds at a million customers, whatever the list's length) rather
 # than by one indexed lookup per row
 LOOKUP_ROWS = 2000
+# The customers of the base that may share a blocking key (KEY_KINDS of the
+# duplicate finder) with a row of the list (lifecycle_imp, its exceptions
+# set aside), from their values `v` before the exceptions (an exception only
+# takes keys away): each kind of key needs an equal email, tax ID, phone,
+# city (the name key of a record without a city: the same name), or zip;
+# the two kinds without a place (a house number and the sound of the
+# street, the sounds of a short name) are made for the records missing an
+# email or a phone, or that miss one once the exceptions are set aside. Only
+# these customers' keys are computed and grouped: every customer with a key
+# of the list is one of them, so the blocks and their sizes are the same as
+# over the whole base (at a million customers, most of the keys not made).
+_HOUSE = r"substring({0}.sk from '\d+')"
+_STREET_WORD = r"substring({0}.sk from '[a-z][a-z][a-z]+')"
+SOUND_KEYS = (
+    "CASE WHEN {house} <> '' AND {word} <> '' THEN {house} || ' ' || soundex({word}) END"
+    .format(house=_HOUSE, word=_STREET_WORD),
+    "CASE WHEN split_part({0}.nk, ' ', 3) = '' AND split_part({0}.nk, ' ', 2) <> '' "
+    "THEN soundex(split_part({0}.nk, ' ', 1)) || soundex(split_part({0}.nk, ' ', 2)) END")
+BASE_MAY_SHARE_A_KEY = """(
+       v.em IN (SELECT em FROM lifecycle_imp WHERE em <> '')
+    OR v.vk IN (SELECT vk FROM lifecycle_imp WHERE vk <> '')
+    OR v.phones[1] IN (SELECT unnest(phones) FROM lifecycle_imp)
+    OR v.phones[2] IN (SELECT unnest(phones) FROM lifecycle_imp)
+    OR v.ck IN (SELECT ck FROM lifecycle_imp WHERE ck <> '')
+    OR v.ck = '' AND v.nk IN (SELECT nk FROM lifecycle_imp WHERE ck = '' AND nk <> '')
+    OR v.zk IN (SELECT zk FROM lifecycle_imp WHERE zk <> '')
+    OR (NOT (v.em <> '' AND cardinality(v.phones) > 0)
+        OR v.em = ANY(%(emails)s::varchar[])
+        OR left(v.em, strpos(v.em, '@')) = ANY(%(starts)s::varchar[])
+        OR v.phones && %(phones)s::varchar[])
+       AND (""" + SOUND_KEYS[0].format("v") + """
+                IN (SELECT """ + SOUND_KEYS[0].format("i") + """ FROM lifecycle_imp i)
+            OR """ + SOUND_KEYS[1].format("v") + """
+                IN (SELECT """ + SOUND_KEYS[1].format("i") + """ FROM lifecycle_imp i)))"""
 # bounds of a file: checked before and while it is read, so that a small
 # file cannot make the server read, unpack or pad without end
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -562,10 +596,14 @@ class CrmPartnerImport(models.TransientModel):
         pairs. Same result shape as `_match_looked_up`."""
         cr = self.env.cr
         Duplicate = self.env["crm.partner.duplicate"]
-        cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS"
+        exceptions = rules["exceptions"]
+        cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS SELECT v.* FROM ("
                    + PARTNER_VALUES_SQL + CANDIDATES_WHERE  # noqa: constants of the finder
-                   + " AND (p.company_id IS NULL OR p.company_id = %s)",
-                   (self.env.user.company_id.id,))
+                   + " AND (p.company_id IS NULL OR p.company_id = %(company)s)) v"
+                   + " WHERE " + BASE_MAY_SHARE_A_KEY, {  # noqa: a constant
+                       "company": self.env.user.company_id.id,
+                       "emails": exceptions["emails"], "starts": exceptions["email_starts"],
+                       "phones": exceptions["phones"]})
         Duplicate._apply_exceptions("lifecycle_dup_p", rules)
         cr.execute("INSERT INTO lifecycle_dup_p SELECT * FROM lifecycle_imp")
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
