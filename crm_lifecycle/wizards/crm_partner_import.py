@@ -29,7 +29,8 @@ from odoo.exceptions import UserError
 from .. import bulk, compat
 from ..guard import check_rules
 from ..identity import city_key, company_region, email_key, name_key, to_e164
-from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL
+from ..models.crm_partner_duplicate import CANDIDATES_WHERE, PARTNER_VALUES_SQL, WORK_MEM
+from ..sql import planner_settings
 
 # header names accepted for each value (lower case)
 COLUMNS = {
@@ -588,22 +589,32 @@ class CrmPartnerImport(models.TransientModel):
     # sql-write: the finder's work tables of this transaction only
     def _match_blocked(self, rules, threshold):
         """The candidates of a long list (temp table lifecycle_imp): its rows
-        and the company's customers blocked together by the finder's own
-        keys (one sort of the keys, not a lookup per row: at a million
-        customers a trigram lookup costs tens of milliseconds, hours for
-        100,000 rows), only the blocks holding a row of the list; then the
-        finder's scoring. Pairs of two rows of the list are the in-file
+        and the company's customers that may share a key with one of them
+        (BASE_MAY_SHARE_A_KEY) blocked together by the finder's own keys
+        (one sort of the keys, not a lookup per row: at a million customers
+        a trigram lookup costs tens of milliseconds, hours for 100,000
+        rows), only the blocks holding a row of the list; then the finder's
+        scoring. Pairs of two rows of the list are the in-file
         pairs. Same result shape as `_match_looked_up`."""
         cr = self.env.cr
         Duplicate = self.env["crm.partner.duplicate"]
         exceptions = rules["exceptions"]
-        cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS SELECT v.* FROM ("
+        # the values of the base, then those of the customers that may
+        # share a key (a filter of the values computed once: twice as fast
+        # as filtering while computing them, which computes each several
+        # times); the lists of the list's values held in memory (hashed)
+        cr.execute("CREATE TEMP TABLE lifecycle_dup_base ON COMMIT DROP AS"
                    + PARTNER_VALUES_SQL + CANDIDATES_WHERE  # noqa: constants of the finder
-                   + " AND (p.company_id IS NULL OR p.company_id = %(company)s)) v"
-                   + " WHERE " + BASE_MAY_SHARE_A_KEY, {  # noqa: a constant
-                       "company": self.env.user.company_id.id,
-                       "emails": exceptions["emails"], "starts": exceptions["email_starts"],
-                       "phones": exceptions["phones"]})
+                   + " AND (p.company_id IS NULL OR p.company_id = %s)",
+                   (self.env.user.company_id.id,))
+        with planner_settings(cr, work_mem=WORK_MEM):
+            cr.execute("CREATE TEMP TABLE lifecycle_dup_p ON COMMIT DROP AS "
+                       "SELECT * FROM lifecycle_dup_base v WHERE "
+                       + BASE_MAY_SHARE_A_KEY, {  # noqa: a constant
+                           "emails": exceptions["emails"],
+                           "starts": exceptions["email_starts"],
+                           "phones": exceptions["phones"]})
+        cr.execute("DROP TABLE lifecycle_dup_base")
         Duplicate._apply_exceptions("lifecycle_dup_p", rules)
         cr.execute("INSERT INTO lifecycle_dup_p SELECT * FROM lifecycle_imp")
         cr.execute("CREATE UNIQUE INDEX ON lifecycle_dup_p (id); ANALYZE lifecycle_dup_p")
