@@ -150,13 +150,9 @@ def _create_chunk(Partner, model, vals_list):
     if unknown:
         raise ValueError("bulk.create_partners: not plain columns of res.partner: %s"
                          % ", ".join(sorted(unknown)))
-    rows = []
-    for vals in vals_list:
-        row = {}
-        for field in fields:
-            row[field.name] = vals[field.name] if field.name in vals else defaults.get(
-                field.name)
-        rows.append(row)
+    # each row: the defaults, then its values (all of them columns: above)
+    base = {field.name: defaults.get(field.name) for field in fields}
+    rows = [dict(base, **vals) for vals in vals_list]
     known = [Partner._fields[name] for name in KNOWN if name in Partner._fields
              and Partner._fields[name].store and Partner._fields[name].compute]
     regions = dict(Partner.env["res.country"].search([]).mapped(lambda c: (c.id, c.code)))
@@ -305,10 +301,12 @@ def insert_rows(model, fields, rows):
 # copied from those the ORM wrote for the first record
 def _copy_chatter(cr, model, records, names):
     ids = records.ids
-    follower_columns = _columns(cr, "mail_followers", ("id", "res_id"))
     cr.execute("SELECT id FROM mail_followers WHERE res_model = %s AND res_id = %s",
                (model._name, model.id))
-    for (follower_id,) in cr.fetchall():
+    followers = cr.fetchall()
+    # none without tracking (an import's default, as Odoo's)
+    follower_columns = _columns(cr, "mail_followers", ("id", "res_id")) if followers else ()
+    for (follower_id,) in followers:
         query = sql.SQL("""
             INSERT INTO mail_followers (res_id, {cols})
             SELECT r.id, {src} FROM mail_followers f, unnest(%s::int[]) AS r(id)
@@ -326,6 +324,10 @@ def _copy_chatter(cr, model, records, names):
               FROM unnest(%s::int[]) AS f(id), mail_followers_mail_message_subtype_rel s
              WHERE s.mail_followers_id = %s
         """, (new_ids, follower_id))
+    cr.execute("SELECT count(*) FROM mail_message WHERE model = %s AND res_id = %s",
+               (model._name, model.id))
+    if not cr.fetchone()[0]:
+        return
     message_columns = _columns(cr, "mail_message", ("id", "res_id", "message_id",
                                                     "record_name"))
     has_record_name = "record_name" in _columns(cr, "mail_message", ())

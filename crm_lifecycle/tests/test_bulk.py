@@ -93,6 +93,23 @@ class TestBulkCreate(BulkCase):
         self.assertEqual(created[2].mobile_e164, "+32475123456")
         self.assertEqual(len(self.picture(created)[2][2]), 1)
 
+    def test_without_tracking_the_same_rows_as_the_orm_without_tracking(self):
+        # Odoo's tracking_disable (an import's default): no chatter from
+        # either way, the columns equal
+        Partner = compat.as_user(self.env["res.partner"], self.sales_manager).with_context(
+            tracking_disable=True)
+        orm = Partner.browse()
+        for vals in self.rows():
+            orm |= Partner.create(vals)
+        created = bulk.create_partners(Partner.env, self.rows(), chunk=3)
+        pictures = list(zip(self.picture(created), self.picture(orm)))
+        self.assertEqual(len(pictures), len(self.rows()))
+        for mine, theirs in pictures:
+            for key in set(mine[0]) | set(theirs[0]):
+                self.assertSame(mine[0].get(key), theirs[0].get(key), key)
+            self.assertEqual(mine[1:], ([], []))
+            self.assertEqual(theirs[1:], ([], []))
+
     def test_same_refusals_as_the_orm(self):
         # a record rule on creating customers: the set-based rows are held
         # to it as the ORM's create is

@@ -111,6 +111,39 @@ class TestPartnerImport(ImportCase):
         third.action_apply()
         self.assertEqual(new.email, "bonjour@pain.example")
 
+    def test_history_is_tracked_only_when_asked(self):
+        """As Odoo's own import: the new customers' chatter starts empty
+        unless Track History is ticked; ticked, each gets what a customer
+        created by hand gets (its creation message, its creator following
+        it), the rows after the first one included (copied set-based)."""
+        content = HEADER + b"".join(
+            b"H%d,Tracked Person %d,tracked%d@example.org,,,,,BE\n" % (i, i, i)
+            for i in range(3))
+        Import = compat.as_user(self.Import, self.sales_manager).with_context(
+            tracking_disable=False)
+        for track, source in ((False, "quiet"), (True, "tracked")):
+            wizard = Import.create({"source_system": source, "filename": "list.csv",
+                                    "file": base64.b64encode(content.replace(
+                                        b"tracked", source.encode())),
+                                    "track_history": track})
+            wizard.action_preview()
+            wizard.action_apply()
+            created = self.env["crm.partner.source"].search(
+                [("source_system", "=", source)]).mapped("partner_id")
+            self.assertEqual(len(created), 3)
+            for partner in created:
+                messages = self.env["mail.message"].search(
+                    [("model", "=", "res.partner"), ("res_id", "=", partner.id)])
+                followers = self.env["mail.followers"].search(
+                    [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
+                if track:
+                    self.assertEqual(len(messages), 1, partner.name)
+                    self.assertEqual(followers.mapped("partner_id"),
+                                     self.sales_manager.partner_id)
+                else:
+                    self.assertFalse(messages, partner.name)
+                    self.assertFalse(followers, partner.name)
+
     def test_xlsx_file(self):
         import openpyxl
         book = openpyxl.Workbook()

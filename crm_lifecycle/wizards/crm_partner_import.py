@@ -126,6 +126,13 @@ class CrmPartnerImport(models.TransientModel):
         string="Skip Rows with Errors",
         help="Import the valid rows and leave the rows with errors out. Without it, a file "
              "with errors imports nothing.")
+    track_history = fields.Boolean(
+        string="Track History during Import",
+        help="Log the creation of each new customer in its chatter and make you its "
+             "follower, and track the changes of the customers it updates, as a customer "
+             "created or edited by hand. Off by default, as in Odoo's own import: the import "
+             "is faster (a 100,000-row list: about a fifth) and the chatter of the new "
+             "customers starts empty.")
     summary = fields.Text(string="Summary", readonly=True)
     count_new = fields.Integer(compute="_compute_counts", string="New")
     count_match = fields.Integer(compute="_compute_counts", string="Matches")
@@ -899,7 +906,10 @@ class CrmPartnerImport(models.TransientModel):
         `bulk.create_partners`, the matched and updated ones by
         `bulk.write_partners` (only their empty fields, or this list's own
         changed row); the rows that are another row of the file go into its
-        customer's create or write."""
+        customer's create or write. Without Track History (the default, as
+        Odoo's import), no chatter message, follower or tracking for them
+        (Odoo's `tracking_disable`)."""
+        env = self.env if self.track_history else self.with_context(tracking_disable=True).env
         customers = {}
         leads = {line["row_number"]: line for line in lines}
         # the rows that are another row of the file come after it and go
@@ -911,8 +921,7 @@ class CrmPartnerImport(models.TransientModel):
                                             **compat.customer_vals()) for line in new}
         for line in same:
             self._fill(creates.get(line["same_as_row"]), line)
-        created = bulk.create_partners(self.env, [creates[line["row_number"]]
-                                                  for line in new])
+        created = bulk.create_partners(env, [creates[line["row_number"]] for line in new])
         for line, partner_id in zip(new, created.ids):
             customers[line["row_number"]] = partner_id
         # the existing customers, in row order: another department's
@@ -953,7 +962,7 @@ class CrmPartnerImport(models.TransientModel):
                 filled = self._fill(values, line)
                 writes.setdefault(partner_id, {}).update(filled)
             customers[line["row_number"]] = customers[line["same_as_row"]]
-        bulk.write_partners(self.env, {k: v for k, v in writes.items() if v})
+        bulk.write_partners(env, {k: v for k, v in writes.items() if v})
         self._write_sources([(line, customers[line["row_number"]]) for line in lines
                              if line["row_number"] in customers])
 
