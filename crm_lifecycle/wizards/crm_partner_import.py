@@ -790,12 +790,14 @@ class CrmPartnerImport(models.TransientModel):
         showing its progress."""
         self._check_lifecycle_rights()
         self.ensure_one()
+        lines = None
         if self.state == "preview":
-            self._start_apply()
+            lines = self._start_apply()
         elif self.state != "applying":
             raise UserError(_("This list is already imported."))
         if not self.env.context.get("lifecycle_import_steps"):
-            self._apply_step(None)
+            # all the rows in this call: those _start_apply just read
+            self._apply_step(None, lines)
             self._finish_apply()
         return self._reopen()
 
@@ -828,19 +830,24 @@ class CrmPartnerImport(models.TransientModel):
 
     def _start_apply(self):
         """Check every row before the first is imported: any problem
-        (errors, rows to choose...) and nothing is imported."""
-        problems = self._apply_problems(self._apply_lines(), self.skip_errors)
+        (errors, rows to choose...) and nothing is imported. Returns the
+        rows read (`_apply_lines`)."""
+        lines = self._apply_lines()
+        problems = self._apply_problems(lines, self.skip_errors)
         if problems:
             raise UserError(_("Nothing was imported:\n%s") % "\n".join(problems[:30]))
         self.state = "applying"
+        return lines
 
-    def _apply_step(self, step):
+    def _apply_step(self, step, lines=None):
         """Import the next `step` rows (all of them if None) and mark them
         imported; False when no row was left. The steps take the rows in
         the order of their groups: the rows imported are those up to the
         last group a step took (`applied_group_row`), not a flag written on
-        every row."""
-        lines = self._apply_lines(step)
+        every row. lines: all the rows not imported yet, when the caller
+        has just read them (`_apply_lines()`, step None)."""
+        if lines is None or step is not None:
+            lines = self._apply_lines(step)
         if not lines:
             return False
         self._check_not_imported_since(lines)
@@ -882,8 +889,21 @@ class CrmPartnerImport(models.TransientModel):
                 "rows": ", ".join(map(str, rows[:20])) + ("..." if len(rows) > 20 else ""),
                 "source": self.source_system})
 
+    def _has_rows_left(self):
+        """Whether rows of the list are not imported yet (one indexed
+        query that stops at the first)."""
+        self.env.cr.execute("""
+            SELECT 1 FROM crm_partner_import_line l
+              JOIN crm_partner_import i ON i.id = l.import_id
+             WHERE l.import_id = %s AND l.group_row > coalesce(i.applied_group_row, 0)
+             LIMIT 1
+        """, (self.id,))
+        return bool(self.env.cr.fetchone())
+
     def _finish_apply(self):
-        if self._apply_lines(1):
+        # the step's applied_group_row reaches the table first
+        compat.flush(self.env)
+        if self._has_rows_left():
             return
         compat.invalidate_all(self.env)
         counts = {"new": self.count_new, "match": self.count_match, "unchanged": 0, "skip": 0,
