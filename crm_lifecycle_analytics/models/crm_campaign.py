@@ -14,20 +14,36 @@ Judgement: the target group against the holdout control group (uplift with
 its interval and p-value, incremental responses and revenue, costs per
 response, ROI on the incremental margin) next to what the attribution
 rules credit the campaign with. The statistics are in stats/uplift.py.
+
+Stop rule: while it runs, the campaign's relative uplift has an always-valid
+95 % sequence (stats/sequential.py), true at every look however often the
+figures are looked at: futile once it is surely below the campaign's
+Worthwhile Uplift, proven once surely above zero, else keep going. With the
+setting Stop Futile Campaigns, a cron closes the futile ones.
 """
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.tools import plaintext2html
 
 from odoo.addons.crm_lifecycle import compat
 
-from ..stats import uplift
+from ..stats import sequential, uplift
 
 # weight, in members, of the channel's rate in a segment's smoothed rate
 SMOOTHING_MEMBERS = 50.0
 # the priors of a forecast, best first: the closed campaigns on the channel,
 # then the running ones on it too, then the campaigns on any channel
 FORECAST_SCOPES = ("closed", "channel", "any")
+# the response rate the stop rule's sequence is tuned to (the narrowest at
+# the groups' size at this rate) when the campaign has no forecast
+DEFAULT_PLANNED_RATE = 0.05
+STOP_VERDICTS = [
+    (sequential.TOO_EARLY, "Too Early"),
+    (sequential.CONTINUE, "Keep Going"),
+    (sequential.PROVEN, "Effect Proven"),
+    (sequential.FUTILE, "Futile"),
+]
 
 
 class CrmCampaign(models.Model):
@@ -53,6 +69,32 @@ class CrmCampaign(models.Model):
         help="The earlier campaigns the forecast learns from: the closed campaigns on this "
              "channel; without any, the campaigns running on it (their responses so far); "
              "without any, the campaigns on other channels.")
+
+    # stop rule: the always-valid sequence of the relative uplift
+    min_uplift_percent = fields.Float(
+        string="Worthwhile Uplift (%)", default=0.0, digits=(16, 1),
+        help="The smallest rise of the target group's response rate over the control "
+             "group's, in per cent of the control's rate, that pays the campaign (e.g. 20: a "
+             "fifth more responses). The stop rule calls the campaign futile once the rise "
+             "is surely below it. 0: futile only once the campaign surely does not raise "
+             "the response rate at all.")
+    stop_verdict = fields.Selection(
+        STOP_VERDICTS, string="Stop Rule", compute="_compute_judgement",
+        help="Futile: the rise of the response rate is surely below the Worthwhile Uplift, "
+             "stop contacting. Effect Proven: surely above zero. Keep Going: neither yet. "
+             "Too Early: each group needs %d members. Each verdict is wrong at most 5 %% of "
+             "the time however often the campaign is looked at (an always-valid sequence: "
+             "an interval looked at daily would be wrong far more often)."
+             % sequential.MIN_MEMBERS)
+    sequence_low = fields.Float(
+        string="Relative Uplift, Low (%)", compute="_compute_judgement", digits=(16, 1),
+        help="Lowest rise of the response rate over the control's, in per cent, that the "
+             "always-valid 95 % sequence allows at this look.")
+    sequence_high = fields.Float(
+        string="Relative Uplift, High (%)", compute="_compute_judgement", digits=(16, 1),
+        help="Highest rise of the response rate over the control's, in per cent, that the "
+             "always-valid 95 % sequence allows at this look.")
+    stop_summary = fields.Char(string="Stop Rule Verdict", compute="_compute_judgement")
 
     # judgement: target against control
     uplift = fields.Float(
@@ -193,12 +235,72 @@ class CrmCampaign(models.Model):
             campaign.attributed_revenue_first = attributed[2]
             campaign.attributed_revenue_linear = attributed[3]
             campaign.judgement_summary = campaign._verdict(verdict)
+            campaign._set_stop_rule(target, control)
             if campaign.date_start and not campaign.contacted_count:
                 # launched, nothing sent yet: no judgement of what did not happen
                 campaign.judgement_summary = _(
                     "No verdict yet: nothing has been sent, %(contacted)d of %(target)d target "
                     "customers contacted.") % {
                         "contacted": campaign.contacted_count, "target": campaign.target_count}
+
+    def _stop_sequence(self, target, control):
+        """The always-valid sequence of the campaign's relative uplift from
+        its groups' figures (n, responded, ...), tuned to its forecast
+        response rate (known before its responses)."""
+        self.ensure_one()
+        planned = (self.forecast_rate or 0.0) / 100.0 or DEFAULT_PLANNED_RATE
+        return sequential.ratio_sequence(target[1], target[0], control[1], control[0],
+                                         planned_rate=planned)
+
+    def _set_stop_rule(self, target, control):
+        self.ensure_one()
+        seq = self._stop_sequence(target, control)
+        min_effect = (self.min_uplift_percent or 0.0) / 100.0
+        verdict = sequential.verdict(seq, min_effect=min_effect)
+        self.stop_verdict = verdict
+        if verdict == sequential.TOO_EARLY:
+            self.sequence_low = self.sequence_high = 0.0
+            self.stop_summary = _("Too early for the stop rule: each group needs %d members.") \
+                % sequential.MIN_MEMBERS
+            return
+        low, high = (100.0 * value for value in sequential.relative(seq)[1:])
+        self.sequence_low, self.sequence_high = low, high
+        lang = self.env["res.lang"]._lang_get(self.env.context.get("lang") or "en_US") or \
+            self.env["res.lang"]._lang_get("en_US")
+        values = {"low": lang.format("%+.1f", low, grouping=True),
+                  "high": lang.format("%+.1f", high, grouping=True),
+                  "min": lang.format("%.1f", self.min_uplift_percent or 0.0, grouping=True)}
+        if verdict == sequential.FUTILE:
+            self.stop_summary = _(
+                "Futile, stop contacting: the rise of the response rate over the control's "
+                "is between %(low)s %% and %(high)s %%, surely below the worthwhile %(min)s %% "
+                "(valid at every look).") % values
+        elif verdict == sequential.PROVEN:
+            self.stop_summary = _(
+                "Effect proven: the campaign raises the response rate by %(low)s %% to "
+                "%(high)s %% over the control's (valid at every look).") % values
+        else:
+            self.stop_summary = _(
+                "Keep going: the rise of the response rate over the control's is between "
+                "%(low)s %% and %(high)s %%, not yet surely above zero nor surely below the "
+                "worthwhile %(min)s %% (valid at every look).") % values
+
+    @api.model
+    def _cron_stop_futile(self):
+        """Close the running campaigns the stop rule finds futile, when the
+        setting Stop Futile Campaigns is on; each says why in its chatter."""
+        # sudo: a setting of the suite, read-only (the cron's own)
+        if not self.env["ir.config_parameter"].sudo().get_param(
+                "crm_lifecycle_analytics.stop_futile"):
+            return
+        running = self.search([("state", "in", ("launched", "running"))])
+        futile = running.filtered(lambda c: c.stop_verdict == sequential.FUTILE)
+        for campaign in futile:
+            summary = campaign.stop_summary
+            campaign.action_done()
+            campaign.message_post(body=plaintext2html(_(
+                "Closed by the stop rule (setting Stop Futile Campaigns): %s") % summary))
+        return futile
 
     def _verdict(self, verdict):
         """One line a marketer reads: what the campaign changed, and how sure

@@ -50,6 +50,12 @@ class ResConfigSettings(models.TransientModel):
         help="Which value tiers get win-back activities.",
     )
 
+    lifecycle_stop_futile = fields.Boolean(
+        string="Stop Futile Campaigns",
+        help="Every hour, close the running campaigns whose stop rule says Futile (their "
+             "rise of the response rate surely below their Worthwhile Uplift): their open "
+             "calls and visits are removed and the campaign's chatter says why.")
+
     @api.model
     def _lifecycle_param_fields(self):
         res = super(ResConfigSettings, self)._lifecycle_param_fields()
@@ -71,6 +77,7 @@ class ResConfigSettings(models.TransientModel):
                     "crm_lifecycle_analytics.win_back_tiers",
                     "high",
                 ),
+                "lifecycle_stop_futile": ("crm_lifecycle_analytics.stop_futile", False),
             }
         )
         return res

@@ -8,7 +8,8 @@ from scipy import stats
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase, in_days
 
-from ..models.crm_campaign import SMOOTHING_MEMBERS
+from ..models.crm_campaign import DEFAULT_PLANNED_RATE, SMOOTHING_MEMBERS
+from ..stats import sequential
 
 
 class TestCampaignJudgement(CampaignCase):
@@ -99,6 +100,67 @@ class TestCampaignJudgement(CampaignCase):
         self.assertLess(campaign.uplift_low, 0.0)
         self.assertGreater(campaign.uplift_high, 0.0)
         self.assertIn("No clear effect", campaign.judgement_summary)
+
+    def test_stop_rule_proves_an_effect_from_the_members_figures(self):
+        campaign = self.launch(name="Strong letter")
+        target = self.members(campaign, split_group="target")
+        control = self.members(campaign, split_group="control")
+        self.respond(campaign, target, 2, 40.0, "t")    # half the target group
+        self.respond(campaign, control, 10, 40.0, "c")  # a tenth of the control group
+        x_t, x_c = len(target.filtered("response_date")), len(control.filtered("response_date"))
+        # the sequence of the members' own counts, tuned to the forecast
+        planned = campaign.forecast_rate / 100.0 or DEFAULT_PLANNED_RATE
+        seq = sequential.ratio_sequence(x_t, len(target), x_c, len(control),
+                                        planned_rate=planned)
+        low, high = (100.0 * v for v in sequential.relative(seq)[1:])
+        self.assertGreater(low, 0.0)
+        self.assertEqual(campaign.stop_verdict, "proven")
+        self.assertAlmostEqual(campaign.sequence_low, low, places=1)  # digits of the field
+        self.assertAlmostEqual(campaign.sequence_high, high, places=1)
+        self.assertIn("Effect proven", campaign.stop_summary)
+        self.assertIn("%+.1f" % low, campaign.stop_summary)
+        # wider than the fixed interval of the same figures: it holds at
+        # every look
+        self.assertLess(low, campaign.relative_uplift)
+        # a worthwhile uplift above what it surely reaches: futile, even
+        # proven
+        campaign.min_uplift_percent = high + 1.0
+        compat.invalidate_all(self.env)
+        self.assertEqual(campaign.stop_verdict, "futile")
+
+    def test_futile_campaigns_are_closed_only_with_the_setting(self):
+        campaign = self.launch(name="Weak letter", min_uplift_percent=20.0)
+        target = self.members(campaign, split_group="target")
+        control = self.members(campaign, split_group="control")
+        self.respond(campaign, target, 10, 40.0, "t")   # a tenth of the target group
+        self.respond(campaign, control, 2, 40.0, "c")   # half the control group
+        self.assertEqual(campaign.stop_verdict, "futile")
+        self.assertIn("Futile", campaign.stop_summary)
+        Campaign = self.env["crm.campaign"]
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_lifecycle_analytics.stop_futile", "")
+        Campaign._cron_stop_futile()
+        self.assertEqual(campaign.state, "running")
+        # a campaign that keeps going is left running
+        other = self.launch(name="Same letter", min_uplift_percent=20.0)
+        self.respond(other, self.members(other, split_group="target"), 4, 40.0, "ot")
+        self.respond(other, self.members(other, split_group="control"), 4, 40.0, "oc")
+        self.assertEqual(other.stop_verdict, "continue")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_lifecycle_analytics.stop_futile", "True")
+        closed = Campaign._cron_stop_futile()
+        self.assertEqual(closed, campaign)
+        self.assertEqual(campaign.state, "done")
+        self.assertEqual(other.state, "running")
+        self.assertIn("Closed by the stop rule", campaign.message_ids[0].body)
+
+    def test_small_groups_are_too_early_for_the_stop_rule(self):
+        few = self.make_segment("Few", self.crowd[:30])
+        campaign = self.launch(segment=few, name="Few letters")
+        self.assertLess(len(self.members(campaign, split_group="control")),
+                        sequential.MIN_MEMBERS)
+        self.assertEqual(campaign.stop_verdict, "too_early")
+        self.assertIn("Too early", campaign.stop_summary)
 
     def test_forecast_learns_from_the_segment_on_the_channel(self):
         earlier = self.launch(name="Earlier")
