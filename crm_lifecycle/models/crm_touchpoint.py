@@ -376,6 +376,18 @@ class CrmTouchpoint(models.Model):
         if missing:
             raise ValidationError(missing_rate_message(self.env, missing[1], missing[2]))
 
+    @api.onchange("partner_id", "direction", "kind")
+    def _onchange_lifecycle_holdout(self):
+        """Logging a contact made (outbound) with a customer a running
+        campaign holds in its control group: warned that it spoils the
+        campaign's measurement (the contact is still logged: it happened)."""
+        if self.partner_id and self.direction == "outbound" and \
+                self.kind in ("contact", "campaign"):
+            warning = self.partner_id._lifecycle_holdout_warning()
+            if warning:
+                return {"warning": warning}
+        return None
+
     def _compute_phone_search(self):
         for touchpoint in self:
             touchpoint.phone_search = touchpoint.partner_id.phone or False

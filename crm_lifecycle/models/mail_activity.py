@@ -22,7 +22,28 @@ class MailActivity(models.Model):
         user_id = self.env.context.get("lifecycle_activity_user_id")
         if user_id and self.activity_type_id:
             self.user_id = user_id
+        # an activity for a customer a running campaign holds out: warned
+        warning = self._lifecycle_holdout_warning()
+        if warning:
+            result = dict(result or {}, warning=warning)
         return result
+
+    def _lifecycle_holdout_warning(self):
+        """The holdout warning of the customer the activity is for (a
+        partner, or a record with a partner: a lead, an order)."""
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return None
+        record = self.env[self.res_model].browse(self.res_id).exists()
+        if not record:
+            return None
+        if self.res_model == "res.partner":
+            partner = record
+        elif "partner_id" in record._fields and \
+                record._fields["partner_id"].comodel_name == "res.partner":
+            partner = record.partner_id
+        else:
+            return None
+        return partner._lifecycle_holdout_warning() if partner else None
 
     def action_feedback(self, feedback=False):
         """Done campaign activities make their member contacted; the

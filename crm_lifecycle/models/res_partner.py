@@ -50,6 +50,11 @@ class ResPartner(models.Model):
     campaign_member_count = fields.Integer(
         string="Campaigns", compute="_compute_campaign_member_count",
         help="Campaigns whose audience included this customer.")
+    lifecycle_holdout_campaign_ids = fields.Many2many(
+        "crm.campaign", string="Held Out of Campaigns", compute="_compute_campaign_member_count",
+        help="Running campaigns that hold this customer in their control group: it must not "
+             "be contacted until they end, or their measurement of what they caused is "
+             "spoilt.")
     identity_name_key = fields.Char(
         string="Name Key", compute="_compute_identity_keys", store=True,
         help="The name as the duplicate finder compares it: lower case, accents folded, "
@@ -291,18 +296,49 @@ class ResPartner(models.Model):
             partner.touchpoint_channel_ids = [(6, 0, [c for c in channels if c])]
 
     def _compute_campaign_member_count(self):
-        counts = {}
+        """The campaigns of each partner, and the running ones holding its
+        customer (its commercial entity) in their control group: one query."""
+        counts, held = {}, {}
         ids = [pid for pid in self.ids if isinstance(pid, int)]
         if ids:
             # the ORM's pending writes reach the tables before this query
             compat.flush(self.env)
+            customers = {p.id: p.commercial_partner_id.id for p in self if p.id in ids}
             self.env.cr.execute("""
-                SELECT partner_id, count(*) FROM crm_campaign_member
-                 WHERE partner_id = ANY(%s) GROUP BY 1
-            """, (ids,))
-            counts = dict(self.env.cr.fetchall())
+                SELECT m.partner_id, count(*),
+                       array_agg(m.campaign_id) FILTER (
+                           WHERE m.split_group = 'control'
+                             AND c.state IN ('launched', 'running'))
+                  FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
+                 WHERE m.partner_id = ANY(%s) GROUP BY 1
+            """, (list(set(ids) | set(customers.values())),))
+            for partner_id, count, campaigns in self.env.cr.fetchall():
+                counts[partner_id] = count
+                held[partner_id] = campaigns or []
+            # only the campaigns the user may read (the record rules)
+            readable = set(self.env["crm.campaign"].search([
+                ("id", "in", sorted({c for cs in held.values() for c in cs}))]).ids) \
+                if held and self.env["crm.campaign"].check_access_rights(
+                    "read", raise_exception=False) else set()
         for partner in self:
             partner.campaign_member_count = counts.get(partner.id, 0)
+            campaigns = held.get(partner.commercial_partner_id.id, []) if ids else []
+            partner.lifecycle_holdout_campaign_ids = [
+                (6, 0, sorted(c for c in campaigns if c in readable))]
+
+    def _lifecycle_holdout_warning(self):
+        """The warning of an onchange about to contact this partner while a
+        running campaign holds its customer in its control group (None
+        otherwise)."""
+        campaigns = self[:1].lifecycle_holdout_campaign_ids
+        if not campaigns:
+            return None
+        return {"title": _("Customer held out of a running campaign"), "message": _(
+            "%(customer)s is in the control group of the running campaign %(campaigns)s: "
+            "contacting them spoils the campaign's measurement of what it caused. Contact "
+            "them after the campaign ends, unless they asked for it.") % {
+                "customer": self.commercial_partner_id.display_name,
+                "campaigns": ", ".join(campaigns.mapped("name"))}}
 
     def action_view_campaigns(self):
         self.ensure_one()

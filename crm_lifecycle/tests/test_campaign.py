@@ -310,3 +310,51 @@ class TestCampaignRun(CampaignCase):
         campaign = self.make_campaign(self.segment, channel="phone")
         self.assertEqual(campaign.cost_per_contact, self.channel["phone"].unit_cost)
         self.assertEqual(campaign.utm_campaign_id.name, campaign.name)
+
+
+class TestCampaignHoldoutWarning(CampaignCase):
+    """A running campaign's control members: marked on their form, and
+    contacting them (a touchpoint, an activity) warns that it spoils the
+    campaign's measurement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCampaignHoldoutWarning, cls).setUpClass()
+        cls.audience = cls.make_partners(40, "Held")
+        cls.segment = cls.make_segment("Held", cls.audience)
+
+    def test_control_members_are_marked_and_their_contacts_warned(self):
+        campaign = self.launch()
+        control = self.members(campaign, split_group="control").mapped("partner_id")
+        target = self.members(campaign, split_group="target").mapped("partner_id")
+        held, other = control[0], target[0]
+        compat.invalidate_all(self.env)
+        self.assertEqual(held.lifecycle_holdout_campaign_ids, campaign)
+        self.assertFalse(other.lifecycle_holdout_campaign_ids)
+        # a contact person of the customer is held out with it
+        person = self.env["res.partner"].create({"name": "Held Person", "parent_id": held.id})
+        self.assertEqual(person.lifecycle_holdout_campaign_ids, campaign)
+        # logging a contact made: warned; a contact received: not
+        Touchpoint = compat.as_user(self.Touchpoint, self.salesman)
+        form = Touchpoint.new({"partner_id": held.id, "direction": "outbound",
+                               "kind": "contact"})
+        warning = form._onchange_lifecycle_holdout()["warning"]
+        self.assertIn(campaign.name, warning["message"])
+        self.assertIn(held.name, warning["message"])
+        form.direction = "inbound"
+        self.assertFalse(form._onchange_lifecycle_holdout())
+        self.assertFalse(Touchpoint.new({"partner_id": other.id, "direction": "outbound",
+                                         "kind": "contact"})._onchange_lifecycle_holdout())
+        # scheduling an activity on the customer: warned
+        activity = self.env["mail.activity"].new({
+            "res_model": "res.partner", "res_id": held.id,
+            "res_model_id": self.env.ref("base.model_res_partner").id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id})
+        result = activity._onchange_activity_type_id() or {}
+        self.assertIn(campaign.name, result["warning"]["message"])
+        # the campaign closed: nobody is held out any more
+        campaign.action_done()
+        compat.invalidate_all(self.env)
+        self.assertFalse(held.lifecycle_holdout_campaign_ids)
+        self.assertFalse(Touchpoint.new({"partner_id": held.id, "direction": "outbound",
+                                         "kind": "contact"})._onchange_lifecycle_holdout())

@@ -95,6 +95,15 @@ class CrmCampaign(models.Model):
         help="Highest rise of the response rate over the control's, in per cent, that the "
              "always-valid 95 % sequence allows at this look.")
     stop_summary = fields.Char(string="Stop Rule Verdict", compute="_compute_judgement")
+    control_contacted = fields.Integer(
+        string="Control Members Contacted", compute="_compute_judgement",
+        help="Members of the control group the staff or another campaign contacted while "
+             "this campaign ran (before any response of theirs): the control group stands "
+             "for the customers nobody contacted, so each of them blurs the measurement.")
+    contamination_summary = fields.Char(
+        string="Contacted Control Members", compute="_compute_judgement",
+        help="Whether the judgement changes when the control members contacted are left "
+             "out.")
 
     # judgement: target against control
     uplift = fields.Float(
@@ -175,16 +184,32 @@ class CrmCampaign(models.Model):
         cr = self.env.cr
         # the ORM's pending writes reach the tables before these queries
         compat.flush(self.env)
+        # a control member is touched when the staff or another campaign
+        # contacted it (an outbound contact or send) while the campaign ran,
+        # before any response of its own (a call back answers it)
         cr.execute("""
-            SELECT campaign_id, split_group, count(*),
-                   count(*) FILTER (WHERE response_date IS NOT NULL),
-                   COALESCE(sum(revenue), 0), COALESCE(sum(revenue * revenue), 0)
-              FROM crm_campaign_member
-             WHERE campaign_id = ANY(%s) AND split_group IS NOT NULL
-             GROUP BY 1, 2
+            SELECT m.campaign_id, m.split_group,
+                   m.split_group = 'control' AND c.date_start IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM crm_touchpoint t
+                        WHERE t.commercial_partner_id = m.partner_id
+                          AND t.direction = 'outbound' AND t.kind IN ('contact', 'campaign')
+                          AND t.date >= c.date_start
+                          AND (c.date_done IS NULL OR t.date <= c.date_done)
+                          AND (m.response_date IS NULL OR t.date < m.response_date)),
+                   count(*), count(*) FILTER (WHERE m.response_date IS NOT NULL),
+                   COALESCE(sum(m.revenue), 0), COALESCE(sum(m.revenue * m.revenue), 0)
+              FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
+             WHERE m.campaign_id = ANY(%s) AND m.split_group IS NOT NULL
+             GROUP BY 1, 2, 3
         """, (ids,))
-        for cid, group, n, responded, total, squares in cr.fetchall():
-            result[cid][group] = (n, responded, float(total), float(squares))
+        for cid, group, touched, n, responded, total, squares in cr.fetchall():
+            figures = (n, responded, float(total), float(squares))
+            result[cid][group] = tuple(a + b for a, b in zip(
+                result[cid].get(group, (0, 0, 0.0, 0.0)), figures))
+            if touched:
+                result[cid]["touched"] = n
+            elif group == "control":
+                result[cid]["untouched"] = figures
         cr.execute("""
             SELECT campaign_id, sum(weight_last), sum(revenue_last), sum(revenue_first),
                    sum(revenue_linear)
@@ -236,12 +261,47 @@ class CrmCampaign(models.Model):
             campaign.attributed_revenue_linear = attributed[3]
             campaign.judgement_summary = campaign._verdict(verdict)
             campaign._set_stop_rule(target, control)
+            campaign._set_contamination(fig, target, cost, verdict)
             if campaign.date_start and not campaign.contacted_count:
                 # launched, nothing sent yet: no judgement of what did not happen
                 campaign.judgement_summary = _(
                     "No verdict yet: nothing has been sent, %(contacted)d of %(target)d target "
                     "customers contacted.") % {
                         "contacted": campaign.contacted_count, "target": campaign.target_count}
+
+    def _set_contamination(self, fig, target, cost, verdict):
+        """The control members contacted while the campaign ran, and whether
+        the judgement changes without them."""
+        self.ensure_one()
+        touched = fig.get("touched", 0)
+        self.control_contacted = touched
+        if not touched:
+            self.contamination_summary = False
+            return
+        clean = fig.get("untouched", (0, 0, 0.0, 0.0))
+        without = uplift.judge(target[0], target[1], target[2], target[3],
+                               clean[0], clean[1], clean[2], clean[3],
+                               cost, margin_rate=(self.margin_percent or 0.0) / 100.0)
+
+        def significant(judgement):
+            rates = judgement.rates
+            return rates.low is not None and (rates.low > 0 or rates.high < 0)
+        stop_now = self.stop_verdict
+        stop_without = sequential.verdict(
+            self._stop_sequence(target, clean),
+            min_effect=(self.min_uplift_percent or 0.0) / 100.0)
+        values = {"n": touched}
+        if significant(without) == significant(verdict) and stop_without == stop_now:
+            self.contamination_summary = _(
+                "%(n)d control members were contacted while the campaign ran: without them "
+                "the verdict is the same.") % values
+        else:
+            values["verdict"] = self._verdict(without)
+            values["stop"] = dict(self._fields["stop_verdict"]._description_selection(
+                self.env))[stop_without]
+            self.contamination_summary = _(
+                "%(n)d control members were contacted while the campaign ran, and they "
+                "change the verdict. Without them: %(verdict)s Stop rule: %(stop)s.") % values
 
     def _stop_sequence(self, target, control):
         """The always-valid sequence of the campaign's relative uplift from

@@ -154,6 +154,44 @@ class TestCampaignJudgement(CampaignCase):
         self.assertEqual(other.state, "running")
         self.assertIn("Closed by the stop rule", campaign.message_ids[0].body)
 
+    def call_members(self, campaign, members, days, prefix, direction="outbound"):
+        """A salesperson's call to each of `members`, `days` after the
+        launch."""
+        rows = [{"source_system": "test", "external_ref": "%s-%d" % (prefix, member.id),
+                 "date": in_days(campaign.date_start, days), "channel": "phone",
+                 "direction": direction, "kind": "contact",
+                 "partner_id": member.partner_id.id} for member in members]
+        self.Touchpoint.ingest(rows)
+
+    def test_contacted_control_members_are_counted_with_their_effect(self):
+        campaign = self.launch(name="Spoilt letter")
+        target = self.members(campaign, split_group="target")
+        control = self.members(campaign, split_group="control")
+        self.respond(campaign, target, 3, 40.0, "t")     # a third of the target group
+        self.respond(campaign, control, 3, 40.0, "c")    # a third of the control group
+        responders = control.filtered("response_date")
+        quiet = control - responders
+        self.call_members(campaign, quiet[:3], 1, "q")         # counted
+        self.call_members(campaign, responders[:2], 5, "late")  # after their response: not
+        self.call_members(campaign, quiet[3:6], 1, "in", direction="inbound")  # they called: not
+        compat.invalidate_all(self.env)
+        self.assertEqual(campaign.control_contacted, 3)
+        self.assertIn("3 control members were contacted", campaign.contamination_summary)
+        self.assertIn("the same", campaign.contamination_summary)
+        # the responders of the control group were all called first: the
+        # measurement stands on them, and leaving them out changes it
+        self.call_members(campaign, responders, 1, "early")
+        compat.invalidate_all(self.env)
+        self.assertEqual(campaign.control_contacted, 3 + len(responders))
+        self.assertFalse(campaign.significant)
+        self.assertIn("change the verdict", campaign.contamination_summary)
+        self.assertIn("raised the response rate", campaign.contamination_summary)
+        # a campaign nobody spoilt says nothing of it
+        clean = self.launch(segment=self.make_segment("Clean", self.make_partners(60, "Clean")),
+                            name="Clean letter")
+        self.assertEqual(clean.control_contacted, 0)
+        self.assertFalse(clean.contamination_summary)
+
     def test_small_groups_are_too_early_for_the_stop_rule(self):
         few = self.make_segment("Few", self.crowd[:30])
         campaign = self.launch(segment=few, name="Few letters")
