@@ -27,6 +27,7 @@
         "views/crm_staff_response_time_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_customer_activity_wizard_views.xml",
+        "views/crm_universal_holdout_report_views.xml",
         "views/crm_segment_views.xml",
         "views/crm_company_view_views.xml",
         "data/crm_lifecycle_tile_data.xml",

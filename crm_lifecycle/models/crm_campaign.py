@@ -15,8 +15,10 @@ campaign; responses are matched when touchpoints are written
 """
 import base64
 import csv
+import hashlib
 import io
 import random
+import uuid
 from datetime import timedelta
 
 from psycopg2 import sql
@@ -57,12 +59,53 @@ MEMBER_STATES = [
 ]
 GROUPS = [("target", "Target"), ("control", "Control")]
 EXCLUSION_REASONS = [
+    ("universal", "Universal Holdout"),
     ("inactive", "Archived or Merged"),
     ("opt_out", "Opted Out of Mailings"),
     ("refused", "Refused the Channel"),
     ("no_consent", "No Consent for the Channel"),
     ("no_address", "Nothing to Reach Them By"),
 ]
+# The universal holdout: a share of the customers (setting, at most
+# MAX_UNIVERSAL_PERCENT) kept out of every campaign, to measure what all the
+# campaigns together earn. A customer's draw is uniform in [0, 1) from the
+# database's own seed and the customer's id: the same at every campaign and
+# recompute, and a new customer enters at the same rate. The same draw in
+# SQL (the audience) and in Python (`universal_draw`).
+UNIVERSAL_PERCENT_KEY = "crm_lifecycle.universal_holdout_percent"
+UNIVERSAL_SEED_KEY = "crm_lifecycle.universal_holdout_seed"
+MAX_UNIVERSAL_PERCENT = 10.0
+UNIVERSAL_DRAW_SQL = (
+    "((('x' || substr(md5(%(universal_seed)s || ':' || {id}::text), 1, 8))::bit(32)::int"
+    "::float8 + 2147483648.0) / 4294967296.0)")
+
+
+def universal_draw(seed, partner_id):
+    """A customer's draw of the universal holdout, as UNIVERSAL_DRAW_SQL
+    computes it (the md5's first 32 bits read as a signed integer, moved
+    up by 2^31)."""
+    value = int(hashlib.md5(("%s:%d" % (seed, partner_id)).encode()).hexdigest()[:8], 16)
+    return ((value + 2 ** 31) % 2 ** 32) / 4294967296.0
+
+
+def universal_holdout(env):
+    """(share, seed) of the universal holdout: share 0.0 when off. The seed
+    is drawn once, the first time the holdout is used."""
+    # sudo: settings of the suite stored as system parameters; the seed is
+    # written once with a random value, nothing the caller gives
+    params = env["ir.config_parameter"].sudo()
+    try:
+        share = min(max(float(params.get_param(UNIVERSAL_PERCENT_KEY) or 0.0), 0.0),
+                    MAX_UNIVERSAL_PERCENT) / 100.0
+    except ValueError:
+        share = 0.0
+    seed = params.get_param(UNIVERSAL_SEED_KEY) or ""
+    if share and not seed:
+        seed = uuid.uuid4().hex
+        params.set_param(UNIVERSAL_SEED_KEY, seed)
+    return share, seed
+
+
 # what a customer needs on file for each `reach_by` of the channel
 REACH_CONDITIONS = {
     "email": "COALESCE(btrim(cp.email), '') = ''",
@@ -427,7 +470,12 @@ class CrmCampaign(models.Model):
         conditions read `cp` (the customer's res_partner row) and `cs` (its
         latest consent for the channel); bridges add their own."""
         self.ensure_one()
-        checks = [("inactive", "NOT cp.active")]
+        checks = []
+        if universal_holdout(self.env)[0]:
+            # first: a customer of the universal holdout is never drawn
+            checks.append(("universal", UNIVERSAL_DRAW_SQL.format(id="cp.id")
+                           + " < %(universal)s"))
+        checks.append(("inactive", "NOT cp.active"))
         reach = self.channel_id.reach_by or "none"
         if reach == "email":
             checks.append(("opt_out", compat.EMAIL_OPT_OUT_SQL))
@@ -490,7 +538,9 @@ class CrmCampaign(models.Model):
             SELECT s.partner_id, s.segment_id, s.reason, s.split_group, {assign} AS user_id
               FROM s
         """, reason=reason, extra_joins=extra_joins, assign=assign)
+        share, seed = universal_holdout(self.env)
         params = dict(extra_params, segment_ids=self.segment_ids.ids,
+                      universal=share, universal_seed=seed,
                       channel_id=self.channel_id.id, company_id=self.company_id.id,
                       seed=str(self.seed), holdout=self.holdout_percent / 100.0,
                       agents=agents, n_agents=len(agents) or 1,

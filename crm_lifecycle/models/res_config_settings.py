@@ -43,6 +43,12 @@ class ResConfigSettings(models.TransientModel):
         help="The lowest threshold at which the learnt weights expect 99 % of the proposed "
         "pairs to be right.")
     lifecycle_duplicate_learnt = fields.Boolean(compute="_compute_duplicate_quality")
+    lifecycle_universal_holdout_percent = fields.Float(
+        string="Universal Holdout (%)", digits=(4, 1),
+        help="Share of the customers kept out of every campaign (at most 10 %; 2 to 5 % is "
+             "usual; 0: none), drawn at random once per customer and stable: new customers "
+             "enter it at the same rate. Comparing them with the others measures what all "
+             "the campaigns together earn.")
     module_crm_lifecycle_analytics = fields.Boolean(
         string="Customer Analytics",
         help="Install Customer Lifecycle Analytics: RFM segments, lifetime "
@@ -80,6 +86,8 @@ class ResConfigSettings(models.TransientModel):
             "lifecycle_capture_meetings": ("crm_lifecycle.capture_meetings", True),
             "lifecycle_duplicate_threshold": ("crm_lifecycle.duplicate_threshold",
                                               DUPLICATE_THRESHOLD),
+            "lifecycle_universal_holdout_percent": ("crm_lifecycle.universal_holdout_percent",
+                                                    0.0),
         }
 
     @api.model
@@ -99,9 +107,13 @@ class ResConfigSettings(models.TransientModel):
             return float(raw)
         return raw
 
-    @api.constrains("lifecycle_duplicate_threshold")
+    @api.constrains("lifecycle_duplicate_threshold", "lifecycle_universal_holdout_percent")
     def _check_duplicate_threshold(self):
         for settings in self:
+            if not 0 <= settings.lifecycle_universal_holdout_percent <= 10:
+                raise ValidationError(_(
+                    "The universal holdout is a share of the customers between 0 and 10 %%, "
+                    "not %s %%.") % settings.lifecycle_universal_holdout_percent)
             if not 0 < settings.lifecycle_duplicate_threshold <= 1:
                 raise ValidationError(_(
                     "The duplicate threshold is a score between 0 and 1, not %s.")

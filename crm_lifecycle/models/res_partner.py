@@ -50,6 +50,11 @@ class ResPartner(models.Model):
     campaign_member_count = fields.Integer(
         string="Campaigns", compute="_compute_campaign_member_count",
         help="Campaigns whose audience included this customer.")
+    lifecycle_universal_holdout = fields.Boolean(
+        string="Universal Holdout", compute="_compute_lifecycle_universal_holdout",
+        help="The customer is in the universal holdout (setting): kept out of every "
+             "campaign, so that what all the campaigns together earn can be measured "
+             "against the customers none of them reached.")
     lifecycle_holdout_campaign_ids = fields.Many2many(
         "crm.campaign", string="Held Out of Campaigns", compute="_compute_campaign_member_count",
         help="Running campaigns that hold this customer in their control group: it must not "
@@ -325,6 +330,14 @@ class ResPartner(models.Model):
             campaigns = held.get(partner.commercial_partner_id.id, []) if ids else []
             partner.lifecycle_holdout_campaign_ids = [
                 (6, 0, sorted(c for c in campaigns if c in readable))]
+
+    def _compute_lifecycle_universal_holdout(self):
+        from .crm_campaign import universal_draw, universal_holdout
+        share, seed = universal_holdout(self.env)
+        for partner in self:
+            customer = partner.commercial_partner_id.id or partner.id
+            partner.lifecycle_universal_holdout = bool(
+                share and isinstance(customer, int) and universal_draw(seed, customer) < share)
 
     def _lifecycle_holdout_warning(self):
         """The warning of an onchange about to contact this partner while a

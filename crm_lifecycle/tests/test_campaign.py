@@ -358,3 +358,62 @@ class TestCampaignHoldoutWarning(CampaignCase):
         self.assertFalse(held.lifecycle_holdout_campaign_ids)
         self.assertFalse(Touchpoint.new({"partner_id": held.id, "direction": "outbound",
                                          "kind": "contact"})._onchange_lifecycle_holdout())
+
+
+class TestUniversalHoldout(CampaignCase):
+    """The customers of the universal holdout: never drawn into a campaign,
+    the same at every draw, new customers entering at the same rate, the
+    same in the audience's SQL and in Python."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestUniversalHoldout, cls).setUpClass()
+        cls.crowd = cls.make_partners(1000, "Universal")
+        cls.segment = cls.make_segment("Universal", cls.crowd)
+
+    def set_share(self, percent):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_lifecycle.universal_holdout_percent", str(percent))
+        compat.invalidate_all(self.env)
+
+    def assertShare(self, count, n, share):
+        """A binomial count within four standard deviations of n * share."""
+        sd = math.sqrt(n * share * (1 - share))
+        self.assertLessEqual(abs(count - n * share), 4 * sd, (count, n, share))
+
+    def test_never_drawn_stable_and_the_same_in_sql_and_python(self):
+        self.set_share(4)
+        held = self.crowd.filtered("lifecycle_universal_holdout")
+        self.assertShare(len(held), len(self.crowd), 0.04)
+        first = self.launch(name="First", seed=1)
+        second = self.launch(name="Second", seed=2)
+        for campaign in (first, second):
+            members = self.members(campaign)
+            excluded = members.filtered(lambda m: m.exclusion_reason == "universal")
+            # the audience's SQL draw is the Python one
+            self.assertEqual(excluded.mapped("partner_id"), held)
+            self.assertFalse(any(excluded.mapped("split_group")))
+            drawn = members.filtered("split_group").mapped("partner_id")
+            self.assertFalse(drawn & held)
+        # the two campaigns' own draws differ, the holdout does not
+        self.assertNotEqual(self.members(first, split_group="control").mapped("partner_id"),
+                            self.members(second, split_group="control").mapped("partner_id"))
+        # new customers enter at the same rate; the others keep their place
+        newcomers = self.make_partners(1000, "Newcomer")
+        compat.invalidate_all(self.env)
+        self.assertShare(len(newcomers.filtered("lifecycle_universal_holdout")), 1000, 0.04)
+        self.assertEqual(self.crowd.filtered("lifecycle_universal_holdout"), held)
+        # a contact person goes with its customer
+        person = self.env["res.partner"].create({"name": "Held Person", "parent_id": held[0].id})
+        self.assertTrue(person.lifecycle_universal_holdout)
+        # off: nobody held out, nobody excluded for it
+        self.set_share(0)
+        self.assertFalse(self.crowd.filtered("lifecycle_universal_holdout"))
+        third = self.launch(name="Third", seed=3)
+        self.assertFalse(self.members(third).filtered(
+            lambda m: m.exclusion_reason == "universal"))
+
+    def test_the_share_is_bounded(self):
+        from odoo.exceptions import ValidationError
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"lifecycle_universal_holdout_percent": 12})
