@@ -333,6 +333,7 @@ class TestCampaignHoldoutWarning(CampaignCase):
         self.assertFalse(other.lifecycle_holdout_campaign_ids)
         # a contact person of the customer is held out with it
         person = self.env["res.partner"].create({"name": "Held Person", "parent_id": held.id})
+        compat.invalidate_all(self.env)  # as the form reads it
         self.assertEqual(person.lifecycle_holdout_campaign_ids, campaign)
         # logging a contact made: warned; a contact received: not
         Touchpoint = compat.as_user(self.Touchpoint, self.salesman)

@@ -22,12 +22,19 @@ class TestUniversalHoldoutReport(CampaignCase):
         cls.env["ir.config_parameter"].sudo().set_param(
             "crm_lifecycle.universal_holdout_percent", "10")
         cls.share, cls.seed = universal_holdout(cls.env)
-        Team = cls.env["crm.team"]
-        cls.teams = Team.create({"name": "Holdout North"}) | Team.create(
-            {"name": "Holdout South"})
+        # a team per salesperson: the customers' team (11: the customer's
+        # own, 13+: its salesperson's)
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        cls.teams = cls.env["crm.team"]
         cls.crowd = cls.make_partners(800, "Holdout")
-        cls.crowd[:400].write({"team_id": cls.teams[0].id})
-        cls.crowd[400:].write({"team_id": cls.teams[1].id})
+        for number, side in enumerate((cls.crowd[:400], cls.crowd[400:])):
+            seller = Users.create({
+                "name": "Holdout Seller %d" % number, "login": "holdout_seller_%d" % number,
+                "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])]})
+            team = cls.env["crm.team"].create({"name": "Holdout Team %d" % number,
+                                               "member_ids": [(6, 0, seller.ids)]})
+            side.write(dict({"user_id": seller.id}, **compat.partner_team_vals(team)))
+            cls.teams |= team
         today = datetime.date.today()
         rows, cls.revenue = [], {}
         for rank, partner in enumerate(cls.crowd):
@@ -58,7 +65,7 @@ class TestUniversalHoldoutReport(CampaignCase):
         report = self.report()
         for team in self.teams:
             line = report.line_ids.filtered(lambda ln, t=team: ln.team_id == t)
-            members = self.crowd.filtered(lambda p, t=team: p.team_id == t)
+            members = self.crowd[:400] if team == self.teams[0] else self.crowd[400:]
             held = np.array([self.revenue[p.id][1] for p in members if self.revenue[p.id][0]])
             reached = np.array([self.revenue[p.id][1] for p in members
                                 if not self.revenue[p.id][0]])

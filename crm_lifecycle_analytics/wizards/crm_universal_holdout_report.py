@@ -121,7 +121,7 @@ def report_query(column):
     nothing). `column`: the customer flag of this Odoo."""
     return compose("""
         WITH customers AS (
-            SELECT p.id, p.team_id, {draw} < %(universal)s AS held
+            SELECT p.id, {team} AS team_id, {draw} < %(universal)s AS held
               FROM res_partner p
              WHERE p.active AND p.commercial_partner_id = p.id AND {customer}
                AND (p.company_id IS NULL OR p.company_id = %(company)s)
@@ -137,7 +137,8 @@ def report_query(column):
                coalesce(sum(b.amount * b.amount), 0)
           FROM customers c LEFT JOIN bought b ON b.id = c.id
          GROUP BY 1, 2
-    """, draw=UNIVERSAL_DRAW_SQL.format(id="p.id"), customer=CUSTOMER_CONDITIONS[column])
+    """, draw=UNIVERSAL_DRAW_SQL.format(id="p.id"), customer=CUSTOMER_CONDITIONS[column],
+                   team=compat.PARTNER_TEAM_SQL)
 
 
 class CrmUniversalHoldoutReportLine(models.TransientModel):
@@ -151,7 +152,8 @@ class CrmUniversalHoldoutReportLine(models.TransientModel):
     currency_id = fields.Many2one("res.currency", related="report_id.currency_id",
                                   readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True,
-                              help="The customers' sales team (empty: none).")
+                              help="The customers' sales team (empty: none; 13+: the team "
+                                   "of their salesperson).")
     is_total = fields.Boolean(string="All Teams", readonly=True)
     reached = fields.Integer(string="Customers Reachable", readonly=True,
                              help="Customers the campaigns may reach (not held out).")
