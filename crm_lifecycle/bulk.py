@@ -324,18 +324,16 @@ def _copy_chatter(cr, model, records, names):
               FROM unnest(%s::int[]) AS f(id), mail_followers_mail_message_subtype_rel s
              WHERE s.mail_followers_id = %s
         """, (new_ids, follower_id))
-    # the messages that say something: 18 logs the creation of a record in
-    # an empty message first, removed once its text is written in another
-    cr.execute(sql.SQL(TEMPLATE_MESSAGES_SQL).format(columns=sql.SQL("count(*)")),
+    cr.execute("SELECT count(*) FROM mail_message WHERE model = %s AND res_id = %s",
                (model._name, model.id))
     if not cr.fetchone()[0]:
         return
     message_columns = _columns(cr, "mail_message", ("id", "res_id", "message_id",
                                                     "record_name"))
     has_record_name = "record_name" in _columns(cr, "mail_message", ())
-    cr.execute(sql.SQL(TEMPLATE_MESSAGES_SQL).format(columns=sql.SQL(
-        "m.id, m.message_id, m.record_name" if has_record_name else
-        "m.id, m.message_id, NULL")), (model._name, model.id))
+    cr.execute(sql.SQL("SELECT id, message_id, {} FROM mail_message "
+                       "WHERE model = %s AND res_id = %s").format(
+        sql.SQL("record_name" if has_record_name else "NULL")), (model._name, model.id))
     for message_id, model_mid, model_record_name in cr.fetchall():
         # each copy's message id and record name made as the model's are
         # (11: "<...-openerp-<id>-res.partner@host>" and the customer's
@@ -365,16 +363,6 @@ def _copy_chatter(cr, model, records, names):
             src=sql.SQL(", ").join(sql.SQL("m.{}").format(sql.Identifier(c))
                                    for c in message_columns))
         cr.execute(query, (json.dumps(targets), message_id))
-
-
-# the messages of a record created just above that have a text or tracked
-# values (`columns`: what to select, the module's own text)
-TEMPLATE_MESSAGES_SQL = """
-    SELECT {columns} FROM mail_message m
-     WHERE m.model = %s AND m.res_id = %s
-       AND (coalesce(m.body, '') NOT IN ('', '<p></p>')
-            OR EXISTS (SELECT 1 FROM mail_tracking_value t WHERE t.mail_message_id = m.id))
-"""
 
 
 def _columns(cr, table, excluded):

@@ -117,6 +117,10 @@ def compute_stored(records, fields):
     UPDATE of all the records."""
     env = records.env
     if VERSION >= 13:
+        # the values of rows just created: not tracked (17+ tracks computed
+        # fields as they are computed; the ORM's create logs the creation only)
+        records = records.with_context(mail_notrack=True)
+        env = records.env
         for field in fields:
             env.add_to_compute(field, records)
         if VERSION >= 16:
