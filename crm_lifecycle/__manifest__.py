@@ -34,6 +34,7 @@
         "views/crm_lifecycle_menus.xml",
         "views/crm_segment_views.xml",
         "data/crm_segment_cron.xml",
+        "views/crm_campaign_move_calls_views.xml",
         "views/crm_campaign_views.xml",
         "views/crm_lifecycle_tile_views.xml",
         "views/assets.xml",

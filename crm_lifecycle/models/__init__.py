@@ -21,4 +21,5 @@ from . import crm_partner_consent
 from . import crm_campaign
 from . import crm_campaign_response
 from . import mail_activity
+from . import crm_campaign_allocation
 from . import crm_duplicate_rule

@@ -676,12 +676,13 @@ class CrmCampaign(models.Model):
             ("state", "=", "planned")])
 
     # sql-write: one activity per target member in one statement (no notification per row);
-    # reached through action_launch (_check_manager); the note is escaped and sanitised as the
-    # ORM would
-    def _execute_activity(self):
+    # reached through action_launch and action_resume (_check_manager); the note is escaped
+    # and sanitised as the ORM would
+    def _execute_activity(self, on_hold=False):
         """A call or visit list: one activity per target member, for its
         assigned salesperson or agent, inserted set-based (no notification
-        email per activity)."""
+        email per activity). `on_hold`: only for the members a pause put on
+        hold (the campaign resumes)."""
         self.ensure_one()
         model = self.env["ir.model"]._get("res.partner")
         activity_type = self.activity_type_id
@@ -704,6 +705,7 @@ class CrmCampaign(models.Model):
               JOIN res_partner p ON p.id = m.partner_id
              WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
                AND m.state = 'planned' AND m.user_id IS NOT NULL
+               AND (NOT %(on_hold)s OR (m.on_hold AND m.contact_date IS NULL))
         """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
                         extra_values=extra_values)
         self.env.cr.execute(query, {
@@ -711,7 +713,8 @@ class CrmCampaign(models.Model):
             # an Html field written in SQL: escaped and sanitised as the ORM would
             "note": html_sanitize(plaintext2html(self.description)) if self.description
             else None,
-            "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id})
+            "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id,
+            "on_hold": bool(on_hold)})
         compat.invalidate_all(self.env)
         return self.env.cr.rowcount
 

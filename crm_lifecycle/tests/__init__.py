@@ -25,3 +25,4 @@ from . import test_phone_search
 from . import test_overview
 from . import test_currency
 from . import test_bulk
+from . import test_campaign_allocation
