@@ -22,6 +22,7 @@
         "views/crm_customer_snapshot_views.xml",
         "views/res_partner_views.xml",
         "views/crm_campaign_views.xml",
+        "views/crm_campaign_cockpit_views.xml",
         "views/crm_staff_portfolio_views.xml",
         "views/crm_staff_performance_views.xml",
         "views/crm_staff_response_time_views.xml",

@@ -11,8 +11,8 @@ from hypothesis import given, settings, strategies as st
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
-from ..models.crm_campaign_allocation import deal, fair_shares
 from .. import compat
+from ..models.crm_campaign_allocation import deal, fair_shares
 from .common import CampaignCase
 
 

@@ -23,3 +23,4 @@ from . import test_segment_roi
 from . import test_stats_engine
 from . import test_metrics_queue
 from . import test_universal_holdout_report
+from . import test_campaign_cockpit
