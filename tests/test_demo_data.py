@@ -176,6 +176,42 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
         assert campaign["control_count"] > 0 and campaign["target_responded"] > 0, campaign
         if campaign["state"] == "done":
             assert campaign["uplift"] > 0 and campaign["significant"], campaign
+    # a call campaign running now: several agents with calls open and made, responses,
+    # control customers called anyway; its cockpit moves as responses are ingested
+    rpc = odoo_server.rpc
+    live = rpc("crm.campaign", "search_read", [("name", "=", demo_data_module.LIVE_CAMPAIGN)],
+               fields=["state", "control_contacted", "target_responded", "agent_ids",
+                       "cockpit_agent_ids"])
+    assert len(live) == 1 and live[0]["state"] == "running", live
+    live = live[0]
+    assert live["control_contacted"] == 3, live
+    assert live["target_responded"] > 0, live
+
+    def cockpit():
+        ids = rpc("crm.campaign", "read", [live["id"]], ["cockpit_agent_ids"])[0][
+            "cockpit_agent_ids"]
+        return {line["user_id"][0]: line for line in rpc(
+            "crm.campaign.cockpit.line", "read", ids,
+            ["user_id", "open_calls", "contacted", "responded"])}
+    before = cockpit()
+    assert len(before) >= 3 and set(before) <= set(live["agent_ids"]), before
+    assert all(line["open_calls"] > 0 and line["contacted"] > 0 for line in before.values())
+    waiting = rpc("crm.campaign.member", "search_read",
+                  [("campaign_id", "=", live["id"]), ("split_group", "=", "target"),
+                   ("contact_date", "!=", False), ("response_date", "=", False)],
+                  fields=["partner_id", "user_id", "contact_date"], limit=5)
+    result = rpc("crm.touchpoint", "ingest", [{
+        "source_system": "demo-test", "external_ref": "live-answer-%d" % member["id"],
+        "partner_id": member["partner_id"][0], "channel": "phone", "direction": "inbound",
+        "kind": "response", "subject": "Called back",
+        "date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")}
+        for member in waiting])
+    assert all(row["status"] == "created" for row in result), result
+    after = cockpit()
+    answered = collections.Counter(member["user_id"][0] for member in waiting)
+    for user, line in after.items():
+        assert line["responded"] == before[user]["responded"] + answered.get(user, 0), (
+            user, before[user], line)
     # staff credit (issue 18, items 7 and 9): the running email campaign's
     # mailing went to every customer, as campaign sends of its owner, not as
     # hundreds of contacts made by each customer's salesperson; nobody from

@@ -1,6 +1,8 @@
 """Benchmark of campaigns (part of `make bench`), in the touchpoint
-benchmark database. Everything runs in one transaction that is rolled back:
-the database is left as it was.
+benchmark database. Everything runs in transactions that are rolled back
+(the cockpit's campaign, committed so that its calls are not new in the
+transaction that moves them, is deleted afterwards): the database is left as
+it was.
 
 Figures, measured in one run:
   - the audience build of a campaign on a 500,000-customer segment, with a
@@ -10,7 +12,13 @@ Figures, measured in one run:
   - response matching of 1,000,000 new touchpoints against 20 running
     campaigns (50,000 members each): all at once (a backfill) and in
     batches of 1,000 (how ingestion calls it), against the set-based
-    insertion of the same touchpoints.
+    insertion of the same touchpoints;
+  - the live cockpit of a running call campaign of 500,000 members (10
+    agents, 100,000 calls still open, 350,000 made, 5 % responses): its
+    refresh (the figures per group, agent and day) against one bare scan of
+    the campaign's members; and moving the 100,000 open calls to 10 other
+    agents (Move Calls) against the same scan and against the ORM's write of
+    each activity's user (200 timed).
 """
 import statistics
 import time
@@ -21,6 +29,10 @@ RUNNING_MEMBERS = 50000
 NEW_TOUCHPOINTS = 1000000
 BATCH = 1000
 BATCHES_TIMED = 20
+COCKPIT_MEMBERS = 500000
+COCKPIT_OPEN = 100000
+COCKPIT_AGENTS = 10
+ORM_MOVES_TIMED = 200
 
 BARE_INSERT = """
     INSERT INTO crm_campaign_member (campaign_id, company_id, partner_id, split_group, state)
@@ -160,12 +172,157 @@ def bench_matching(env, say, first, customers):
             t_insert, t_all / t_insert))
 
 
+BARE_MEMBER_SCAN = """
+    SELECT count(*), count(contact_date), count(response_date), count(DISTINCT user_id)
+      FROM crm_campaign_member WHERE campaign_id = %s
+"""
+
+
+def setup_cockpit(env, first, customers):
+    """The running call campaign of the cockpit's figures: (campaign, its
+    agents, 10 other agents, the open calls, the seconds the launch of its
+    call list took)."""
+    cr = env.cr
+    phone = env.ref("crm_lifecycle.crm_touchpoint_channel_phone")
+    Users = env["res.users"].with_context(no_reset_password=True, tracking_disable=True)
+    group = env.ref("sales_team.group_sale_salesman")
+    agents = Users.browse()
+    for k in range(2 * COCKPIT_AGENTS):
+        login = "bench_agent_%02d" % k
+        agents |= Users.search([("login", "=", login)]) or Users.create({
+            "name": "Bench agent %02d" % k, "login": login, "groups_id": [(6, 0, group.ids)]})
+    callers, others = agents[:COCKPIT_AGENTS], agents[COCKPIT_AGENTS:]
+    campaign = env["crm.campaign"].with_context(tracking_disable=True).create({
+        "name": "Bench cockpit", "channel_id": phone.id, "holdout_percent": 10.0,
+        "seed": 11, "agent_ids": [(6, 0, callers.ids)]})
+    # its audience written as the draw would (the audience build is measured above): every
+    # other bench customer, one in ten in the control group
+    cr.execute("""
+        INSERT INTO crm_campaign_member (campaign_id, company_id, partner_id, split_group,
+                                         state, response_rate)
+        SELECT %(campaign)s, %(company)s, %(first)s + g * 2,
+               CASE WHEN g %% 10 = 0 THEN 'control' ELSE 'target' END, 'planned', 0
+          FROM generate_series(0, %(n)s - 1) g
+    """, {"campaign": campaign.id, "company": campaign.company_id.id, "first": first + 1,
+          "n": min(COCKPIT_MEMBERS, (customers - 1) // 2)})
+    cr.execute("""
+        UPDATE crm_campaign SET state = 'running', date_start = now() - interval '5 days'
+         WHERE id = %s
+    """, (campaign.id,))
+    # the members shared by the agents; all but COCKPIT_OPEN target members called over the
+    # last 5 days; 5 % answered
+    cr.execute("""
+        WITH ranked AS (
+            SELECT id, row_number() OVER (ORDER BY id) AS rank
+              FROM crm_campaign_member WHERE campaign_id = %(campaign)s
+        )
+        UPDATE crm_campaign_member m
+           SET user_id = (%(callers)s::int[])[1 + r.rank %% %(n)s],
+               contact_date = CASE WHEN m.split_group = 'target'
+                                   THEN now() - (r.rank %% 5) * interval '1 day' END,
+               state = CASE WHEN m.split_group = 'target' THEN 'contacted' ELSE m.state END,
+               response_date = CASE WHEN r.rank %% 20 = 0 THEN now() END
+          FROM ranked r WHERE r.id = m.id
+    """, {"campaign": campaign.id, "callers": callers.ids, "n": COCKPIT_AGENTS})
+    cr.execute("""
+        UPDATE crm_campaign_member SET state = 'planned', contact_date = NULL
+         WHERE id IN (SELECT id FROM crm_campaign_member
+                       WHERE campaign_id = %s AND split_group = 'target'
+                       ORDER BY id LIMIT %s)
+    """, (campaign.id, COCKPIT_OPEN))
+    t0 = time.perf_counter()
+    opened = campaign._execute_activity()
+    t_calls = time.perf_counter() - t0
+    cr.execute("ANALYZE crm_campaign_member; ANALYZE mail_activity")
+    campaign.invalidate_cache()
+    return campaign, callers, others, opened, t_calls
+
+
+def drop_cockpit(env, campaign_id):
+    """The bench's campaign gone, its members, activities and lines with it."""
+    cr = env.cr
+    cr.execute("DELETE FROM crm_campaign WHERE id = %s RETURNING utm_campaign_id",
+               (campaign_id,))
+    utm = [row[0] for row in cr.fetchall()]
+    cr.execute("DELETE FROM utm_campaign WHERE id = ANY(%s)", (utm,))
+    cr.execute("DELETE FROM mail_message WHERE model = 'crm.campaign' AND res_id = %s",
+               (campaign_id,))
+
+
+def bench_cockpit(env, say, first, customers):
+    cr = env.cr
+    campaign, callers, others, opened, t_calls = setup_cockpit(env, first, customers)
+    # the calls were made days ago, not in the transaction that moves them (PostgreSQL
+    # checks every foreign key again of a row its own transaction wrote)
+    cr.commit()
+    try:
+        measure_cockpit(env, say, campaign, callers, others, opened, t_calls)
+    finally:
+        cr.rollback()
+        drop_cockpit(env, campaign.id)
+        cr.commit()
+
+
+def measure_cockpit(env, say, campaign, callers, others, opened, t_calls):
+    cr = env.cr
+
+    def bare():
+        t0 = time.perf_counter()
+        cr.execute(BARE_MEMBER_SCAN, (campaign.id,))
+        cr.fetchall()
+        return time.perf_counter() - t0
+
+    def refresh():
+        t0 = time.perf_counter()
+        campaign._refresh_cockpit()
+        return time.perf_counter() - t0
+
+    bare()
+    refresh()  # warm the caches of both
+    t_bare = statistics.median(bare() for _i in range(3))
+    t_refresh = statistics.median(refresh() for _i in range(3))
+    cr.execute("SELECT count(*) FROM crm_campaign_cockpit_line WHERE campaign_id = %s",
+               (campaign.id,))
+    lines = cr.fetchone()[0]
+    say("campaigns: cockpit of a running call campaign of %d members (%d open calls, %d "
+        "agents, %d lines per agent and day): refresh %.2f s; bare scan of the members "
+        "%.2f s; ratio %.2fx" % (COCKPIT_MEMBERS, opened, COCKPIT_AGENTS, lines, t_refresh,
+                                 t_bare, t_refresh / t_bare))
+    # the ORM's way: each activity's user written (followers, notifications), 200 timed
+    cr.execute("SAVEPOINT bench_orm_moves")
+    cr.execute("""SELECT a.id FROM mail_activity a
+                    JOIN crm_campaign_member m ON m.id = a.campaign_member_id
+                   WHERE m.campaign_id = %s ORDER BY a.id LIMIT %s""",
+               (campaign.id, ORM_MOVES_TIMED))
+    sample = env["mail.activity"].browse([row[0] for row in cr.fetchall()])
+    t0 = time.perf_counter()
+    for k, activity in enumerate(sample):
+        activity.write({"user_id": others[k % len(others)].id})
+    t_orm = (time.perf_counter() - t0) / len(sample)
+    cr.execute("ROLLBACK TO SAVEPOINT bench_orm_moves")
+    campaign.invalidate_cache()
+    env["mail.activity"].invalidate_cache()
+    t0 = time.perf_counter()
+    moves = campaign.with_context(tracking_disable=True).move_calls(callers, others)
+    t_move = time.perf_counter() - t0
+    say("campaigns: moving %d open calls from %d agents to %d others (Move Calls): %.2f s "
+        "(%.0f calls/s); bare scan of the members %.2f s, ratio %.2fx; the ORM's write of "
+        "each activity's user: %.1f ms per call (%d timed), %.0f s for the %d; launch of the "
+        "call list (%d activities inserted) %.2f s" % (
+            sum(moves.values()), len(callers), len(others), t_move,
+            sum(moves.values()) / t_move, t_bare, t_move / t_bare, t_orm * 1000,
+            len(sample), t_orm * opened, opened, opened, t_calls))
+
+
 def run(bench, env, say):
     cr = env.cr
     cr.execute("SELECT min(id), count(*) FROM res_partner WHERE ref LIKE 'B%%' AND customer")
     first, customers = cr.fetchone()
     try:
-        bench_audience(env, say, first, customers)
-        bench_matching(env, say, first, customers)
+        if getattr(bench, "ONLY", None) != "cockpit":
+            bench_audience(env, say, first, customers)
+            bench_matching(env, say, first, customers)
+            cr.rollback()
+        bench_cockpit(env, say, first, customers)
     finally:
         cr.rollback()

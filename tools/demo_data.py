@@ -584,9 +584,12 @@ def generate(env, today=None, seed=SEED):
         # the company view (retention, churn, cohorts) over the whole history
         env["crm.retention.month"].refresh(company_ids=company.ids)
         stats["metrics"] = Metrics.search_count([("company_id", "=", company.id)])
-    # 7. this month's and last month's targets: a leaderboard to look at
+    # 7. a call campaign running now, its cockpit moving as responses come in
+    stats["live"] = generate_live_campaign(env, company, staff, set(partner_ids), today,
+                                           random.Random(seed + 6))
+    # 8. this month's and last month's targets: a leaderboard to look at
     stats["targets"] = generate_targets(env, company, staff, today, random.Random(seed + 5))
-    # 8. win-back follow-ups on, as a company using them would have them
+    # 9. win-back follow-ups on, as a company using them would have them
     stats["win_back"] = 0
     if "crm.customer.metrics" in env:
         # sudo: the generator turns a setting on (a system parameter, no user input)
@@ -651,6 +654,91 @@ SEGMENTS = {
 def dt_string(when):
     """A datetime as Odoo writes it."""
     return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+LIVE_CAMPAIGN = "Call-centre offers (live)"
+LIVE_AUDIENCE = 200
+
+
+def generate_live_campaign(env, company, staff, customers, today, rng):
+    """A call campaign running now, as an operations lead finds it in its
+    cockpit: the call centre's agents sharing the calls, three days of
+    calls made (a quarter of the list still open), responses coming in,
+    and a salesperson of the direct sales team who called three customers
+    of the control group anyway. Returns the calls still open."""
+    if "crm.campaign" not in env:
+        return 0
+    prospects = env["res.partner"].search([("id", "in", sorted(customers)),
+                                           ("is_company", "=", True)], limit=LIVE_AUDIENCE,
+                                          order="id")
+    segment = env["crm.segment"].create({
+        "name": "Box set prospects", "kind": "static", "company_id": company.id,
+        "partner_ids": [(6, 0, prospects.ids)]})
+    phone = env["crm.touchpoint.channel"].search([("code", "=", "phone")], limit=1)
+    team, agents = staff["call_centre"]
+    # the campaign runs now: its calls and answers are in the past of the real clock
+    now = min(datetime.datetime.utcnow().replace(microsecond=0),
+              datetime.datetime.combine(today, datetime.time(23))) \
+        - datetime.timedelta(minutes=5)
+    start = now - datetime.timedelta(days=3)
+    campaign = env["crm.campaign"].create({
+        "name": LIVE_CAMPAIGN, "segment_ids": [(6, 0, segment.ids)],
+        "channel_id": phone.id, "holdout_percent": 20.0, "response_days": 21,
+        "budget": 4000.0, "fixed_cost": 150.0, "team_id": team.id,
+        "user_id": agents[0].id, "agent_ids": [(6, 0, agents.ids)],
+        "date_planned": start.date().isoformat(), "seed": 20300, "objective": "cross_sell",
+        "description": "Offer the new box set to business customers."})
+    if "min_uplift_percent" in campaign._fields:
+        campaign.min_uplift_percent = 20.0
+    campaign.action_plan()
+    campaign.action_launch()
+    campaign.write({"date_start": dt_string(start)})
+    Member = env["crm.campaign.member"]
+    targets = Member.search([("campaign_id", "=", campaign.id),
+                             ("split_group", "=", "target")], order="id")
+    rows = []
+    for day in range(3):
+        called = targets[day::4]
+        when = start + datetime.timedelta(days=day, hours=1 + day)
+        called._record_contacts(dt_string(when))
+        env["mail.activity"].search([("campaign_member_id", "in", called.ids)]).unlink()
+        for member in called:
+            if member.partner_id.id in customers and rng.random() < 0.22:
+                answer = when + datetime.timedelta(hours=rng.uniform(2.0, 40.0))
+                rows.append(live_response(campaign, member, min(answer, now), rng))
+    control = Member.search([("campaign_id", "=", campaign.id),
+                             ("split_group", "=", "control")], order="id")
+    for member in control:
+        if member.partner_id.id in customers and rng.random() < 0.07:
+            answer = start + datetime.timedelta(hours=rng.uniform(4.0, 70.0))
+            rows.append(live_response(campaign, member, answer, rng))
+    # a salesperson who did not look at the warning: three control customers called
+    seller = staff["direct_sales"][1][0]
+    for k, member in enumerate(control[:3]):
+        rows.append({
+            "source_system": "demo", "partner_id": member.partner_id.id,
+            "user_login": seller.login, "external_ref": "live-contamination-%d" % k,
+            "date": dt_string(start + datetime.timedelta(days=1, hours=k)),
+            "direction": "outbound", "channel": "phone", "kind": "contact",
+            "subject": "Courtesy call"})
+    env["crm.touchpoint"].ingest(rows)
+    return sum(campaign.open_call_counts().values()) \
+        if hasattr(campaign, "open_call_counts") else 0
+
+
+def live_response(campaign, member, when, rng):
+    """A response of a member of the live campaign, as the call centre's
+    system or the shop reports it."""
+    buys = rng.random() < 0.6
+    row = {"source_system": "demo", "partner_id": member.partner_id.id,
+           "user_login": member.user_id.login or None,
+           "external_ref": "live-%d-%d" % (campaign.id, member.id), "date": dt_string(when),
+           "direction": "inbound", "channel": "order" if buys else "phone",
+           "kind": "purchase" if buys else "response",
+           "subject": "Order after the call" if buys else "Called back about the box set"}
+    if buys:
+        row["amount"] = round(rng.uniform(30.0, 220.0), 2)
+    return row
 
 
 def generate_campaigns(env, company, staff, customers, today, rng):
@@ -866,7 +954,8 @@ def main(argv=None):
           "%(orders)d confirmed sale orders, %(lines)d order lines, "
           "%(messages)d chatter emails, %(fed_touchpoints)d touchpoints fed by other "
           "systems, %(rebuilt)d touchpoints rebuilt from Odoo documents, "
-          "metrics of %(metrics)d customers, %(campaigns)d campaigns, %(targets)d staff "
+          "metrics of %(metrics)d customers, %(campaigns)d campaigns (and a call campaign "
+          "running now with %(live)d calls open), %(targets)d staff "
           "targets, %(win_back)d win-back activities" % stats)
     return 0
 

@@ -120,7 +120,7 @@ class TestCampaignAllocation(CampaignCase):
         activity = self.activities(campaign).filtered(
             lambda a: a.user_id == self.b)[0]
         member = activity.campaign_member_id
-        activity.sudo(self.b).action_feedback("Interested")
+        activity.with_user(self.b).action_feedback("Interested")
         self.assertEqual(member.state, "contacted")
         touchpoint = self.touchpoints(member.partner_id, direction="outbound")
         self.assertEqual(touchpoint.user_id, self.b)
@@ -192,6 +192,11 @@ class TestCampaignAllocation(CampaignCase):
         self.assertFalse(self.members(campaign, on_hold=True))
         self.assertMembersFollowActivities(campaign)
         self.assertIn("Resumed by", self.last_note(campaign))
+        # paused again and closed: nothing stays on hold
+        campaign.action_pause()
+        campaign.action_done()
+        self.assertFalse(campaign.paused)
+        self.assertFalse(self.members(campaign, on_hold=True))
 
     def test_an_activity_given_to_someone_else_takes_its_member(self):
         campaign = self.run_calls()
@@ -204,12 +209,12 @@ class TestCampaignAllocation(CampaignCase):
         before = self.calls_of(campaign)
         # not a manager; an agent of another company; a portal user; a closed campaign
         with self.assertRaises(UserError):
-            campaign.sudo(self.salesman).move_calls(self.a, self.b)
+            campaign.with_user(self.salesman).move_calls(self.a, self.b)
         self.make_other_company()
         with self.assertRaises(UserError):
             campaign.move_calls(self.a, self.salesman_b)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            campaign.sudo(self.manager_b).move_calls(self.a, self.b)
+            campaign.with_user(self.manager_b).move_calls(self.a, self.b)
         with self.assertRaises(UserError):
             campaign.move_calls(self.a, self.a)
         self.assertEqual(self.calls_of(campaign), before)
@@ -255,10 +260,10 @@ class TestCampaignAllocation(CampaignCase):
                 compat.invalidate_all(self.env)
 
         def orm_allows():
-            return allowed(lambda: a_calls.sudo(manager).write({"user_id": self.b.id}))
+            return allowed(lambda: a_calls.with_user(manager).write({"user_id": self.b.id}))
 
         def path_allows():
-            return allowed(lambda: campaign.sudo(manager).move_calls(self.a, self.b))
+            return allowed(lambda: campaign.with_user(manager).move_calls(self.a, self.b))
         self.assertFalse(orm_allows())
         self.assertFalse(path_allows())
         self.assertEqual(self.calls_of(campaign)[self.a.id], len(a_calls))

@@ -23,7 +23,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.crm_lifecycle import compat
 from odoo.addons.crm_lifecycle.guard import try_job_lock
-from odoo.addons.crm_lifecycle.sql import compose
+from odoo.addons.crm_lifecycle.sql import compose, planner_settings
 
 from ..stats import uplift
 
@@ -45,10 +45,8 @@ COCKPIT_SQL = """
            COALESCE(sum(m.revenue) FILTER (WHERE m.split_group = 'control'
                                              OR m.contact_date IS NOT NULL), 0) AS revenue
       FROM crm_campaign_member m
-      LEFT JOIN (SELECT DISTINCT a.campaign_member_id AS member_id
-                   FROM mail_activity a
-                   JOIN crm_campaign_member am ON am.id = a.campaign_member_id
-                  WHERE am.campaign_id = %(campaign)s) oa ON oa.member_id = m.id
+      LEFT JOIN (SELECT DISTINCT campaign_member_id AS member_id FROM mail_activity
+                  WHERE campaign_member_id IS NOT NULL) oa ON oa.member_id = m.id
      WHERE m.campaign_id = %(campaign)s AND m.split_group IS NOT NULL
      GROUP BY GROUPING SETS (
          (m.split_group),
@@ -138,12 +136,16 @@ class CrmCampaign(models.Model):
         self.ensure_one()
         # the ORM's pending writes reach the tables before this query
         compat.flush(self.env)
-        self.env.cr.execute(COCKPIT_SQL, {"campaign": self.id,
-                                          "tz": self.env.user.tz or "UTC"})
+        # a few hundred thousand rows grouped once: compiling the query (JIT) would cost
+        # more than running it
+        with planner_settings(self.env.cr, jit="off"):
+            self.env.cr.execute(COCKPIT_SQL, {"campaign": self.id,
+                                              "tz": self.env.user.tz or "UTC"})
+            rows = self.env.cr.fetchall()
         control = (0, 0)
         lines = []
         for group, user, day, level, members, open_calls, contacted, responded, revenue \
-                in self.env.cr.fetchall():
+                in rows:
             if group == "control":
                 if level == 3:
                     control = (members, responded)
@@ -199,7 +201,7 @@ class CrmCampaign(models.Model):
             execute_values(
                 cr, "INSERT INTO crm_campaign_cockpit_line (%s) VALUES %%s" % ", ".join(
                     columns), [tuple(v[c] for c in columns) for v in values])
-        self.env["crm.campaign.cockpit.line"].invalidate_cache()
+        compat.invalidate_all(self.env)
         return True
 
     @api.depends("state")

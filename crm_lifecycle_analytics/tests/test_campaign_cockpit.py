@@ -46,7 +46,7 @@ class TestCampaignCockpit(CampaignCase):
         calls = self.activities(user)[:count]
         members = calls.mapped("campaign_member_id")
         for activity in calls:
-            activity.sudo(user).action_feedback("Reached")
+            activity.with_user(user).action_feedback("Reached")
         return members
 
     def respond(self, members):
@@ -114,5 +114,5 @@ class TestCampaignCockpit(CampaignCase):
         self.make_other_company()
         Line = self.env["crm.campaign.cockpit.line"]
         self.assertTrue(Line.search([("campaign_id", "=", self.campaign.id)]))
-        self.assertFalse(Line.sudo(self.manager_b).search(
+        self.assertFalse(Line.with_user(self.manager_b).search(
             [("campaign_id", "=", self.campaign.id)]))
