@@ -84,6 +84,7 @@ NAIVE_ROWS = 2000          # per-record creates timed (rate extrapolated)
 # the part asked for alone (--only), read by the parts that have sub-parts
 ONLY = None
 
+
 def say(msg):
     print("bench: %s" % msg, flush=True)
 

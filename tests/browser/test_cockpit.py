@@ -28,9 +28,8 @@ def test_move_calls_between_two_agents_from_the_cockpit(page, odoo_server, artif
     customers = [rpc("res.partner", "create", {
         "name": "Cockpit Customer %02d" % i, "customer": True, "is_company": True,
         "phone": "+32 2 555 70 %02d" % i}) for i in range(16)]
-    segment = rpc("crm.segment", "create", {"name": "Cockpit browser segment",
-                                             "kind": "static",
-                                             "partner_ids": [(6, 0, customers)]})
+    segment = rpc("crm.segment", "create", {
+        "name": "Cockpit browser segment", "kind": "static", "partner_ids": [(6, 0, customers)]})
     phone = rpc("crm.touchpoint.channel", "search", [("code", "=", "phone")])[0]
     campaign = rpc("crm.campaign", "create", {
         "name": NAME, "segment_ids": [(6, 0, [segment])], "channel_id": phone,
