@@ -697,8 +697,11 @@ def generate_live_campaign(env, company, staff, customers, today, rng):
     targets = Member.search([("campaign_id", "=", campaign.id),
                              ("split_group", "=", "target")], order="id")
     rows = []
+    # each target customer called on one of the three days, or not yet (a quarter); by
+    # chance, not by rank (the members' ranks deal them to the agents in turn)
+    days = [rng.randrange(4) for _member in targets]
     for day in range(3):
-        called = targets[day::4]
+        called = targets.browse([m.id for m, d in zip(targets, days) if d == day])
         when = start + datetime.timedelta(days=day, hours=1 + day)
         called._record_contacts(dt_string(when))
         env["mail.activity"].search([("campaign_member_id", "in", called.ids)]).unlink()

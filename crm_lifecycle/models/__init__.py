@@ -22,4 +22,5 @@ from . import crm_campaign
 from . import crm_campaign_response
 from . import mail_activity
 from . import crm_campaign_allocation
+from . import crm_campaign_arm
 from . import crm_duplicate_rule

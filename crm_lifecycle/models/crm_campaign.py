@@ -507,6 +507,16 @@ class CrmCampaign(models.Model):
                         ELSE COALESCE(s.salesperson_id, %(owner)s) END"""
         else:
             assign = "COALESCE(s.salesperson_id, %(owner)s)"
+        # the offer of a target member: where its draw falls within [holdout, 1)
+        arm_ids, arm_bounds = self._arm_draw()
+        if len(arm_ids) > 1:
+            arm = """CASE WHEN s.split_group = 'target' THEN (%(arm_ids)s::int[])[
+                         width_bucket((s.draw - %(holdout)s) / (1.0 - %(holdout)s),
+                                      %(arm_bounds)s::float8[]) + 1] END"""
+        elif arm_ids:
+            arm = "CASE WHEN s.split_group = 'target' THEN (%(arm_ids)s::int[])[1] END"
+        else:
+            arm = "NULL::int"
         query = compose("""
             WITH seg AS (
                 SELECT p.commercial_partner_id AS partner_id, min(sm.segment_id) AS segment_id
@@ -535,15 +545,17 @@ class CrmCampaign(models.Model):
                                  ELSE 'target' END AS split_group
                   FROM judged j
             )
-            SELECT s.partner_id, s.segment_id, s.reason, s.split_group, {assign} AS user_id
+            SELECT s.partner_id, s.segment_id, s.reason, s.split_group, {assign} AS user_id,
+                   {arm} AS arm_id
               FROM s
-        """, reason=reason, extra_joins=extra_joins, assign=assign)
+        """, reason=reason, extra_joins=extra_joins, assign=assign, arm=arm)
         share, seed = universal_holdout(self.env)
         params = dict(extra_params, segment_ids=self.segment_ids.ids,
                       universal=share, universal_seed=seed,
                       channel_id=self.channel_id.id, company_id=self.company_id.id,
                       seed=str(self.seed), holdout=self.holdout_percent / 100.0,
                       agents=agents, n_agents=len(agents) or 1,
+                      arm_ids=arm_ids, arm_bounds=arm_bounds,
                       owner=self.user_id.id or self.env.uid)
         return query, params
 
@@ -567,11 +579,11 @@ class CrmCampaign(models.Model):
         query = compose("""
             INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
                                              segment_id, split_group, state, exclusion_reason,
-                                             user_id, response_rate)
+                                             user_id, arm_id, response_rate)
             SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id, a.segment_id,
                    a.split_group,
                    CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END, a.reason,
-                   a.user_id, 0
+                   a.user_id, a.arm_id, 0
               FROM ({select}) a
         """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
@@ -698,17 +710,27 @@ class CrmCampaign(models.Model):
                                        user_id, campaign_member_id, create_uid, write_uid,
                                        create_date, write_date {extra_columns})
             SELECT m.partner_id, %(model_id)s, 'res.partner', p.{name},
-                   %(type_id)s, %(summary)s, %(note)s, %(deadline)s, m.user_id, m.id,
+                   %(type_id)s, COALESCE(o.summary, %(summary)s), COALESCE(o.note, %(note)s),
+                   %(deadline)s, m.user_id, m.id,
                    %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                    {extra_values}
               FROM crm_campaign_member m
               JOIN res_partner p ON p.id = m.partner_id
+              LEFT JOIN unnest(%(arm_ids)s::int[], %(arm_summaries)s::text[],
+                               %(arm_notes)s::text[]) AS o(arm_id, summary, note)
+                     ON o.arm_id = m.arm_id
              WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
                AND m.state = 'planned' AND m.user_id IS NOT NULL
                AND (NOT %(on_hold)s OR (m.on_hold AND m.contact_date IS NULL))
         """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
                         extra_values=extra_values)
+        # each offer's calls say the offer (its summary and its description)
+        arms = self.arm_ids
         self.env.cr.execute(query, {
+            "arm_ids": arms.ids,
+            "arm_summaries": [("%s: %s" % (self.name, arm.name))[:255] for arm in arms],
+            "arm_notes": [html_sanitize(plaintext2html(arm.description or self.description
+                                                       or arm.name)) for arm in arms],
             "model_id": model.id, "type_id": activity_type.id or None, "summary": self.name,
             # an Html field written in SQL: escaped and sanitised as the ORM would
             "note": html_sanitize(plaintext2html(self.description)) if self.description
@@ -730,13 +752,16 @@ class CrmCampaign(models.Model):
         members = self._target_members()
         output = io.StringIO()
         writer = csv.writer(output)
-        writer.writerow(EXPORT_COLUMNS)
+        offers = bool(self.arm_ids)
+        writer.writerow(EXPORT_COLUMNS + (["offer"] if offers else []))
         for member in members:
             partner = member.partner_id
-            writer.writerow([csv_cell(value) for value in (
-                partner.name, partner.email, partner.phone, partner.mobile, partner.street,
-                partner.street2, partner.zip, partner.city, partner.country_id.name,
-                member.user_id.name, partner.ref)])
+            values = (partner.name, partner.email, partner.phone, partner.mobile,
+                      partner.street, partner.street2, partner.zip, partner.city,
+                      partner.country_id.name, member.user_id.name, partner.ref)
+            if offers:
+                values += (member.arm_id.name,)
+            writer.writerow([csv_cell(value) for value in values])
         values = {
             "datas": base64.b64encode(output.getvalue().encode("utf-8")),
             "mimetype": "text/csv",

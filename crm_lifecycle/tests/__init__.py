@@ -26,3 +26,4 @@ from . import test_overview
 from . import test_currency
 from . import test_bulk
 from . import test_campaign_allocation
+from . import test_campaign_arm

@@ -176,7 +176,8 @@ class CrmCampaign(models.Model):
     # ------------------------------------------------------------ judgement
     def _judgement_figures(self):
         """{campaign id: {group: (n, responded, revenue sum, sum of squares)},
-        plus the attributed responses and revenue}, in two queries."""
+        the same per offer ("arms": {arm id: (..., contacted)}), the
+        attributed responses and revenue}, in two queries."""
         ids = [cid for cid in self.ids if isinstance(cid, int)]
         result = defaultdict(dict)
         if not ids:
@@ -188,7 +189,8 @@ class CrmCampaign(models.Model):
         # contacted it (an outbound contact or send) while the campaign ran,
         # before any response of its own (a call back answers it)
         cr.execute("""
-            SELECT m.campaign_id, m.split_group,
+            SELECT m.campaign_id, m.split_group, m.arm_id,
+                   count(*) FILTER (WHERE m.contact_date IS NOT NULL),
                    m.split_group = 'control' AND c.date_start IS NOT NULL AND EXISTS (
                        SELECT 1 FROM crm_touchpoint t
                         WHERE t.commercial_partner_id = m.partner_id
@@ -200,10 +202,16 @@ class CrmCampaign(models.Model):
                    COALESCE(sum(m.revenue), 0), COALESCE(sum(m.revenue * m.revenue), 0)
               FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
              WHERE m.campaign_id = ANY(%s) AND m.split_group IS NOT NULL
-             GROUP BY 1, 2, 3
+             GROUP BY 1, 2, 3, 5
         """, (ids,))
-        for cid, group, touched, n, responded, total, squares in cr.fetchall():
+        for cid, group, arm, contacted, touched, n, responded, total, squares \
+                in cr.fetchall():
             figures = (n, responded, float(total), float(squares))
+            if arm:
+                # an offer's target members (and how many were contacted)
+                arms = result[cid].setdefault("arms", {})
+                before = arms.get(arm, (0, 0, 0.0, 0.0, 0))
+                arms[arm] = tuple(a + b for a, b in zip(before, figures + (contacted,)))
             result[cid][group] = tuple(a + b for a, b in zip(
                 result[cid].get(group, (0, 0, 0.0, 0.0)), figures))
             if touched:

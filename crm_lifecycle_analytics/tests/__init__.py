@@ -24,3 +24,4 @@ from . import test_stats_engine
 from . import test_metrics_queue
 from . import test_universal_holdout_report
 from . import test_campaign_cockpit
+from . import test_campaign_arms
