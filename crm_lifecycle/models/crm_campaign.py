@@ -327,8 +327,6 @@ class CrmCampaign(models.Model):
 
     def _compute_figures(self):
         figures = self._figures()
-        reasons = dict(self.env["crm.campaign.member"]._fields["exclusion_reason"]
-                       ._description_selection(self.env))
         for campaign in self:
             fig = figures.get(campaign.id, {})
             target, control = fig.get("target", 0), fig.get("control", 0)
@@ -349,9 +347,7 @@ class CrmCampaign(models.Model):
             campaign.planned_cost = campaign.fixed_cost + campaign.cost_per_contact * target
             campaign.actual_cost = \
                 campaign.fixed_cost + campaign.cost_per_contact * campaign.contacted_count
-            campaign.exclusion_summary = ", ".join(
-                "%s: %d" % (reasons.get(reason, reason), count)
-                for reason, count in fig.get("exclusions", []))
+            campaign.exclusion_summary = campaign._exclusion_text(fig.get("exclusions", []))
             campaign.contact_status = campaign._contact_status() or False
 
     def _contact_status(self):
@@ -562,9 +558,11 @@ class CrmCampaign(models.Model):
     # sql-write: the audience (thousands of members) in a few statements; reached only through
     # the campaign actions, whose _check_manager holds the caller to the manager group, the
     # write rule and the companies of the campaign
-    def _build_audience(self):
+    def _draw_audience(self):
         """Replace the members by the audience drawn now: one DELETE and one
-        INSERT ... SELECT. Returns the number of members written."""
+        INSERT ... SELECT, which returns what it wrote. Returns
+        {(group, exclusion reason): members} (group None for the excluded,
+        reason None for the drawn)."""
         self.ensure_one()
         if self.state not in ("draft", "planned"):
             raise UserError(_("The audience of campaign %s can no longer change: it has "
@@ -577,20 +575,36 @@ class CrmCampaign(models.Model):
         compat.flush(self.env)
         cr.execute("DELETE FROM crm_campaign_member WHERE campaign_id = %s", (self.id,))
         query = compose("""
-            INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
-                                             segment_id, split_group, state, exclusion_reason,
-                                             user_id, arm_id, response_rate)
-            SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id, a.segment_id,
-                   a.split_group,
-                   CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END, a.reason,
-                   a.user_id, a.arm_id, 0
-              FROM ({select}) a
+            WITH written AS (
+                INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
+                                                 segment_id, split_group, state,
+                                                 exclusion_reason, user_id, arm_id,
+                                                 response_rate)
+                SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id,
+                       a.segment_id, a.split_group,
+                       CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END,
+                       a.reason, a.user_id, a.arm_id, 0
+                  FROM ({select}) a
+                RETURNING split_group, exclusion_reason
+            )
+            SELECT split_group, exclusion_reason, count(*) FROM written GROUP BY 1, 2
         """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
         cr.execute(query, params)
-        count = cr.rowcount
+        counts = {(group, reason): count for group, reason, count in cr.fetchall()}
         compat.invalidate_all(self.env)
-        return count
+        return counts
+
+    def _build_audience(self):
+        """Draw the audience again; returns the number of members written."""
+        return sum(self._draw_audience().values())
+
+    def _exclusion_text(self, exclusions):
+        """'Reason: n, ...' of [(reason, members)], the most first."""
+        reasons = dict(self.env["crm.campaign.member"]._fields["exclusion_reason"]
+                       ._description_selection(self.env))
+        return ", ".join("%s: %d" % (reasons.get(reason, reason), count)
+                         for reason, count in sorted(exclusions, key=lambda rc: -rc[1]))
 
     def action_build_audience(self):
         """Refresh the segments, then draw the audience again."""
@@ -607,26 +621,31 @@ class CrmCampaign(models.Model):
             if campaign.state != "draft":
                 raise UserError(_("Only a draft campaign can be planned."))
             campaign.segment_ids.refresh_members()
-            campaign._build_audience()
-            compat.invalidate_all(self.env)
-            if not campaign.target_count and campaign.control_count:
+            # the draw says what it wrote: nothing is read back
+            counts = campaign._draw_audience()
+            target = sum(n for (group, _r), n in counts.items() if group == "target")
+            control = sum(n for (group, _r), n in counts.items() if group == "control")
+            if not target and control:
                 raise UserError(_(
                     "Campaign %(name)s has no one to contact: the %(n)d customers of its "
                     "audience were all drawn into the control group. Lower the control "
                     "group share or widen the segments.") % {
-                        "name": campaign.name, "n": campaign.control_count})
-            if not campaign.target_count:
+                        "name": campaign.name, "n": control})
+            if not target:
+                excluded = [(reason, n) for (_g, reason), n in counts.items() if reason]
                 raise UserError(_(
                     "Campaign %(name)s has no one to contact: its segments are empty or every "
                     "customer in them is excluded (%(excluded)s).") % {
-                        "name": campaign.name, "excluded": campaign.exclusion_summary or "-"})
-            if campaign.budget and campaign.planned_cost > campaign.budget:
+                        "name": campaign.name,
+                        "excluded": campaign._exclusion_text(excluded) or "-"})
+            planned_cost = campaign.fixed_cost + campaign.cost_per_contact * target
+            if campaign.budget and planned_cost > campaign.budget:
                 raise UserError(_(
                     "Campaign %(name)s would cost %(cost).2f (fixed cost plus %(n)d contacts "
                     "at %(cpc).2f), above its budget of %(budget).2f. Raise the budget, lower "
                     "the costs or narrow the segments.") % {
-                        "name": campaign.name, "cost": campaign.planned_cost,
-                        "n": campaign.target_count, "cpc": campaign.cost_per_contact,
+                        "name": campaign.name, "cost": planned_cost,
+                        "n": target, "cpc": campaign.cost_per_contact,
                         "budget": campaign.budget})
             campaign.state = "planned"
         return True

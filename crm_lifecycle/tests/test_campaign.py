@@ -107,6 +107,20 @@ class TestCampaignConsent(CampaignCase):
         self.assertEqual(campaign.excluded_count, 4)
         self.assertIn("Refused the Channel: 1", campaign.exclusion_summary)
 
+    def test_the_draw_says_what_it_wrote(self):
+        campaign = self.make_campaign(self.segment, channel="email", holdout_percent=50.0)
+        counts = campaign._draw_audience()
+        members = self.members(campaign)
+        expected = {}
+        for member in members:
+            key = (member.split_group or None, member.exclusion_reason or None)
+            expected[key] = expected.get(key, 0) + 1
+        self.assertEqual(counts, expected)
+        self.assertEqual(len(members), 6)
+        self.assertEqual(sum(counts.values()), len(members))
+        self.assertEqual(sum(n for (g, _r), n in counts.items() if g == "target"),
+                         campaign.target_count)
+
     def test_opt_in_channel_needs_consent(self):
         campaign = self.make_campaign(self.segment, channel="sms", holdout_percent=0.0)
         campaign._build_audience()
