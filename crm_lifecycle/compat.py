@@ -641,3 +641,14 @@ def queue_mailing(mailing):
     if VERSION >= 13:
         return mailing.action_put_in_queue()
     return mailing.put_in_queue()
+
+
+# the composer's record: one id (11-16) or a list of them written as text (17+)
+COMPOSER_RECORD_FIELD = "res_ids" if VERSION >= 17 else "res_id"
+
+
+def composer_res_ids(composer):
+    """The ids of the records the composer writes on."""
+    if VERSION >= 17:
+        return composer._evaluate_res_ids() if composer.res_ids else []
+    return [composer.res_id] if composer.res_id else []

@@ -21,6 +21,7 @@ from . import crm_partner_consent
 from . import crm_campaign
 from . import crm_campaign_response
 from . import mail_activity
+from . import mail_compose_message
 from . import crm_campaign_allocation
 from . import crm_campaign_arm
 from . import crm_duplicate_rule

@@ -367,6 +367,19 @@ class TestCampaignHoldoutWarning(CampaignCase):
             "activity_type_id": self.env.ref("mail.mail_activity_data_call").id})
         result = activity._onchange_activity_type_id() or {}
         self.assertIn(campaign.name, result["warning"]["message"])
+        # writing to them (the composer on their form, or as a recipient): warned
+        Composer = self.env["mail.compose.message"]
+        record = compat.COMPOSER_RECORD_FIELD
+        as_value = (lambda ids: str(ids)) if record == "res_ids" else (lambda ids: ids[0])
+        for values in ({"model": "res.partner", record: as_value(held.ids)},
+                       {"model": "res.partner", record: as_value(other.ids),
+                        "partner_ids": [(6, 0, held.ids)]}):
+            composer = Composer.new(dict(values, composition_mode="comment"))
+            self.assertIn(campaign.name,
+                          composer._onchange_lifecycle_holdout()["warning"]["message"])
+        self.assertFalse(Composer.new({"model": "res.partner", record: as_value(other.ids),
+                                       "composition_mode": "comment"})
+                         ._onchange_lifecycle_holdout())
         # the campaign closed: nobody is held out any more
         campaign.action_done()
         compat.invalidate_all(self.env)
