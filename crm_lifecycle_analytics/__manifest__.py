@@ -23,6 +23,7 @@
         "views/res_partner_views.xml",
         "views/crm_campaign_views.xml",
         "views/crm_campaign_cockpit_views.xml",
+        "views/crm_touchpoint_awaiting_views.xml",
         "views/crm_staff_portfolio_views.xml",
         "views/crm_staff_performance_views.xml",
         "views/crm_staff_response_time_views.xml",

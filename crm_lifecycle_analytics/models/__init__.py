@@ -15,3 +15,4 @@ from . import crm_segment_roi
 from . import crm_metrics_queue
 from . import crm_campaign_cockpit
 from . import crm_campaign_arm
+from . import crm_touchpoint_awaiting

@@ -9,6 +9,8 @@ from odoo import _, fields, models, tools
 
 from odoo.addons.crm_lifecycle import compat
 
+from .crm_touchpoint_awaiting import ANSWER_TARGETS_SQL, TARGET_HOURS_SQL
+
 # one row per month, company, team and salesperson, and one per month,
 # company and team (GROUPING SETS: one pass over the inbound contacts)
 VIEW = """
@@ -24,15 +26,22 @@ CREATE OR REPLACE VIEW crm_staff_response_time AS (
                (sum(p.inbound_count) - sum(p.answered_count))::int AS unanswered_count,
                avg(p.response_hours) AS mean_hours,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY p.response_hours) AS median_hours,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY p.response_hours) AS p90_hours
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY p.response_hours) AS p90_hours,
+               count(*) FILTER (WHERE p.response_hours <= {target})::int
+                   AS within_target_count,
+               100.0 * count(*) FILTER (WHERE p.response_hours <= {target})
+                   / NULLIF(sum(p.inbound_count), 0) AS within_target_rate
           FROM crm_staff_performance p
+          LEFT JOIN crm_customer_metrics m
+                 ON m.partner_id = p.partner_id AND m.company_id = p.company_id
+         CROSS JOIN {targets}
          WHERE p.source = 'touchpoint' AND p.inbound_count = 1
          GROUP BY GROUPING SETS (
              (date_trunc('month', p.date), p.company_id, p.team_id, p.user_id),
              (date_trunc('month', p.date), p.company_id, p.team_id))
       ) g
 )
-"""
+""".format(target=TARGET_HOURS_SQL, targets=ANSWER_TARGETS_SQL)
 
 
 class CrmStaffResponseTime(models.Model):
@@ -73,6 +82,14 @@ class CrmStaffResponseTime(models.Model):
     p90_hours = fields.Float(
         string="90th Percentile (h)", readonly=True, digits=(16, 1),
         help="Nine answered contacts in ten were answered faster than this (weekday hours).")
+    within_target_count = fields.Integer(
+        string="Answered in Time", readonly=True,
+        help="Contacts answered within the response time promised to their customer's "
+             "value tier (Settings: Answer Within).")
+    within_target_rate = fields.Float(
+        string="Answered in Time (%)", readonly=True, digits=(16, 1),
+        help="Share of the contacts handled that were answered within their customer's "
+             "value tier's target (the unanswered count as late).")
 
     @compat.model_cr_context
     def init(self):

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_touchpoint_awaiting import ANSWER_TARGET_KEYS
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -56,6 +58,19 @@ class ResConfigSettings(models.TransientModel):
              "rise of the response rate surely below their Worthwhile Uplift): their open "
              "calls and visits are removed and the campaign's chatter says why.")
 
+    lifecycle_answer_hours_high = fields.Float(
+        string="Answer High Value Within (h)", digits=(16, 1),
+        help="Response time promised to high value customers, in weekday hours: Awaiting "
+             "an Answer marks their contacts overdue after it, and Response Times counts the "
+             "share answered within it.")
+    lifecycle_answer_hours_medium = fields.Float(
+        string="Answer Medium Value Within (h)", digits=(16, 1),
+        help="Response time promised to medium value customers, in weekday hours.")
+    lifecycle_answer_hours_low = fields.Float(
+        string="Answer Others Within (h)", digits=(16, 1),
+        help="Response time promised to low value customers and to customers without "
+             "metrics, in weekday hours.")
+
     @api.model
     def _lifecycle_param_fields(self):
         res = super(ResConfigSettings, self)._lifecycle_param_fields()
@@ -80,6 +95,12 @@ class ResConfigSettings(models.TransientModel):
                 "lifecycle_stop_futile": ("crm_lifecycle_analytics.stop_futile", False),
             }
         )
+        res.update(
+            {
+                "lifecycle_answer_hours_%s" % tier: (key, default)
+                for tier, (key, default) in ANSWER_TARGET_KEYS.items()
+            }
+        )
         return res
 
     @api.constrains(
@@ -88,9 +109,18 @@ class ResConfigSettings(models.TransientModel):
         "lifecycle_lapse_threshold",
         "lifecycle_holdout_days",
         "lifecycle_quiet_days",
+        "lifecycle_answer_hours_high",
+        "lifecycle_answer_hours_medium",
+        "lifecycle_answer_hours_low",
     )
     def _check_lifecycle_analytics(self):
         for settings in self:
+            for tier in ANSWER_TARGET_KEYS:
+                if not 0 < settings["lifecycle_answer_hours_%s" % tier] <= 1000:
+                    raise ValidationError(
+                        _("A response time target must be above 0 and at most 1000 "
+                          "weekday hours.")
+                    )
             if not 1 <= settings.lifecycle_clv_months <= 120:
                 raise ValidationError(
                     _("The lifetime value horizon must be between 1 and 120 months.")
