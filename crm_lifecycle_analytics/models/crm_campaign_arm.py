@@ -10,6 +10,7 @@ from the campaign's one query of its groups (_judgement_figures)."""
 from odoo import _, fields, models
 
 from ..stats import uplift
+from .crm_campaign import SMOOTHING_MEMBERS
 
 # the error allowed to the whole set of comparisons naming a winner
 WINNER_ALPHA = 0.05
@@ -42,6 +43,48 @@ class CrmCampaignArm(models.Model):
         [("better", "Above Control"), ("unclear", "Not Clear Yet"),
          ("worse", "Below Control"), ("none", "No Contact Yet")],
         compute="_compute_judgement")
+    forecast_rate = fields.Float(
+        string="Forecast Rate (%)", compute="_compute_forecast", digits=(16, 2),
+        help="The campaign's forecast response rate, times how offers of this kind answered "
+             "on this channel before against all the offers there (closed campaigns; a kind "
+             "seldom tried is pulled towards all offers).")
+
+    def _kind_history(self):
+        """{kind: (members, responded)} of the target members of the closed
+        campaigns on this arm's channel in its company (other campaigns),
+        and the total (members, responded) of those campaigns."""
+        campaign = self.campaign_id
+        self.env.cr.execute("""
+            SELECT a.kind, count(*), count(*) FILTER (WHERE m.response_date IS NOT NULL)
+              FROM crm_campaign k
+              JOIN crm_campaign_member m ON m.campaign_id = k.id AND m.split_group = 'target'
+              LEFT JOIN crm_campaign_arm a ON a.id = m.arm_id
+             WHERE k.state = 'done' AND k.channel_id = %s AND k.company_id = %s
+               AND k.id <> %s
+             GROUP BY 1
+        """, (campaign.channel_id.id, campaign.company_id.id, campaign.id or 0))
+        by_kind, total = {}, (0, 0)
+        for kind, n, responded in self.env.cr.fetchall():
+            if kind:
+                by_kind[kind] = (n, responded)
+            total = (total[0] + n, total[1] + responded)
+        return by_kind, total
+
+    def _compute_forecast(self):
+        history = {}
+        for arm in self:
+            campaign = arm.campaign_id
+            if campaign not in history:
+                history[campaign] = arm._kind_history() if campaign.channel_id else ({}, (0, 0))
+            by_kind, (n_all, x_all) = history[campaign]
+            base = campaign.forecast_rate
+            if not n_all or not x_all:
+                arm.forecast_rate = base
+                continue
+            prior = x_all / float(n_all)
+            n, x = by_kind.get(arm.kind, (0, 0))
+            kind_rate = (x + SMOOTHING_MEMBERS * prior) / (n + SMOOTHING_MEMBERS)
+            arm.forecast_rate = base * kind_rate / prior
 
     def _compute_judgement(self):
         campaigns = self.mapped("campaign_id")

@@ -5,6 +5,7 @@ against the members' own counts, and the winner named only when it beats
 every other offer at the Bonferroni level."""
 from odoo.addons.crm_lifecycle.tests.common import CampaignCase, in_days
 
+from ..models.crm_campaign import SMOOTHING_MEMBERS
 from ..stats import uplift
 
 
@@ -71,3 +72,31 @@ class TestCampaignArms(CampaignCase):
         self.respond(campaign, self.members(campaign, arm_id=card.id), 5, "b")
         self.assertFalse(campaign.arm_winner_id)
         self.assertIn("No winner yet", campaign.arm_summary)
+
+    def test_offers_forecast_from_how_their_kind_answered(self):
+        campaign, (half, card) = self.launch_offers("Learnt offers")
+        half.kind, card.kind = "discount", "content"
+        of_half = self.members(campaign, arm_id=half.id)
+        of_card = self.members(campaign, arm_id=card.id)
+        self.respond(campaign, of_half, 3, "lh")
+        self.respond(campaign, of_card, 10, "lc")
+        campaign.action_done()
+        later = self.make_campaign(self.segment, name="Later offers", arm_ids=[
+            (0, 0, {"name": "15 % off", "kind": "discount", "share": 50.0}),
+            (0, 0, {"name": "A gift", "kind": "gift", "share": 50.0})])
+        discount, gift = later.arm_ids.sorted("id")
+        x_d, n_d = len(of_half.filtered("response_date")), len(of_half)
+        # all the offers made on the channel before: the target members of its closed
+        # campaigns (with offers or not), read through the ORM
+        closed = [("campaign_id.state", "=", "done"), ("split_group", "=", "target"),
+                  ("campaign_id.channel_id", "=", later.channel_id.id),
+                  ("campaign_id.company_id", "=", later.company_id.id)]
+        prior = self.Member.search_count(closed + [("response_date", "!=", False)]) \
+            / float(self.Member.search_count(closed))
+        smoothed = (x_d + SMOOTHING_MEMBERS * prior) / (n_d + SMOOTHING_MEMBERS)
+        self.assertGreater(later.forecast_rate, 0)
+        self.assertAlmostEqual(discount.forecast_rate,
+                               later.forecast_rate * smoothed / prior, delta=0.0051)
+        # no gift was ever offered: the campaign's own forecast
+        self.assertAlmostEqual(gift.forecast_rate, later.forecast_rate, delta=0.0051)
+        self.assertGreater(discount.forecast_rate, gift.forecast_rate)
