@@ -652,3 +652,12 @@ def composer_res_ids(composer):
     if VERSION >= 17:
         return composer._evaluate_res_ids() if composer.res_ids else []
     return [composer.res_id] if composer.res_id else []
+
+
+def origin(records):
+    """The stored records behind `records` of a form being edited: 13+
+    wraps them as new records (NewId) whose computed fields read nothing
+    from the database; 11 gives the stored records themselves."""
+    if VERSION >= 13:
+        return records._origin
+    return records

@@ -16,7 +16,8 @@ class MailComposeMessage(models.TransientModel):
         is. Mass mailings are the campaigns' own business."""
         if self.composition_mode == "mass_mail":
             return None
-        partners = self.partner_ids
+        # the recipients as stored partners (13+ gives the form's new records)
+        partners = compat.origin(self.partner_ids)
         res_ids = compat.composer_res_ids(self)
         if self.model and len(res_ids) == 1 and self.model in self.env:
             record = self.env[self.model].browse(res_ids).exists()
