@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .crm_campaign import universal_holdout
+
 # default score from which two customers are listed as possible duplicates,
 # chosen from the precision/recall sweep that `make bench` prints
 DUPLICATE_THRESHOLD = 0.75
@@ -139,3 +141,6 @@ class ResConfigSettings(models.TransientModel):
             if value is False and self._fields[name].type != "boolean":
                 value = ""
             params.set_param(key, str(value))
+        # the universal holdout's seed drawn now, when it is turned on, not by the first
+        # two campaigns that might use it at the same moment
+        universal_holdout(self.env)

@@ -445,3 +445,19 @@ class TestUniversalHoldout(CampaignCase):
         from odoo.exceptions import ValidationError
         with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create({"lifecycle_universal_holdout_percent": 12})
+
+    def test_the_seed_is_drawn_when_the_setting_is_saved(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("crm_lifecycle.universal_holdout_seed", "")
+        params.set_param("crm_lifecycle.universal_holdout_percent", "0")
+        self.env["res.config.settings"].create(
+            {"lifecycle_universal_holdout_percent": 0}).execute()
+        self.assertFalse(params.get_param("crm_lifecycle.universal_holdout_seed"))
+        self.env["res.config.settings"].create(
+            {"lifecycle_universal_holdout_percent": 3}).execute()
+        seed = params.get_param("crm_lifecycle.universal_holdout_seed")
+        self.assertTrue(seed)
+        # saved again: the same seed, the same holdout
+        self.env["res.config.settings"].create(
+            {"lifecycle_universal_holdout_percent": 4}).execute()
+        self.assertEqual(params.get_param("crm_lifecycle.universal_holdout_seed"), seed)
