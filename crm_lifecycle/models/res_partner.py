@@ -320,10 +320,11 @@ class ResPartner(models.Model):
             for partner_id, count, campaigns in self.env.cr.fetchall():
                 counts[partner_id] = count
                 held[partner_id] = campaigns or []
-            # only the campaigns the user may read (the record rules)
-            readable = set(self.env["crm.campaign"].search([
-                ("id", "in", sorted({c for cs in held.values() for c in cs}))]).ids) \
-                if held and self.env["crm.campaign"].check_access_rights(
+            # only the campaigns the user may read (the record rules); no query when no
+            # running campaign holds any of them out
+            holding = sorted({c for cs in held.values() for c in cs})
+            readable = set(self.env["crm.campaign"].search([("id", "in", holding)]).ids) \
+                if holding and self.env["crm.campaign"].check_access_rights(
                     "read", raise_exception=False) else set()
         for partner in self:
             partner.campaign_member_count = counts.get(partner.id, 0)
