@@ -199,11 +199,13 @@ def setup_cockpit(env, first, customers):
     # other bench customer, one in ten in the control group
     cr.execute("""
         INSERT INTO crm_campaign_member (campaign_id, company_id, partner_id, split_group,
-                                         state, response_rate)
+                                         state, response_rate, channel_id, contact_cost)
         SELECT %(campaign)s, %(company)s, %(first)s + g * 2,
-               CASE WHEN g %% 10 = 0 THEN 'control' ELSE 'target' END, 'planned', 0
+               CASE WHEN g %% 10 = 0 THEN 'control' ELSE 'target' END, 'planned', 0,
+               %(channel)s, %(cost)s
           FROM generate_series(0, %(n)s - 1) g
     """, {"campaign": campaign.id, "company": campaign.company_id.id, "first": first + 1,
+          "channel": phone.id, "cost": campaign.cost_per_contact or 0.0,
           "n": min(COCKPIT_MEMBERS, (customers - 1) // 2)})
     cr.execute("""
         UPDATE crm_campaign SET state = 'running', date_start = now() - interval '5 days'

@@ -24,4 +24,5 @@ from . import mail_activity
 from . import mail_compose_message
 from . import crm_campaign_allocation
 from . import crm_campaign_arm
+from . import crm_campaign_route
 from . import crm_duplicate_rule

@@ -58,6 +58,15 @@ MEMBER_STATES = [
     ("converted", "Converted"),
 ]
 GROUPS = [("target", "Target"), ("control", "Control")]
+# why a member of a campaign that routes each customer is on its channel
+# (crm_campaign_route.py)
+ROUTE_REASONS = [
+    ("responses", "Answered Campaigns There"),
+    ("preferred", "Their Preferred Channel"),
+    ("segment", "Best Rate in Their Segment"),
+    ("campaign", "The Campaign's Channel"),
+    ("fallback", "Only Channel Allowed for Them"),
+]
 EXCLUSION_REASONS = [
     ("universal", "Universal Holdout"),
     ("inactive", "Archived or Merged"),
@@ -297,11 +306,14 @@ class CrmCampaign(models.Model):
                    count(*) FILTER (WHERE split_group = 'target' AND response_date IS NOT NULL),
                    count(*) FILTER (WHERE split_group = 'control' AND response_date IS NOT NULL),
                    COALESCE(sum(revenue) FILTER (WHERE split_group = 'target'), 0),
-                   COALESCE(sum(revenue) FILTER (WHERE split_group = 'control'), 0)
+                   COALESCE(sum(revenue) FILTER (WHERE split_group = 'control'), 0),
+                   COALESCE(sum(contact_cost) FILTER (WHERE split_group = 'target'), 0),
+                   COALESCE(sum(contact_cost) FILTER (WHERE contact_date IS NOT NULL), 0)
               FROM crm_campaign_member WHERE campaign_id = ANY(%s) GROUP BY 1
         """, (ids,))
         keys = ("audience", "target", "control", "excluded", "contacted", "target_responded",
-                "control_responded", "target_revenue", "control_revenue")
+                "control_responded", "target_revenue", "control_revenue", "target_cost",
+                "contacted_cost")
         for row in cr.fetchall():
             result[row[0]].update(zip(keys, row[1:]))
         cr.execute("""
@@ -344,9 +356,9 @@ class CrmCampaign(models.Model):
             campaign.target_rate = 100.0 * campaign.target_responded / target if target else 0.0
             campaign.control_rate = \
                 100.0 * campaign.control_responded / control if control else 0.0
-            campaign.planned_cost = campaign.fixed_cost + campaign.cost_per_contact * target
-            campaign.actual_cost = \
-                campaign.fixed_cost + campaign.cost_per_contact * campaign.contacted_count
+            # each member costs a contact on its own channel (routing)
+            campaign.planned_cost = campaign.fixed_cost + float(fig.get("target_cost", 0.0))
+            campaign.actual_cost = campaign.fixed_cost + float(fig.get("contacted_cost", 0.0))
             campaign.exclusion_summary = campaign._exclusion_text(fig.get("exclusions", []))
             campaign.contact_status = campaign._contact_status() or False
 
@@ -461,22 +473,24 @@ class CrmCampaign(models.Model):
         self.check_access_rule("write")
         check_companies(self.env, self.mapped("company_id"))
 
-    def _audience_checks(self):
-        """The exclusion checks, in order: [(reason, SQL condition)]. The
-        conditions read `cp` (the customer's res_partner row) and `cs` (its
-        latest consent for the channel); bridges add their own."""
+    def _audience_checks(self, channel=None):
+        """The exclusion checks for contacting the customers on `channel`
+        (the campaign's by default), in order: [(reason, SQL condition)].
+        The conditions read `cp` (the customer's res_partner row) and `cs`
+        (its latest consent for the channel); bridges add their own."""
         self.ensure_one()
+        channel = channel or self.channel_id
         checks = []
         if universal_holdout(self.env)[0]:
             # first: a customer of the universal holdout is never drawn
             checks.append(("universal", UNIVERSAL_DRAW_SQL.format(id="cp.id")
                            + " < %(universal)s"))
         checks.append(("inactive", "NOT cp.active"))
-        reach = self.channel_id.reach_by or "none"
+        reach = channel.reach_by or "none"
         if reach == "email":
             checks.append(("opt_out", compat.EMAIL_OPT_OUT_SQL))
         checks.append(("refused", "cs.status = 'refused'"))
-        if self.channel_id.consent_policy == "opt_in":
+        if channel.consent_policy == "opt_in":
             checks.append(("no_consent", "cs.status IS NULL"))
         if reach in REACH_CONDITIONS:
             checks.append(("no_address", REACH_CONDITIONS[reach]))
@@ -486,14 +500,81 @@ class CrmCampaign(models.Model):
         """Extra joins and parameters for the checks of a bridge."""
         return "", {}
 
+    def _route_scores(self):
+        """The CTEs and ORDER BY keys that rank the allowed channels of a
+        customer for a routed campaign (crm_campaign_route.py): the earlier
+        responses of the customer per channel, their inbound contacts per
+        channel, their segment's response rate per channel; and the reason
+        of the choice."""
+        ctes = """, history AS (
+                SELECT m.partner_id, m.channel_id, count(*) AS responses
+                  FROM crm_campaign_member m
+                  JOIN seg ON seg.partner_id = m.partner_id
+                 WHERE m.channel_id = ANY(%(channel_ids)s) AND m.split_group = 'target'
+                   AND m.contact_date IS NOT NULL AND m.response_date IS NOT NULL
+                   AND m.campaign_id <> %(campaign_id)s
+                 GROUP BY 1, 2
+            ), inbound AS (
+                SELECT t.commercial_partner_id AS partner_id, t.channel_id, count(*) AS contacts
+                  FROM crm_touchpoint t
+                  JOIN seg ON seg.partner_id = t.commercial_partner_id
+                 WHERE t.channel_id = ANY(%(channel_ids)s) AND t.direction = 'inbound'
+                   AND (t.company_id IS NULL OR t.company_id = %(company_id)s)
+                 GROUP BY 1, 2
+            ), seg_rate AS (
+                SELECT m.segment_id, m.channel_id,
+                       avg((m.response_date IS NOT NULL)::int)::float8 AS rate
+                  FROM crm_campaign_member m
+                 WHERE m.segment_id = ANY(%(segment_ids)s)
+                   AND m.channel_id = ANY(%(channel_ids)s) AND m.split_group = 'target'
+                   AND m.contact_date IS NOT NULL AND m.campaign_id <> %(campaign_id)s
+                 GROUP BY 1, 2
+            )"""
+        joins = """LEFT JOIN history h ON h.partner_id = pr.partner_id
+                                       AND h.channel_id = pr.channel_id
+                   LEFT JOIN inbound i ON i.partner_id = pr.partner_id
+                                      AND i.channel_id = pr.channel_id
+                   LEFT JOIN seg_rate sr ON sr.segment_id = pr.segment_id
+                                        AND sr.channel_id = pr.channel_id"""
+        # an allowed channel first, then the rule's keys (none for the others:
+        # a customer no channel reaches keeps the campaign's channel's reason)
+        order = """pr.reason IS NULL DESC,
+                   CASE WHEN pr.reason IS NULL THEN COALESCE(h.responses, 0) END DESC,
+                   CASE WHEN pr.reason IS NULL THEN COALESCE(i.contacts, 0) END DESC,
+                   CASE WHEN pr.reason IS NULL THEN sr.rate END DESC NULLS LAST,
+                   pr.rank"""
+        why = """CASE WHEN pr.reason IS NOT NULL THEN NULL
+                      WHEN h.responses > 0 THEN 'responses'
+                      WHEN i.contacts > 0 THEN 'preferred'
+                      WHEN sr.rate IS NOT NULL THEN 'segment'
+                      WHEN pr.rank = 1 THEN 'campaign'
+                      ELSE 'fallback' END"""
+        return ctes, joins, order, why
+
     def _audience_query(self):
         """The SELECT of the audience rows: partner_id, reason, split_group,
-        user_id; and its parameters."""
+        user_id, arm_id, channel_id, channel_reason, contact_cost; and its
+        parameters. Each customer is judged on every channel the campaign
+        may use (its own, and its routes' when it routes each customer) and
+        keeps the first allowed one by the routing rule."""
         self.ensure_one()
-        checks = self._audience_checks()
-        reason = "CASE %s END" % " ".join(
-            "WHEN (%s) THEN '%s'" % (condition, code) for code, condition in checks)
+        routes = self._route_channels()
+        channel_ids = [channel.id for channel, _cost in routes]
+        # each channel's checks, as one CASE on the channel of the pair
+        reason = "CASE ch.pr_channel %s END" % " ".join(
+            "WHEN %d THEN (CASE %s END)" % (channel.id, " ".join(
+                "WHEN (%s) THEN '%s'" % (condition, code)
+                for code, condition in self._audience_checks(channel)))
+            for channel, _cost in routes)
         extra_joins, extra_params = self._audience_extra()
+        routed = len(routes) > 1
+        if routed:
+            score_ctes, score_joins, order, why = self._route_scores()
+            distinct, order = "DISTINCT ON (pr.partner_id)", "ORDER BY pr.partner_id, " + order
+        else:
+            # one channel, one row per customer: nothing to choose
+            score_ctes = score_joins = distinct = order = ""
+            why = "NULL::varchar"
         agents = self.agent_ids.ids
         if agents:
             assign = """CASE WHEN s.split_group = 'target' THEN
@@ -521,20 +602,30 @@ class CrmCampaign(models.Model):
                  WHERE sm.segment_id = ANY(%(segment_ids)s) AND sm.date_to IS NULL
                  GROUP BY 1
             ), consent AS (
-                SELECT DISTINCT ON (c.partner_id) c.partner_id, c.status
+                SELECT DISTINCT ON (c.partner_id, c.channel_id) c.partner_id, c.channel_id,
+                       c.status
                   FROM crm_partner_consent c
-                 WHERE c.channel_id = %(channel_id)s
+                 WHERE c.channel_id = ANY(%(channel_ids)s)
                    AND (c.company_id IS NULL OR c.company_id = %(company_id)s)
-                 ORDER BY c.partner_id, c.date DESC, c.id DESC
-            ), judged AS (
+                 ORDER BY c.partner_id, c.channel_id, c.date DESC, c.id DESC
+            ), pairs AS (
                 SELECT seg.partner_id, seg.segment_id, cp.user_id AS salesperson_id,
-                       {reason} AS reason,
-                       (('x' || substr(md5(%(seed)s || ':' || seg.partner_id::text), 1, 8)
-                        )::bit(32)::int::float8 + 2147483648.0) / 4294967296.0 AS draw
+                       ch.pr_channel AS channel_id, ch.rank, ch.cost,
+                       {reason} AS reason
                   FROM seg
                   JOIN res_partner cp ON cp.id = seg.partner_id
+                 CROSS JOIN unnest(%(channel_ids)s::int[], %(channel_costs)s::numeric[])
+                       WITH ORDINALITY AS ch(pr_channel, cost, rank)
                   LEFT JOIN consent cs ON cs.partner_id = seg.partner_id
+                                      AND cs.channel_id = ch.pr_channel
                   {extra_joins}
+            ){score_ctes}, judged AS (
+                SELECT {distinct} pr.*, {why} AS channel_reason,
+                       (('x' || substr(md5(%(seed)s || ':' || pr.partner_id::text), 1, 8)
+                        )::bit(32)::int::float8 + 2147483648.0) / 4294967296.0 AS draw
+                  FROM pairs pr
+                  {score_joins}
+                 {order}
             ), s AS (
                 SELECT j.*, CASE WHEN j.reason IS NOT NULL THEN NULL
                                  WHEN j.draw < %(holdout)s THEN 'control'
@@ -542,13 +633,18 @@ class CrmCampaign(models.Model):
                   FROM judged j
             )
             SELECT s.partner_id, s.segment_id, s.reason, s.split_group, {assign} AS user_id,
-                   {arm} AS arm_id
+                   {arm} AS arm_id, s.channel_id, s.channel_reason, s.cost AS contact_cost
               FROM s
-        """, reason=reason, extra_joins=extra_joins, assign=assign, arm=arm)
+        """, reason=reason, extra_joins=extra_joins, score_ctes=score_ctes,
+                        score_joins=score_joins, distinct=distinct, order=order, why=why,
+                        assign=assign, arm=arm)
         share, seed = universal_holdout(self.env)
         params = dict(extra_params, segment_ids=self.segment_ids.ids,
                       universal=share, universal_seed=seed,
-                      channel_id=self.channel_id.id, company_id=self.company_id.id,
+                      channel_ids=channel_ids,
+                      channel_costs=[cost or 0.0 for _channel, cost in routes],
+                      campaign_id=self.id or 0,
+                      company_id=self.company_id.id,
                       seed=str(self.seed), holdout=self.holdout_percent / 100.0,
                       agents=agents, n_agents=len(agents) or 1,
                       arm_ids=arm_ids, arm_bounds=arm_bounds,
@@ -579,19 +675,25 @@ class CrmCampaign(models.Model):
                 INSERT INTO crm_campaign_member (campaign_id, company_id, team_id, partner_id,
                                                  segment_id, split_group, state,
                                                  exclusion_reason, user_id, arm_id,
+                                                 channel_id, channel_reason, contact_cost,
                                                  response_rate)
                 SELECT %(campaign_id)s, %(company_id)s, %(team_id)s, a.partner_id,
                        a.segment_id, a.split_group,
                        CASE WHEN a.reason IS NULL THEN 'planned' ELSE 'excluded' END,
-                       a.reason, a.user_id, a.arm_id, 0
+                       a.reason, a.user_id, a.arm_id, a.channel_id, a.channel_reason,
+                       a.contact_cost, 0
                   FROM ({select}) a
-                RETURNING split_group, exclusion_reason
+                RETURNING split_group, exclusion_reason, contact_cost
             )
-            SELECT split_group, exclusion_reason, count(*) FROM written GROUP BY 1, 2
+            SELECT split_group, exclusion_reason, count(*), COALESCE(sum(contact_cost), 0)
+              FROM written GROUP BY 1, 2
         """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
         cr.execute(query, params)
-        counts = {(group, reason): count for group, reason, count in cr.fetchall()}
+        counts, self._drawn_costs = {}, {}
+        for group, reason, count, cost in cr.fetchall():
+            counts[(group, reason)] = count
+            self._drawn_costs[(group, reason)] = float(cost)
         compat.invalidate_all(self.env)
         return counts
 
@@ -638,14 +740,17 @@ class CrmCampaign(models.Model):
                     "customer in them is excluded (%(excluded)s).") % {
                         "name": campaign.name,
                         "excluded": campaign._exclusion_text(excluded) or "-"})
-            planned_cost = campaign.fixed_cost + campaign.cost_per_contact * target
+            # each target member costs a contact on its own channel
+            contacts_cost = sum(cost for (group, _r), cost in campaign._drawn_costs.items()
+                                if group == "target")
+            planned_cost = campaign.fixed_cost + contacts_cost
             if campaign.budget and planned_cost > campaign.budget:
                 raise UserError(_(
                     "Campaign %(name)s would cost %(cost).2f (fixed cost plus %(n)d contacts "
-                    "at %(cpc).2f), above its budget of %(budget).2f. Raise the budget, lower "
-                    "the costs or narrow the segments.") % {
+                    "costing %(contacts).2f), above its budget of %(budget).2f. Raise the "
+                    "budget, lower the costs or narrow the segments.") % {
                         "name": campaign.name, "cost": planned_cost,
-                        "n": target, "cpc": campaign.cost_per_contact,
+                        "n": target, "contacts": contacts_cost,
                         "budget": campaign.budget})
             campaign.state = "planned"
         return True
@@ -661,8 +766,31 @@ class CrmCampaign(models.Model):
             if campaign.state != "planned":
                 raise UserError(_("Only a planned campaign can be launched."))
             campaign.write({"state": "launched", "date_start": fields.Datetime.now()})
-            execution = campaign.channel_id.campaign_execution or "export"
-            getattr(campaign, "_execute_%s" % execution)()
+            campaign._execute()
+        return True
+
+    def _execute(self):
+        """Reach the target group: the campaign's channel's execution, or,
+        for a routed campaign, each execution of the channels its target
+        members were routed to, for those members only (a call list for
+        the ones on the phone, a mailing for the ones on email, ...)."""
+        self.ensure_one()
+        if not self.routing:
+            execution = self.channel_id.campaign_execution or "export"
+            return getattr(self, "_execute_%s" % execution)()
+        self.env.cr.execute("""
+            SELECT DISTINCT channel_id FROM crm_campaign_member
+             WHERE campaign_id = %s AND split_group = 'target'
+        """, (self.id,))
+        used = self.env["crm.touchpoint.channel"].browse(
+            [row[0] for row in self.env.cr.fetchall()])
+        by_execution = {}
+        for channel in used.sorted(lambda c: (c != self.channel_id, c.sequence, c.id)):
+            by_execution.setdefault(channel.campaign_execution or "export",
+                                    self.env["crm.touchpoint.channel"])
+            by_execution[channel.campaign_execution or "export"] |= channel
+        for execution, channels in by_execution.items():
+            getattr(self, "_execute_%s" % execution)(channels=channels)
         return True
 
     # sql-write: the campaign's open activities removed in one statement; _check_manager above
@@ -700,20 +828,22 @@ class CrmCampaign(models.Model):
         self.filtered(lambda c: c.state == "launched").write({"state": "running"})
 
     # ------------------------------------------------------------ execution
-    def _target_members(self):
+    def _target_members(self, channels=None):
         self.ensure_one()
-        return self.env["crm.campaign.member"].search([
+        domain = [("channel_id", "in", channels.ids)] if channels else []
+        return self.env["crm.campaign.member"].search(domain + [
             ("campaign_id", "=", self.id), ("split_group", "=", "target"),
             ("state", "=", "planned")])
 
     # sql-write: one activity per target member in one statement (no notification per row);
     # reached through action_launch and action_resume (_check_manager); the note is escaped
     # and sanitised as the ORM would
-    def _execute_activity(self, on_hold=False):
+    def _execute_activity(self, on_hold=False, channels=None):
         """A call or visit list: one activity per target member, for its
         assigned salesperson or agent, inserted set-based (no notification
         email per activity). `on_hold`: only for the members a pause put on
-        hold (the campaign resumes)."""
+        hold (the campaign resumes). `channels`: only for the members routed
+        to these channels."""
         self.ensure_one()
         model = self.env["ir.model"]._get("res.partner")
         activity_type = self.activity_type_id
@@ -741,6 +871,7 @@ class CrmCampaign(models.Model):
              WHERE m.campaign_id = %(campaign_id)s AND m.split_group = 'target'
                AND m.state = 'planned' AND m.user_id IS NOT NULL
                AND (NOT %(on_hold)s OR (m.on_hold AND m.contact_date IS NULL))
+               AND (%(channels)s::int[] IS NULL OR m.channel_id = ANY(%(channels)s::int[]))
         """, name=sql.Identifier(compat.PARTNER_NAME_COLUMN), extra_columns=extra_columns,
                         extra_values=extra_values)
         # each offer's calls say the offer (its summary and its description)
@@ -755,24 +886,26 @@ class CrmCampaign(models.Model):
             "note": html_sanitize(plaintext2html(self.description)) if self.description
             else None,
             "deadline": deadline, "uid": self.env.uid, "campaign_id": self.id,
-            "on_hold": bool(on_hold)})
+            "on_hold": bool(on_hold), "channels": channels.ids if channels else None})
         compat.invalidate_all(self.env)
         return self.env.cr.rowcount
 
-    def _execute_mailing(self):
+    def _execute_mailing(self, channels=None):
         """Without the mass mailing bridge, an email campaign exports its
         target list like a letter campaign."""
-        return self._execute_export()
+        return self._execute_export(channels=channels)
 
-    def _execute_export(self):
-        """The target list as a CSV file attached to the campaign; every
-        target member is contacted now."""
+    def _execute_export(self, channels=None):
+        """The target list (of the members routed to `channels`, when
+        given) as a CSV file attached to the campaign; every member listed
+        is contacted now."""
         self.ensure_one()
-        members = self._target_members()
+        members = self._target_members(channels)
         output = io.StringIO()
         writer = csv.writer(output)
         offers = bool(self.arm_ids)
-        writer.writerow(EXPORT_COLUMNS + (["offer"] if offers else []))
+        writer.writerow(EXPORT_COLUMNS + (["offer"] if offers else [])
+                        + (["channel"] if self.routing else []))
         for member in members:
             partner = member.partner_id
             values = (partner.name, partner.email, partner.phone, partner.mobile,
@@ -780,6 +913,8 @@ class CrmCampaign(models.Model):
                       partner.country_id.name, member.user_id.name, partner.ref)
             if offers:
                 values += (member.arm_id.name,)
+            if self.routing:
+                values += (member.channel_id.name,)
             writer.writerow([csv_cell(value) for value in values])
         values = {
             "datas": base64.b64encode(output.getvalue().encode("utf-8")),
@@ -787,8 +922,12 @@ class CrmCampaign(models.Model):
             "res_model": self._name,
             "res_id": self.id,
         }
-        values.update(compat.attachment_name(_("%s - target list.csv") % self.name,
-                                             "%s.csv" % (self.name or "campaign")))
+        title = self.name or "campaign"
+        if channels and self.routing:
+            # a routed campaign may export for several channels: one file each
+            title = "%s (%s)" % (title, ", ".join(channels.mapped("name")))
+        values.update(compat.attachment_name(_("%s - target list.csv") % title,
+                                             "%s.csv" % title))
         attachment = self.env["ir.attachment"].create(values)
         self.export_attachment_id = attachment
         members._record_contacts(fields.Datetime.now())
@@ -891,7 +1030,31 @@ class CrmCampaignMember(models.Model):
     campaign_state = fields.Selection(
         related="campaign_id.state", string="Campaign Status", readonly=True)
     channel_id = fields.Many2one(
-        "crm.touchpoint.channel", related="campaign_id.channel_id", readonly=True)
+        "crm.touchpoint.channel", string="Channel", readonly=True, ondelete="restrict",
+        help="The channel the member is contacted on: the campaign's, or, for a campaign "
+             "that routes each customer, the one chosen for them.")
+    channel_reason = fields.Selection(
+        ROUTE_REASONS, string="Channel Chosen Because", readonly=True,
+        help="Why a routed member is contacted on its channel: the channel they answered "
+             "earlier campaigns on, the one they contact you on most, the best response rate "
+             "of their segment, or the campaign's own channel (the next allowed one when the "
+             "campaign's is not allowed for them).")
+    contact_cost = fields.Monetary(
+        string="Cost of a Contact", readonly=True, currency_field="currency_id",
+        help="What one contact of this member costs on its channel (the campaign's cost per "
+             "contact, or its route's).")
+
+    @compat.model_create_multi
+    def create(self, vals_list):
+        """A member made through the ORM (the audience is drawn in SQL) is on
+        its campaign's channel, at its cost, unless told otherwise."""
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            if vals.get("campaign_id") and not vals.get("channel_id"):
+                campaign = self.env["crm.campaign"].browse(vals["campaign_id"])
+                vals["channel_id"] = campaign.channel_id.id
+                vals.setdefault("contact_cost", campaign.cost_per_contact)
+        return compat.create_records(super(CrmCampaignMember, self).create, vals_list)
 
     # sql-write: module install or update steps, no user input: the response rate of members
     # drawn before the field existed, derived from their own response date; and the contacts
@@ -914,6 +1077,13 @@ class CrmCampaignMember(models.Model):
                AND t.source_system = 'odoo' AND t.kind = 'contact'
                AND t.external_ref = 'crm.campaign.member,' || m.id
                AND ch.campaign_execution IS DISTINCT FROM 'activity'
+        """)
+        # the members drawn before routing were all on their campaign's channel, at its cost
+        cr.execute("""
+            UPDATE crm_campaign_member m
+               SET channel_id = c.channel_id, contact_cost = COALESCE(c.cost_per_contact, 0)
+              FROM crm_campaign c
+             WHERE c.id = m.campaign_id AND m.channel_id IS NULL
         """)
         cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS crm_campaign_member_uniq
@@ -955,7 +1125,7 @@ class CrmCampaignMember(models.Model):
             # each member: their personal contact; a mailing, letters or SMS
             # go to everyone at once: a campaign send of the campaign's owner
             self.env["crm.touchpoint"]._sync_insert("""
-                SELECT m.partner_id, m.contact_date AS date, c.channel_id,
+                SELECT m.partner_id, m.contact_date AS date, m.channel_id,
                        'outbound' AS direction,
                        CASE WHEN ch.campaign_execution = 'activity' THEN 'contact'
                             ELSE 'campaign' END AS kind,
@@ -969,7 +1139,7 @@ class CrmCampaignMember(models.Model):
                        NULL::numeric AS cost_amount
                   FROM crm_campaign_member m
                   JOIN crm_campaign c ON c.id = m.campaign_id
-                  JOIN crm_touchpoint_channel ch ON ch.id = c.channel_id
+                  JOIN crm_touchpoint_channel ch ON ch.id = m.channel_id
                   JOIN utm_campaign u ON u.id = c.utm_campaign_id
                  WHERE m.id = ANY(%(ids)s)
             """, {"ids": contacted})

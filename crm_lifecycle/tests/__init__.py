@@ -27,3 +27,4 @@ from . import test_currency
 from . import test_bulk
 from . import test_campaign_allocation
 from . import test_campaign_arm
+from . import test_campaign_routing

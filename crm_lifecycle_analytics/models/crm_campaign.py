@@ -191,6 +191,7 @@ class CrmCampaign(models.Model):
         cr.execute("""
             SELECT m.campaign_id, m.split_group, m.arm_id,
                    count(*) FILTER (WHERE m.contact_date IS NOT NULL),
+                   COALESCE(sum(m.contact_cost) FILTER (WHERE m.contact_date IS NOT NULL), 0),
                    m.split_group = 'control' AND c.date_start IS NOT NULL AND EXISTS (
                        SELECT 1 FROM crm_touchpoint t
                         WHERE t.commercial_partner_id = m.partner_id
@@ -202,16 +203,17 @@ class CrmCampaign(models.Model):
                    COALESCE(sum(m.revenue), 0), COALESCE(sum(m.revenue * m.revenue), 0)
               FROM crm_campaign_member m JOIN crm_campaign c ON c.id = m.campaign_id
              WHERE m.campaign_id = ANY(%s) AND m.split_group IS NOT NULL
-             GROUP BY 1, 2, 3, 5
+             GROUP BY 1, 2, 3, 6
         """, (ids,))
-        for cid, group, arm, contacted, touched, n, responded, total, squares \
+        for cid, group, arm, contacted, contact_cost, touched, n, responded, total, squares \
                 in cr.fetchall():
             figures = (n, responded, float(total), float(squares))
             if arm:
                 # an offer's target members (and how many were contacted)
                 arms = result[cid].setdefault("arms", {})
-                before = arms.get(arm, (0, 0, 0.0, 0.0, 0))
-                arms[arm] = tuple(a + b for a, b in zip(before, figures + (contacted,)))
+                before = arms.get(arm, (0, 0, 0.0, 0.0, 0, 0.0))
+                arms[arm] = tuple(a + b for a, b in zip(
+                    before, figures + (contacted, float(contact_cost))))
             result[cid][group] = tuple(a + b for a, b in zip(
                 result[cid].get(group, (0, 0, 0.0, 0.0)), figures))
             if touched:

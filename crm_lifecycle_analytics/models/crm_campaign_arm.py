@@ -93,10 +93,12 @@ class CrmCampaignArm(models.Model):
             campaign = arm.campaign_id
             fig = figures.get(campaign.id, {})
             arms = fig.get("arms", {})
-            n, responded, total, squares, contacted = arms.get(arm.id, (0, 0, 0.0, 0.0, 0))
+            n, responded, total, squares, contacted, contact_cost = arms.get(
+                arm.id, (0, 0, 0.0, 0.0, 0, 0.0))
             control = fig.get("control", (0, 0, 0.0, 0.0))
             members = sum(values[0] for values in arms.values()) or 1
-            cost = campaign.fixed_cost * n / members + campaign.cost_per_contact * contacted
+            # its share of the fixed cost and its contacts, each on its own channel
+            cost = campaign.fixed_cost * n / members + contact_cost
             verdict = uplift.judge(n, responded, total, squares, *control, cost=cost,
                                    margin_rate=(campaign.margin_percent or 0.0) / 100.0)
             rates = verdict.rates

@@ -92,14 +92,15 @@ READ_COST = """,
 HAS_COST_SQL = """SELECT EXISTS (SELECT 1 FROM crm_touchpoint
                                   WHERE company_id = %s AND cost_amount IS NOT NULL)"""
 # What the campaigns of the company cost per customer contacted up to the
-# end of the as-of day: each campaign's cost per contact and its fixed cost
+# end of the as-of day: each member's cost of a contact (on its channel) and
+# its campaign's fixed cost
 # spread over the members it contacted (so that the customers' shares add up
 # to the campaign's actual cost), less the channel's unit cost the read above
 # already charged for the touchpoint of that contact (the campaign send, or
 # the done call or visit): one row per customer.
 CAMPAIGN_COST_SQL = """
     WITH c AS (
-        SELECT c.id, c.cost_per_contact, c.fixed_cost, count(*) AS contacted
+        SELECT c.id, c.fixed_cost, count(*) AS contacted
           FROM crm_campaign c
           JOIN crm_campaign_member m ON m.campaign_id = c.id
          WHERE c.company_id = %(company)s AND m.split_group = 'target'
@@ -107,7 +108,7 @@ CAMPAIGN_COST_SQL = """
          GROUP BY c.id
     )
     SELECT p.commercial_partner_id,
-           sum(COALESCE(c.cost_per_contact, 0) + COALESCE(c.fixed_cost, 0) / c.contacted
+           sum(COALESCE(m.contact_cost, 0) + COALESCE(c.fixed_cost, 0) / c.contacted
                - COALESCE(ch.unit_cost, 0))::float8
       FROM c
       JOIN crm_campaign_member m ON m.campaign_id = c.id AND m.split_group = 'target'

@@ -10,7 +10,8 @@ from odoo.addons.crm_lifecycle import compat
 
 # Per campaign and member segment: the target and control groups' members,
 # responders and revenue, the members contacted, their share of the
-# campaign's cost (the cost per contact, and the fixed cost spread over the
+# campaign's cost (each contact at its member's cost on its channel, and the
+# fixed cost spread over the
 # members contacted); then per segment the sums. The incremental revenue of
 # a campaign is (revenue per target member - revenue per control member) x
 # target members, only where there is a control group.
@@ -28,7 +29,10 @@ CREATE OR REPLACE VIEW {table} AS (
                                   AND m.response_date IS NOT NULL) AS r_c,
                COALESCE(sum(m.revenue) FILTER (WHERE m.split_group = 'control'), 0) AS rev_c,
                count(*) FILTER (WHERE m.split_group = 'target'
-                                  AND m.contact_date IS NOT NULL) AS contacted
+                                  AND m.contact_date IS NOT NULL) AS contacted,
+               COALESCE(sum(m.contact_cost) FILTER (WHERE m.split_group = 'target'
+                                                     AND m.contact_date IS NOT NULL), 0)
+                   AS contact_cost
           FROM crm_campaign_member m
           JOIN crm_campaign c ON c.id = m.campaign_id
          WHERE m.split_group IS NOT NULL AND m.segment_id IS NOT NULL
@@ -36,7 +40,7 @@ CREATE OR REPLACE VIEW {table} AS (
          GROUP BY 1, 2, 3, 4
     ), costed AS (
         SELECT p.*,
-               COALESCE(c.cost_per_contact, 0) * p.contacted
+               p.contact_cost
                + CASE WHEN sum(p.contacted) OVER (PARTITION BY p.campaign_id) > 0
                       THEN COALESCE(c.fixed_cost, 0) * p.contacted
                            / sum(p.contacted) OVER (PARTITION BY p.campaign_id)

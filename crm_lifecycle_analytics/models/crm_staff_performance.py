@@ -67,7 +67,7 @@ PARTS = [
         "id": "m.id::bigint * 8 + 1", "source": "'campaign'",
         "date": "COALESCE(m.contact_date, c.date_start)", "user_id": "m.user_id",
         "team_id": "m.team_id", "company_id": "m.company_id", "partner_id": "m.partner_id",
-        "channel_id": "c.channel_id", "touchpoint_id": "NULL", "campaign_id": "m.campaign_id",
+        "channel_id": "m.channel_id", "touchpoint_id": "NULL", "campaign_id": "m.campaign_id",
         "lead_id": "NULL"},
      "measures": {
         "campaign_members": "1",
@@ -76,7 +76,7 @@ PARTS = [
         "incremental_responses": "(m.response_date IS NOT NULL)::int - ctl.rate"},
      "from": """crm_campaign_member m
           JOIN crm_campaign c ON c.id = m.campaign_id
-          JOIN crm_touchpoint_channel ch ON ch.id = c.channel_id
+          JOIN crm_touchpoint_channel ch ON ch.id = m.channel_id
           LEFT JOIN (SELECT campaign_id, avg((response_date IS NOT NULL)::int)::float8 AS rate
                        FROM crm_campaign_member WHERE split_group = 'control'
                       GROUP BY campaign_id) ctl ON ctl.campaign_id = m.campaign_id
@@ -86,7 +86,7 @@ PARTS = [
     {"keys": {
         "id": "m.id::bigint * 8 + 2", "source": "'campaign'", "date": "m.response_date",
         "user_id": "m.user_id", "team_id": "m.team_id", "company_id": "m.company_id",
-        "partner_id": "m.partner_id", "channel_id": "c.channel_id",
+        "partner_id": "m.partner_id", "channel_id": "m.channel_id",
         "touchpoint_id": "m.response_touchpoint_id", "campaign_id": "m.campaign_id",
         "lead_id": "NULL"},
      "measures": {"campaign_responded": "1"},

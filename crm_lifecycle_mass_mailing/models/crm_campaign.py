@@ -32,9 +32,10 @@ class CrmCampaign(models.Model):
             "reply_to_mode": compat.MAILING_REPLY_TO_EMAIL,
         })
 
-    def _execute_mailing(self):
-        """Prepare the campaign's mass mailing; the members become contacted
-        when it is sent."""
+    def _execute_mailing(self, channels=None):
+        """Prepare the campaign's mass mailing to its target members on an
+        emailing channel (all of them, unless the campaign routes each
+        customer); the members become contacted when it is sent."""
         self.ensure_one()
         mailing = self.env[compat.MAILING_MODEL].create(self._mailing_values())
         self.mass_mailing_id = mailing
@@ -42,7 +43,8 @@ class CrmCampaign(models.Model):
         self.message_post(body=Markup(_(
             "Mailing %(mailing)s prepared for the %(count)d customers of the target group: "
             "write its content and send it from the mailing.")) % {
-                "mailing": mailing.name, "count": self.target_count})
+                "mailing": mailing.name,
+                "count": len(self._target_members(channels)) if channels else self.target_count})
         return mailing
 
     @api.depends("mass_mailing_id")

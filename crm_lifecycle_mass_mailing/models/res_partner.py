@@ -31,8 +31,12 @@ class ResPartner(models.Model):
         if operator not in ("=", "in"):
             raise UserError(_("Campaign targets can only be searched by campaign."))
         campaign_ids = [value] if isinstance(value, int) else list(value or [])
+        # the members on a channel that sends a mailing (all of them, unless
+        # the campaign routes each customer to their channel)
         self.env.cr.execute("""
-            SELECT DISTINCT partner_id FROM crm_campaign_member
-             WHERE campaign_id = ANY(%s) AND split_group = 'target'
+            SELECT DISTINCT m.partner_id FROM crm_campaign_member m
+              JOIN crm_touchpoint_channel ch ON ch.id = m.channel_id
+             WHERE m.campaign_id = ANY(%s) AND m.split_group = 'target'
+               AND ch.campaign_execution = 'mailing'
         """, (campaign_ids,))
         return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]

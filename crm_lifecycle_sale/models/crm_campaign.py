@@ -26,8 +26,8 @@ class CrmCampaign(models.Model):
         if self.cross_sell_categ_id:
             self.objective = "cross_sell"
 
-    def _audience_checks(self):
-        checks = super(CrmCampaign, self)._audience_checks()
+    def _audience_checks(self, channel=None):
+        checks = super(CrmCampaign, self)._audience_checks(channel)
         if self.cross_sell_categ_id:
             checks.append(("bought", BOUGHT))
         return checks
