@@ -15,6 +15,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/crm_customer_metrics_security.xml",
+        "security/crm_next_call_security.xml",
         "data/ir_cron.xml",
         "data/mail_activity_type_data.xml",
         "data/crm_campaign_template_data.xml",
@@ -24,6 +25,8 @@
         "views/crm_campaign_views.xml",
         "views/crm_campaign_cockpit_views.xml",
         "views/crm_touchpoint_awaiting_views.xml",
+        "views/crm_campaign_uplift_views.xml",
+        "views/crm_next_call_views.xml",
         "views/crm_staff_portfolio_views.xml",
         "views/crm_staff_performance_views.xml",
         "views/crm_staff_response_time_views.xml",

@@ -16,3 +16,5 @@ from . import crm_metrics_queue
 from . import crm_campaign_cockpit
 from . import crm_campaign_arm
 from . import crm_touchpoint_awaiting
+from . import crm_campaign_uplift
+from . import crm_next_call

@@ -26,3 +26,4 @@ from . import test_universal_holdout_report
 from . import test_campaign_cockpit
 from . import test_campaign_arms
 from . import test_awaiting_answer
+from . import test_next_calls
