@@ -282,6 +282,8 @@ class TestNextCalls(CampaignCase):
                           touchpoint.kind, touchpoint.direction),
                          (self.salesman, self.salesman, self.channel["phone"], "contact",
                           "outbound"))
+        # done for today: off the list
+        self.assertFalse(self.calls(self.salesman).filtered(lambda r: r.partner_id == self.ann))
 
     def test_schedule_a_call_for_today_as_the_user(self):
         row = self.row(self.bob, self.salesman)
