@@ -577,10 +577,13 @@ class CrmCampaign(models.Model):
             why = "NULL::varchar"
         agents = self.agent_ids.ids
         if agents:
-            assign = """CASE WHEN s.split_group = 'target' THEN
+            # the agents share the calls and visits: the target members on a channel worked
+            # by activities (all of them, unless the campaign routes some elsewhere)
+            assign = """CASE WHEN s.split_group = 'target'
+                              AND s.channel_id = ANY(%(call_channels)s) THEN
                             (%(agents)s::int[])[1 + ((row_number() OVER (
-                                PARTITION BY s.split_group ORDER BY s.draw, s.partner_id)
-                                - 1) %% %(n_agents)s)::int]
+                                PARTITION BY s.split_group, s.channel_id = ANY(%(call_channels)s)
+                                ORDER BY s.draw, s.partner_id) - 1) %% %(n_agents)s)::int]
                         ELSE COALESCE(s.salesperson_id, %(owner)s) END"""
         else:
             assign = "COALESCE(s.salesperson_id, %(owner)s)"
@@ -647,6 +650,8 @@ class CrmCampaign(models.Model):
                       company_id=self.company_id.id,
                       seed=str(self.seed), holdout=self.holdout_percent / 100.0,
                       agents=agents, n_agents=len(agents) or 1,
+                      call_channels=[channel.id for channel, _cost in routes
+                                     if channel.campaign_execution == "activity"],
                       arm_ids=arm_ids, arm_bounds=arm_bounds,
                       owner=self.user_id.id or self.env.uid)
         return query, params

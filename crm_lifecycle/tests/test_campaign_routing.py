@@ -175,6 +175,32 @@ class TestCampaignRouting(CampaignCase):
         self.assertFalse(by_channel["phone"].filtered("contact_date"))
         self.assertAlmostEqual(campaign.actual_cost, 3 * 1.5)
 
+    def test_agents_share_the_members_on_the_phone_only(self):
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        agents = Users.browse()
+        for i in range(2):
+            agents |= Users.create({
+                "name": "Route agent %d" % i, "login": "test_route_agent_%d" % i,
+                "groups_id": [(6, 0, [self.env.ref("crm_lifecycle.crm_lifecycle_group_user").id])]})
+        crowd = self.make_partners(9, "Route callers")
+        self.env["crm.touchpoint"].ingest([
+            {"source_system": "test", "external_ref": "route-callers-%d" % p.id,
+             "channel": "phone", "direction": "inbound", "kind": "contact",
+             "date": "2026-10-10 10:00:00", "partner_id": p.id} for p in crowd])
+        segment = self.make_segment("Route agents", crowd | self.quiet | self.email_only)
+        campaign = self.routed(segment, agent_ids=[(6, 0, agents.ids)])
+        campaign._build_audience()
+        targets = self.members(campaign, split_group="target")
+        on_phone = targets.filtered(lambda m: m.channel_id.code == "phone")
+        # the callers, and the quiet customer (no history in this segment: the campaign's
+        # channel); the email-only customer by email
+        self.assertEqual(sorted(on_phone.mapped("partner_id.name")),
+                         sorted((crowd | self.quiet).mapped("name")))
+        counts = sorted(len(on_phone.filtered(lambda m: m.user_id == agent)) for agent in agents)
+        self.assertEqual(counts, [5, 5])
+        # the letter and the email go out from the campaign: not the agents' to work
+        self.assertFalse((targets - on_phone).filtered(lambda m: m.user_id in agents))
+
     def test_routes_are_checked_and_locked_after_launch(self):
         campaign = self.routed()
         with self.assertRaises(ValidationError):
