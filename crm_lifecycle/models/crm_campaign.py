@@ -659,11 +659,12 @@ class CrmCampaign(models.Model):
     # sql-write: the audience (thousands of members) in a few statements; reached only through
     # the campaign actions, whose _check_manager holds the caller to the manager group, the
     # write rule and the companies of the campaign
-    def _draw_audience(self):
+    def _draw_audience(self, costs=None):
         """Replace the members by the audience drawn now: one DELETE and one
         INSERT ... SELECT, which returns what it wrote. Returns
         {(group, exclusion reason): members} (group None for the excluded,
-        reason None for the drawn)."""
+        reason None for the drawn); `costs`, a dict when given, receives
+        the members' cost of a contact summed the same way."""
         self.ensure_one()
         if self.state not in ("draft", "planned"):
             raise UserError(_("The audience of campaign %s can no longer change: it has "
@@ -695,10 +696,11 @@ class CrmCampaign(models.Model):
         """, select=select)
         params = dict(params, campaign_id=self.id, team_id=self.team_id.id or None)
         cr.execute(query, params)
-        counts, self._drawn_costs = {}, {}
+        counts = {}
         for group, reason, count, cost in cr.fetchall():
             counts[(group, reason)] = count
-            self._drawn_costs[(group, reason)] = float(cost)
+            if costs is not None:
+                costs[(group, reason)] = float(cost)
         compat.invalidate_all(self.env)
         return counts
 
@@ -729,7 +731,8 @@ class CrmCampaign(models.Model):
                 raise UserError(_("Only a draft campaign can be planned."))
             campaign.segment_ids.refresh_members()
             # the draw says what it wrote: nothing is read back
-            counts = campaign._draw_audience()
+            costs = {}
+            counts = campaign._draw_audience(costs)
             target = sum(n for (group, _r), n in counts.items() if group == "target")
             control = sum(n for (group, _r), n in counts.items() if group == "control")
             if not target and control:
@@ -746,8 +749,7 @@ class CrmCampaign(models.Model):
                         "name": campaign.name,
                         "excluded": campaign._exclusion_text(excluded) or "-"})
             # each target member costs a contact on its own channel
-            contacts_cost = sum(cost for (group, _r), cost in campaign._drawn_costs.items()
-                                if group == "target")
+            contacts_cost = sum(cost for (group, _r), cost in costs.items() if group == "target")
             planned_cost = campaign.fixed_cost + contacts_cost
             if campaign.budget and planned_cost > campaign.budget:
                 raise UserError(_(

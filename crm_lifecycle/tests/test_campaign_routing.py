@@ -130,6 +130,18 @@ class TestCampaignRouting(CampaignCase):
         self.assertEqual(self.member_of(campaign, self.email_only).exclusion_reason,
                          "no_address")
 
+    def test_the_budget_counts_each_contact_at_its_channel(self):
+        # six target members: 2 emails at 0.1, 1 call at 3.0, 3 letters at 1.5 = 7.7 (all on
+        # the phone they would cost 18.0)
+        campaign = self.routed(budget=7.5)
+        with self.assertRaisesRegex(UserError, "7.70"):
+            campaign.action_plan()
+        self.assertEqual(campaign.state, "draft")
+        campaign.budget = 8.0
+        campaign.action_plan()
+        self.assertEqual(campaign.state, "planned")
+        self.assertAlmostEqual(campaign.planned_cost, 7.7)
+
     def test_cost_changes_reach_the_members(self):
         campaign = self.routed()
         campaign._build_audience()

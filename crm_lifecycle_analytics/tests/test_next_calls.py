@@ -124,7 +124,8 @@ class TestNextCalls(CampaignCase):
               FROM unnest(%(partners)s::int[], %(groups)s::varchar[], %(responded)s::bool[])
                    AS u(p, g, r)
         """, {"campaign": campaign.id, "company": cls.company.id, "segment": segment.id,
-              "channel": campaign.channel_id.id, "partners": cls.pool.ids[:len(rows)], "groups": [g for g, _r in rows],
+              "channel": campaign.channel_id.id, "partners": cls.pool.ids[:len(rows)],
+              "groups": [g for g, _r in rows],
               "responded": [r for _g, r in rows]})
         compat.invalidate_all(cls.env)
 
