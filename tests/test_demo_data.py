@@ -212,6 +212,21 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
     for user, line in after.items():
         assert line["responded"] == before[user]["responded"] + answered.get(user, 0), (
             user, before[user], line)
+    # a planned campaign routing each business customer to their channel: several channels,
+    # each member with its reason; and the salespeople's Next Calls ranked by expected gain
+    routed = rpc("crm.campaign", "search", [("name", "=", demo_data_module.ROUTED_CAMPAIGN)])
+    assert len(routed) == 1, routed
+    groups = rpc("crm.campaign.member", "read_group",
+                 [("campaign_id", "in", routed), ("split_group", "=", "target")],
+                 ["channel_id", "channel_reason"], ["channel_id", "channel_reason"], lazy=False)
+    assert len({g["channel_id"][0] for g in groups}) >= 2, groups
+    assert all(g["channel_reason"] for g in groups), groups
+    assert {"responses", "preferred"} <= {g["channel_reason"] for g in groups}, groups
+    calls = rpc("crm.next.call", "search_read", [("expected_gain", ">", 0)],
+                fields=["user_id", "expected_gain"], limit=50)
+    assert calls and all(c["user_id"] for c in calls), calls
+    gains = [c["expected_gain"] for c in calls]
+    assert gains == sorted(gains, reverse=True), gains
     # staff credit (issue 18, items 7 and 9): the running email campaign's
     # mailing went to every customer, as campaign sends of its owner, not as
     # hundreds of contacts made by each customer's salesperson; nobody from

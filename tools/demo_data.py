@@ -587,6 +587,8 @@ def generate(env, today=None, seed=SEED):
     # 7. a call campaign running now, its cockpit moving as responses come in
     stats["live"] = generate_live_campaign(env, company, staff, set(partner_ids), today,
                                            random.Random(seed + 6))
+    # 7b. a planned campaign that routes each customer to their channel
+    stats["routed"] = generate_routed_campaign(env, company, staff)
     # 8. this month's and last month's targets: a leaderboard to look at
     stats["targets"] = generate_targets(env, company, staff, today, random.Random(seed + 5))
     # 9. win-back follow-ups on, as a company using them would have them
@@ -635,6 +637,7 @@ def generate_targets(env, company, staff, today, rng):
     return len(targets)
 
 
+ROUTED_CAMPAIGN = "Loyalty thanks (each customer on their channel)"
 CAMPAIGNS = [
     # name, objective, segment, channel, days since launch, response days,
     # holdout %, response rate of the target and of the control group, done
@@ -742,6 +745,29 @@ def live_response(campaign, member, when, rng):
     if buys:
         row["amount"] = round(rng.uniform(30.0, 220.0), 2)
     return row
+
+
+def generate_routed_campaign(env, company, staff):
+    """A planned email campaign to the business customers that may also call
+    them or write: each member on the channel of their own history (the
+    win-back calls they answered, the channel they contact the shop on, the
+    business segment's best), its reason and cost shown on the members."""
+    if "crm.campaign" not in env:
+        return 0
+    segment = env["crm.segment"].search([("name", "=", SEGMENTS["business"][0]),
+                                         ("company_id", "=", company.id)], limit=1)
+    channels = {c.code: c for c in env["crm.touchpoint.channel"].search([])}
+    team, agents = staff["call_centre"]
+    campaign = env["crm.campaign"].create({
+        "name": ROUTED_CAMPAIGN, "segment_ids": [(6, 0, segment.ids)],
+        "channel_id": channels["email"].id, "objective": "loyalty", "holdout_percent": 15.0,
+        "routing": True, "fixed_cost": 100.0, "seed": 20270,
+        "team_id": team.id, "user_id": agents[0].id,
+        "agent_ids": [(6, 0, [u.id for u in agents])],
+        "route_ids": [(0, 0, {"channel_id": channels[code].id, "sequence": sequence})
+                      for sequence, code in enumerate(("phone", "letter"))]})
+    campaign.action_plan()
+    return campaign.target_count
 
 
 def generate_campaigns(env, company, staff, customers, today, rng):

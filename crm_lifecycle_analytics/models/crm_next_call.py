@@ -13,8 +13,8 @@ now, among the channels it can be reached on: not one whose latest consent
 of the customer is a refusal, nor an opt-in one without consent, nor one it
 has nothing on file for (no email, no phone...) or, for email, refuses
 mailings. Active customers with an active salesperson and predicted
-figures only, and not those contacted today (UTC day): a call logged takes
-the customer off today's list.
+figures only, and not those contacted in person today (UTC day): a call
+logged takes the customer off today's list (a campaign's send does not).
 
 A view: one row per customer (its metrics row, per company), the best
 option picked per customer by a lateral subquery, so that the salesperson's
@@ -68,10 +68,11 @@ CREATE OR REPLACE VIEW crm_next_call AS (
            LIMIT 1) b
      WHERE cp.active AND {customer} AND cp.user_id IS NOT NULL
        AND m.clv IS NOT NULL AND m.p_alive IS NOT NULL
-       -- today's list: a customer contacted today (a call logged) is done
+       -- today's list: a customer contacted in person today (a call logged, not a
+       -- campaign's send) is done
        AND NOT EXISTS (SELECT 1 FROM crm_touchpoint t
                         WHERE t.commercial_partner_id = m.partner_id
-                          AND t.direction = 'outbound'
+                          AND t.direction = 'outbound' AND t.kind = 'contact'
                           AND t.date >= date_trunc('day', now() at time zone 'UTC'))
        AND EXISTS (SELECT 1 FROM res_users su WHERE su.id = cp.user_id AND su.active)
 )
@@ -94,7 +95,7 @@ class CrmNextCall(models.Model):
                                 "uplift", "how_sure", "member_count"],
         "crm.touchpoint.channel": ["active", "unit_cost", "consent_policy", "reach_by"],
         "crm.partner.consent": ["partner_id", "channel_id", "company_id", "status", "date"],
-        "crm.touchpoint": ["commercial_partner_id", "direction", "date"],
+        "crm.touchpoint": ["commercial_partner_id", "direction", "kind", "date"],
     }
 
     metrics_id = fields.Many2one(
