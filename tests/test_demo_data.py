@@ -184,7 +184,10 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
                        "cockpit_agent_ids"])
     assert len(live) == 1 and live[0]["state"] == "running", live
     live = live[0]
-    assert live["control_contacted"] == 3, live
+    # the three control customers the generator's salesperson called anyway (the history's
+    # own recent contacts may touch another: the draw depends on the customers' ids, which
+    # the tests run before in the same database shift)
+    assert live["control_contacted"] >= 3, live
     assert live["target_responded"] > 0, live
 
     def cockpit():
