@@ -191,7 +191,11 @@ def test_customer_timeline_from_smart_button(page, odoo_server, artifacts_dir):
     assert [(t["kind"], t["severity"], t["commercial_partner_id"][1]) for t in logged] == \
         [("complaint", "high", "Agrolait")], logged
     expected += 1
+    # the form's address names the record before the page is loaded again (a reload of an
+    # address still without it opens a new customer)
+    page.wait_for_function("() => /[#&]id=\\d+/.test(window.location.hash)", timeout=60000)
     page.reload()
+    page.wait_for_selector(".breadcrumb li.active:has-text('Agrolait')", timeout=60000)
     button.wait_for()
     page.wait_for_function(
         "n => document.querySelector('.oe_button_box [name=touchpoint_count]')"
