@@ -189,6 +189,11 @@ def test_generator_fills_the_database(odoo_server, odoo_python, plan, demo_data_
     # the tests run before in the same database shift)
     assert live["control_contacted"] >= 3, live
     assert live["target_responded"] > 0, live
+    # two offers, each drawn a share of the target group and judged against the control group
+    arms = rpc("crm.campaign.arm", "search_read", [("campaign_id", "=", live["id"])],
+               fields=["member_count", "contacted_count"])
+    assert len(arms) == 2 and all(a["member_count"] > 0 and a["contacted_count"] > 0
+                                  for a in arms), arms
 
     def cockpit():
         ids = rpc("crm.campaign", "read", [live["id"]], ["cockpit_agent_ids"])[0][

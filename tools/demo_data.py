@@ -690,7 +690,15 @@ def generate_live_campaign(env, company, staff, customers, today, rng):
         "budget": 4000.0, "fixed_cost": 150.0, "team_id": team.id,
         "user_id": agents[0].id, "agent_ids": [(6, 0, agents.ids)],
         "date_planned": start.date().isoformat(), "seed": 20300, "objective": "cross_sell",
-        "description": "Offer the new box set to business customers."})
+        "description": "Offer the new box set to business customers.",
+        # two offers tested against each other and against the control group
+        "arm_ids": [(0, 0, {"name": "Box set at 15 % off", "kind": "discount", "share": 50.0,
+                            "sequence": 1,
+                            "description": "The new box set at 15 % off until the month's end."}),
+                    (0, 0, {"name": "Box set with a free concert ticket", "kind": "gift",
+                            "share": 50.0, "sequence": 2,
+                            "description": "The new box set with a ticket to a concert of the "
+                                           "season."})]})
     if "min_uplift_percent" in campaign._fields:
         campaign.min_uplift_percent = 20.0
     campaign.action_plan()
