@@ -188,12 +188,13 @@ class CrmSegment(models.Model):
                    AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = m.partner_id)
                 RETURNING 1),
             entered AS (
+                -- the members already in are skipped by the open memberships' unique
+                -- index, not by a lookup the planner could make a scan of the table per
+                -- row (a table it had just seen empty: quadratic as the rows go in)
                 INSERT INTO crm_segment_member (segment_id, company_id, partner_id,
                                                 date_from)
                 SELECT %s, %s, t.id, %s FROM target t
-                 WHERE NOT EXISTS (SELECT 1 FROM crm_segment_member m
-                                    WHERE m.segment_id = %s AND m.partner_id = t.id
-                                      AND m.date_to IS NULL)
+                ON CONFLICT (segment_id, partner_id) WHERE date_to IS NULL DO NOTHING
                 RETURNING 1)
             -- left_ first: the CTEs run as their counts are asked for, and the memberships
             -- closed are looked up before the entered ones reach the index (after them,
@@ -212,7 +213,7 @@ class CrmSegment(models.Model):
                 # the members' SQL is Odoo's own query builder's, from the rule
                 cr.execute(compose(query, members=members_sql),
                            params + [now, self.id, partner_ids, partner_ids, self.id,
-                                     self.company_id.id, now, self.id])
+                                     self.company_id.id, now])
                 left, size, entered = cr.fetchone()
                 return size, entered, left
         except psycopg2.extensions.QueryCanceledError:
